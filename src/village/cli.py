@@ -1,0 +1,36 @@
+"""The `village` command.
+
+Engine commands (`lens`, `opinions`, `instruments`) run without Django or a database, so
+they are dispatched before Django is configured. Everything else is passed to django-admin,
+and `village demo` loads the demo partnership.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+ENGINE_COMMANDS: dict[str, str] = {
+    "lens": "village.engines.lens.cli",
+    "opinions": "village.engines.opinions.cli",
+    "instruments": "village.engines.instruments.cli",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run an engine command, or hand the arguments to django-admin."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ENGINE_COMMANDS:
+        module = importlib.import_module(ENGINE_COMMANDS[args[0]])
+        return int(module.main(args[1:]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "village.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["village", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Pure-Python engines: plain functions and dataclasses, no Django anywhere below here."""
