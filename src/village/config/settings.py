@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_tasks",
-    "django_tasks.backends.database",
     "axes",
     "village.people",
     "village.circles",
