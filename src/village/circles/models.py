@@ -1,0 +1,169 @@
+"""Safe-space circles.
+
+Reflections and check-ins are anonymous rows: a random UUID key (so their order of creation
+cannot be read from the key), no link to a member, guest, IP or user agent, and only the day.
+Who took part lives in Participant, with no key that joins it to what they said.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+REFLECTION_MAX_LENGTH = 2000
+CHECKIN_WORD_MAX_LENGTH = 40
+
+
+class Phase(models.TextChoices):
+    REFLECT = "reflect", _("Reflect")
+    GROUP = "group", _("Group into themes")
+    VOTE = "vote", _("Vote")
+    ACT = "act", _("Agree actions")
+    CLOSE = "close", _("Check out")
+    ENDED = "ended", _("Ended")
+
+
+PHASE_ORDER: tuple[str, ...] = tuple(Phase.values)
+
+
+class Moment(models.TextChoices):
+    ARRIVE = "arrive", _("Arriving")
+    LEAVE = "leave", _("Leaving")
+
+
+class Circle(models.Model):
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="circles"
+    )
+    title = models.CharField(_("title"), max_length=150)
+    purpose = models.TextField(_("purpose"), max_length=1000)
+    agreements = models.JSONField(default=list)
+    join_code = models.CharField(max_length=12, unique=True)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.REFLECT)
+    dots_per_person = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    created_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
+    pause_requests = models.PositiveIntegerField(default=0)
+    pauses_seen = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-opens_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Prompt(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="prompts")
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Participant(models.Model):
+    """That someone took part, never what they said. Guests are a keyed hash of their browser key."""
+
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="participants")
+    member = models.ForeignKey(
+        "people.Member", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    browser_hash = models.CharField(max_length=64, blank=True)
+    dots_used = models.PositiveSmallIntegerField(default=0)
+    checked_in = models.BooleanField(default=False)
+    checked_out = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "member"],
+                condition=models.Q(member__isnull=False),
+                name="participant_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["circle", "browser_hash"],
+                condition=~models.Q(browser_hash=""),
+                name="participant_browser_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Participant in {self.circle_id}"
+
+
+class Theme(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=120)
+    dots = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-dots", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Reflection(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="reflections")
+    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="reflections")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="reflections"
+    )
+    text = models.TextField(max_length=REFLECTION_MAX_LENGTH)
+    author_label = models.CharField(max_length=200, blank=True)
+    secret_hash = models.CharField(max_length=64)
+    created_on = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"Reflection {self.pk}"
+
+
+class CheckIn(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="checkins")
+    moment = models.CharField(max_length=6, choices=Moment.choices)
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    word = models.CharField(max_length=CHECKIN_WORD_MAX_LENGTH, blank=True)
+    created_on = models.DateField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.moment} {self.score}"
+
+
+class Action(models.Model):
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="actions")
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    text = models.CharField(max_length=500)
+    owner_agency = models.ForeignKey(
+        "people.Agency", on_delete=models.PROTECT, related_name="circle_actions"
+    )
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

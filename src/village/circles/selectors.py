@@ -1,0 +1,99 @@
+"""Every read of circle data a page or export needs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from village.circles.models import Action, CheckIn, Circle, Moment, Participant, Reflection, Theme
+from village.circles.services import normalise_join_code, participant_hash, reflection_secret
+from village.people.models import Member, Partnership
+
+
+@dataclass(frozen=True)
+class ReflectionItem:
+    reflection: Reflection
+    mine: bool
+
+
+@dataclass(frozen=True)
+class MoodSpread:
+    """How people arrived or left. The spread is shown only when enough people answered."""
+
+    answered: int
+    counts: tuple[int, ...] | None
+
+    @property
+    def rows(self) -> list[tuple[int, int]]:
+        return list(zip(range(1, 6), self.counts or (), strict=False))
+
+
+@dataclass(frozen=True)
+class CircleSummary:
+    circle: Circle
+    themes: list[Theme]
+    actions: list[Action]
+    arriving: MoodSpread
+    leaving: MoodSpread
+    participants: int
+    reflections: int
+
+
+def circles_for(*, partnership: Partnership) -> QuerySet[Circle]:
+    return Circle.objects.filter(partnership=partnership)
+
+
+def circle_by_code(*, code: str) -> Circle | None:
+    normalised = normalise_join_code(code)
+    if not normalised:
+        return None
+    return Circle.objects.select_related("partnership").filter(join_code=normalised).first()
+
+
+def participant_for(*, circle: Circle, member: Member | None, browser_key: str) -> Participant | None:
+    if member is not None and member.partnership_id == circle.partnership_id:
+        return Participant.objects.filter(circle=circle, member=member).first()
+    return Participant.objects.filter(
+        circle=circle, browser_hash=participant_hash(circle=circle, key=browser_key)
+    ).first()
+
+
+def reflections_for(*, circle: Circle, browser_key: str) -> list[ReflectionItem]:
+    """In key order: the keys are random, so this order says nothing about who posted when."""
+    return [
+        ReflectionItem(
+            reflection=reflection,
+            mine=reflection_secret(reflection_id=reflection.id, key=browser_key)
+            == reflection.secret_hash,
+        )
+        for reflection in Reflection.objects.filter(circle=circle).select_related("prompt", "theme")
+    ]
+
+
+def themes_for(*, circle: Circle) -> QuerySet[Theme]:
+    return Theme.objects.filter(circle=circle).annotate(reflection_count=Count("reflections"))
+
+
+def _spread(*, circle: Circle, moment: str, minimum: int) -> MoodSpread:
+    scores = Counter(
+        CheckIn.objects.filter(circle=circle, moment=moment).values_list("score", flat=True)
+    )
+    answered = sum(scores.values())
+    if answered < minimum:
+        return MoodSpread(answered=answered, counts=None)
+    return MoodSpread(answered=answered, counts=tuple(scores.get(s, 0) for s in range(1, 6)))
+
+
+def circle_summary(*, circle: Circle) -> CircleSummary:
+    minimum = circle.partnership.min_group_size
+    return CircleSummary(
+        circle=circle,
+        themes=list(themes_for(circle=circle)),
+        actions=list(Action.objects.filter(circle=circle).select_related("owner_agency", "theme")),
+        arriving=_spread(circle=circle, moment=Moment.ARRIVE, minimum=minimum),
+        leaving=_spread(circle=circle, moment=Moment.LEAVE, minimum=minimum),
+        participants=Participant.objects.filter(circle=circle).count(),
+        reflections=Reflection.objects.filter(circle=circle).count(),
+    )

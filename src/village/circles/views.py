@@ -1,0 +1,448 @@
+"""Thin views: parse, check permission, call a service or selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from village.circles import forms, selectors, services
+from village.circles.models import PHASE_ORDER, Action, Circle, Moment, Participant, Phase, Theme
+from village.engines.identifying import identifying_hints
+from village.exports import csv_text
+from village.people.browser_key import browser_key
+from village.people.models import Member
+from village.people.selectors import agencies_for, support_links_for
+
+
+def _member(request: HttpRequest) -> Member | None:
+    member = getattr(request, "member", None)
+    return member if member else None
+
+
+def _circle_for_code(code: str) -> Circle:
+    circle = selectors.circle_by_code(code=code)
+    if circle is None:
+        raise Http404(_("We could not find a circle with that code."))
+    return circle
+
+
+def _facilitated_circle(request: HttpRequest, pk: int) -> tuple[Circle, Member]:
+    """Fetch and authorise in one step; another partnership's circle does not exist here."""
+    member = _member(request)
+    circle = get_object_or_404(Circle.objects.select_related("partnership"), pk=pk)
+    if not rules.test_rule("circles.view_summary", member, circle):
+        raise Http404
+    if not rules.test_rule("circles.facilitate", member, circle) or member is None:
+        raise PermissionDenied
+    return circle, member
+
+
+def _participant(request: HttpRequest, circle: Circle) -> Participant | None:
+    return selectors.participant_for(
+        circle=circle, member=_member(request), browser_key=browser_key(request)
+    )
+
+
+def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[str, Any]:
+    participant = _participant(request, circle)
+    context: dict[str, Any] = {
+        "circle": circle,
+        "participant": participant,
+        "phases": PHASE_ORDER,
+        "support_links": support_links_for(partnership=circle.partnership),
+        "agree_form": forms.AgreeForm(),
+        "checkin_form": forms.CheckInForm(),
+    }
+    if participant is not None:
+        context["reflection_form"] = forms.ReflectionForm(prompts=circle.prompts.all())
+        context["themes"] = list(selectors.themes_for(circle=circle))
+        if circle.phase == Phase.VOTE:
+            context["dots_left"] = circle.dots_per_person - participant.dots_used
+            context["dots_form"] = forms.DotsForm(themes=context["themes"], dots=context["dots_left"])
+        context.update(_live_context(request, circle))
+    context.update(extra)
+    return context
+
+
+def _live_context(request: HttpRequest, circle: Circle) -> dict[str, Any]:
+    return {
+        "circle": circle,
+        "reflections": selectors.reflections_for(circle=circle, browser_key=browser_key(request)),
+        "themes": list(selectors.themes_for(circle=circle)),
+        "actions": list(Action.objects.filter(circle=circle).select_related("owner_agency")),
+    }
+
+
+@require_GET
+def room(request: HttpRequest, code: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    return render(request, "circles/room.html", _room_context(request, circle))
+
+
+@require_GET
+def live(request: HttpRequest, code: str) -> HttpResponse:
+    """Polled every two seconds. Unchanged: 204 and nothing to swap. New step: reload the page."""
+    circle = _circle_for_code(code)
+    if _participant(request, circle) is None:
+        raise PermissionDenied
+    if request.GET.get("phase") != circle.phase:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if request.GET.get("v") == str(circle.version):
+        return HttpResponse(status=204)
+    return render(request, "circles/_live.html", _live_context(request, circle))
+
+
+@require_POST
+def join_circle(request: HttpRequest, code: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    form = forms.AgreeForm(request.POST)
+    if not form.is_valid():
+        return render(request, "circles/room.html", _room_context(request, circle, agree_form=form))
+    try:
+        services.participant_join(
+            circle=circle, member=_member(request), browser_key=browser_key(request)
+        )
+    except services.CircleError as error:
+        messages.error(request, str(error))
+    return redirect("circles:room", code=circle.join_code)
+
+
+@require_POST
+def checkin(request: HttpRequest, code: str, moment: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    participant = _participant(request, circle)
+    if participant is None or moment not in Moment.values:
+        raise PermissionDenied
+    form = forms.CheckInForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "circles/room.html", _room_context(request, circle, checkin_form=form)
+        )
+    try:
+        services.checkin_record(
+            circle=circle,
+            participant=participant,
+            moment=moment,
+            score=form.cleaned_data["score"],
+            word=form.cleaned_data["word"],
+        )
+    except services.CircleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you. Your answer is anonymous."))
+    return redirect("circles:room", code=circle.join_code)
+
+
+@require_POST
+def reflect(request: HttpRequest, code: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    participant = _participant(request, circle)
+    if participant is None:
+        raise PermissionDenied
+    form = forms.ReflectionForm(request.POST, prompts=circle.prompts.all())
+    if not form.is_valid():
+        return render(
+            request, "circles/room.html", _room_context(request, circle, reflection_form=form)
+        )
+    text = form.cleaned_data["text"]
+    hints = identifying_hints(text)
+    if hints and not form.cleaned_data["confirmed"]:
+        data = request.POST.copy()
+        data["confirmed"] = "True"
+        return render(
+            request,
+            "circles/room.html",
+            _room_context(
+                request,
+                circle,
+                reflection_form=forms.ReflectionForm(data, prompts=circle.prompts.all()),
+                identifying_hints=hints,
+            ),
+        )
+    try:
+        services.reflection_create(
+            circle=circle,
+            participant=participant,
+            prompt=form.cleaned_data["prompt"],
+            text=text,
+            browser_key=browser_key(request),
+            author_label=form.cleaned_data["name_to_show"] if form.cleaned_data["show_name"] else "",
+        )
+    except services.CircleError as error:
+        form.add_error("text", str(error))
+        return render(
+            request, "circles/room.html", _room_context(request, circle, reflection_form=form)
+        )
+    messages.success(request, _("Posted. You can change or withdraw it from this device."))
+    return redirect("circles:room", code=circle.join_code)
+
+
+def _own_reflection(request: HttpRequest, circle: Circle, reflection_id: str) -> Any:
+    reflection = get_object_or_404(circle.reflections.select_related("circle"), id=reflection_id)
+    item = selectors.ReflectionItem(
+        reflection=reflection,
+        mine=services.reflection_secret(reflection_id=reflection.id, key=browser_key(request))
+        == reflection.secret_hash,
+    )
+    if not item.mine:
+        raise PermissionDenied
+    return reflection
+
+
+def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    reflection = _own_reflection(request, circle, reflection_id)
+    form = forms.ReflectionEditForm(request.POST or None, initial={"text": reflection.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reflection_update(
+                reflection=reflection, browser_key=browser_key(request), text=form.cleaned_data["text"]
+            )
+        except services.CircleError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, _("Your reflection is updated."))
+            return redirect("circles:room", code=circle.join_code)
+    return render(request, "circles/reflection_edit.html", {"circle": circle, "form": form})
+
+
+def reflection_withdraw(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    reflection = _own_reflection(request, circle, reflection_id)
+    if request.method == "POST":
+        services.reflection_withdraw(reflection=reflection, browser_key=browser_key(request))
+        messages.success(request, _("Your reflection is withdrawn."))
+        return redirect("circles:room", code=circle.join_code)
+    return render(
+        request, "circles/reflection_withdraw.html", {"circle": circle, "reflection": reflection}
+    )
+
+
+@require_POST
+def dots(request: HttpRequest, code: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    participant = _participant(request, circle)
+    if participant is None:
+        raise PermissionDenied
+    themes = list(selectors.themes_for(circle=circle))
+    left = circle.dots_per_person - participant.dots_used
+    form = forms.DotsForm(request.POST, themes=themes, dots=left)
+    if not form.is_valid():
+        return render(request, "circles/room.html", _room_context(request, circle, dots_form=form))
+    try:
+        services.dots_cast(circle=circle, participant=participant, allocation=form.allocation())
+    except services.CircleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Your dots are in. Nobody can see whose dots are whose."))
+    return redirect("circles:room", code=circle.join_code)
+
+
+@require_POST
+def pause(request: HttpRequest, code: str) -> HttpResponse:
+    circle = _circle_for_code(code)
+    if _participant(request, circle) is None:
+        raise PermissionDenied
+    services.pause_request(circle=circle)
+    messages.success(
+        request, _("The facilitator has been asked for a pause. They will not know who asked.")
+    )
+    return redirect("circles:room", code=circle.join_code)
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    form = forms.JoinForm(request.POST or request.GET or None)
+    if form.is_bound and form.is_valid():
+        circle = selectors.circle_by_code(code=form.cleaned_data["code"])
+        if circle is not None:
+            return redirect("circles:room", code=circle.join_code)
+        form.add_error(
+            "code", _("We could not find a circle with that code. Check it with your facilitator.")
+        )
+    return render(request, "circles/join.html", {"form": form})
+
+
+@login_required
+def circle_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if not rules.test_rule("circles.list", member) or member is None:
+        raise PermissionDenied
+    return render(
+        request,
+        "circles/list.html",
+        {
+            "circles": selectors.circles_for(partnership=member.partnership),
+            "can_create": rules.test_rule("circles.create", member),
+        },
+    )
+
+
+@login_required
+def circle_create(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if not rules.test_rule("circles.create", member) or member is None:
+        raise PermissionDenied
+    form = forms.CircleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            circle = services.circle_create(
+                partnership=member.partnership, created_by=member, **form.cleaned_data
+            )
+        except services.CircleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your circle is ready. Share the join code."))
+            return redirect("circles:facilitate", pk=circle.pk)
+    return render(request, "circles/create.html", {"form": form})
+
+
+def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
+    reflections = list(circle.reflections.select_related("prompt", "theme"))
+    themes = list(selectors.themes_for(circle=circle))
+    context: dict[str, Any] = {
+        "circle": circle,
+        "later_phases": PHASE_ORDER[PHASE_ORDER.index(circle.phase) + 1 :],
+        "reflections": reflections,
+        "themes": themes,
+        "actions": list(circle.actions.select_related("owner_agency", "theme")),
+        "participants": circle.participants.count(),
+        "join_url": reverse("circles:room", kwargs={"code": circle.join_code}),
+        "theme_form": forms.ThemeForm(
+            reflection_choices=[(str(r.id), r.text[:200]) for r in reflections if r.theme_id is None]
+        ),
+        "action_form": forms.ActionForm(
+            agencies=agencies_for(partnership=circle.partnership),
+            themes=circle.themes.all(),
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
+    circle, _member_ = _facilitated_circle(request, pk)
+    template = "circles/_facilitate_live.html" if request.htmx else "circles/facilitate.html"  # type: ignore[attr-defined]
+    return render(request, template, _facilitate_context(circle))
+
+
+@login_required
+@require_POST
+def move_phase(request: HttpRequest, pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    try:
+        services.circle_move_to(circle=circle, actor=member, phase=request.POST.get("phase", ""))
+    except services.CircleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The circle has moved on to: %(phase)s.") % {"phase": circle.get_phase_display()})
+    return redirect("circles:facilitate", pk=circle.pk)
+
+
+@login_required
+@require_POST
+def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    choices = [(str(r.id), r.text[:200]) for r in circle.reflections.filter(theme__isnull=True)]
+    form = forms.ThemeForm(request.POST, reflection_choices=choices)
+    if not form.is_valid():
+        return render(
+            request, "circles/facilitate.html", _facilitate_context(circle, theme_form=form)
+        )
+    services.theme_create(
+        circle=circle,
+        actor=member,
+        name=form.cleaned_data["name"],
+        reflection_ids=form.cleaned_data["reflections"],
+    )
+    messages.success(request, _("Theme added."))
+    return redirect("circles:facilitate", pk=circle.pk)
+
+
+@login_required
+def theme_delete(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    theme = get_object_or_404(Theme, pk=theme_pk, circle=circle)
+    if request.method == "POST":
+        services.theme_delete(theme=theme, actor=member)
+        messages.success(request, _("Theme removed. Its reflections are back in the ungrouped list."))
+        return redirect("circles:facilitate", pk=circle.pk)
+    return render(request, "circles/confirm_delete.html", {"circle": circle, "thing": theme})
+
+
+@login_required
+@require_POST
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    form = forms.ActionForm(
+        request.POST, agencies=agencies_for(partnership=circle.partnership), themes=circle.themes.all()
+    )
+    if not form.is_valid():
+        return render(
+            request, "circles/facilitate.html", _facilitate_context(circle, action_form=form)
+        )
+    services.action_create(circle=circle, actor=member, **form.cleaned_data)
+    messages.success(request, _("Action added."))
+    return redirect("circles:facilitate", pk=circle.pk)
+
+
+@login_required
+def action_delete(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    action = get_object_or_404(Action, pk=action_pk, circle=circle)
+    if request.method == "POST":
+        services.action_delete(action=action, actor=member)
+        messages.success(request, _("Action removed."))
+        return redirect("circles:facilitate", pk=circle.pk)
+    return render(request, "circles/confirm_delete.html", {"circle": circle, "thing": action})
+
+
+@login_required
+@require_POST
+def pauses_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    services.pauses_acknowledge(circle=circle, actor=member)
+    return redirect("circles:facilitate", pk=circle.pk)
+
+
+def _summary_circle(request: HttpRequest, pk: int) -> Circle:
+    circle = get_object_or_404(Circle.objects.select_related("partnership"), pk=pk)
+    if rules.test_rule("circles.view_summary", _member(request), circle):
+        return circle
+    if _participant(request, circle) is not None:
+        return circle
+    raise Http404
+
+
+def summary(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = _summary_circle(request, pk)
+    return render(
+        request, "circles/summary.html", {"summary": selectors.circle_summary(circle=circle)}
+    )
+
+
+def summary_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    circle = _summary_circle(request, pk)
+    data = selectors.circle_summary(circle=circle)
+    rows: list[list[object]] = [["theme", theme.name, theme.dots, "", ""] for theme in data.themes]
+    rows += [
+        ["action", action.text, "", action.owner_agency.name, action.due_on.isoformat()]
+        for action in data.actions
+    ]
+    response = HttpResponse(
+        csv_text(header=["kind", "text", "dots", "owning agency", "due"], rows=rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="circle-{circle.pk}-summary.csv"'
+    return response

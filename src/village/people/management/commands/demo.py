@@ -1,0 +1,26 @@
+"""`village demo`: load the demo partnership (safe to run again) and print how to sign in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from village.circles.selectors import circles_for
+from village.demo import DEMO_PASSWORD, PEOPLE, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo partnership and print the demo sign-ins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        partnership, created = demo_load()
+        self.stdout.write(
+            f"{'Loaded' if created else 'Already loaded'}: {partnership.name}\n"
+            "Village is at http://127.0.0.1:8000\n"
+            f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"
+        )
+        for person in PEOPLE[:6]:
+            self.stdout.write(f"  {person.email:<28} {', '.join(person.roles)}")
+        for circle in circles_for(partnership=partnership).exclude(phase="ended"):
+            self.stdout.write(f"Join code for '{circle.title}': {circle.join_code}")

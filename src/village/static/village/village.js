@@ -1,0 +1,30 @@
+/* Village: quick exit, and small progressive enhancements. No build step. */
+(function () {
+  "use strict";
+  document.documentElement.classList.remove("no-js");
+  document.documentElement.classList.add("js-enabled");
+
+  function leave(url) {
+    document.body.innerHTML = "";
+    document.title = ".";
+    window.location.replace(url);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".js-quick-exit");
+    if (link) {
+      event.preventDefault();
+      leave(link.href);
+    }
+  });
+
+  var lastEscape = 0;
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Escape") { return; }
+    var now = Date.now();
+    var link = document.querySelector(".js-quick-exit");
+    if (link && now - lastEscape < 1000) { leave(link.href); }
+    lastEscape = now;
+  });
+
+})();
