@@ -1,0 +1,221 @@
+"""Votes in, one sparse participant x statement matrix out.
+
+Votes arrive as parallel arrays (a 10-million-vote conversation would need gigabytes as
+Python tuples). Ids are kept as strings in a canonical order (numeric when every id is an
+integer, otherwise lexical) so the input order of participants and statements never
+affects a result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+
+def _id_sort_key(ids: Sequence[str]) -> list[tuple[int, str]]:
+    try:
+        return [(int(i), "") for i in ids]
+    except ValueError:
+        return [(0, i) for i in ids]
+
+
+def canonical_order(ids: Iterable[str]) -> list[str]:
+    """Unique ids sorted numerically when all are integers, else as strings."""
+    unique = list(dict.fromkeys(ids))
+    keys = _id_sort_key(unique)
+    return [i for _, i in sorted(zip(keys, unique, strict=True))]
+
+
+@dataclass(frozen=True, eq=False)
+class Votes:
+    """A sequence of votes; a later vote by the same participant on a statement wins.
+
+    `participant` and `statement` are integer codes into `participant_ids` and
+    `statement_ids`; `value` is +1 agree, -1 disagree, 0 pass.
+    """
+
+    participant_ids: tuple[str, ...]
+    statement_ids: tuple[str, ...]
+    participant: npt.NDArray[np.int32]
+    statement: npt.NDArray[np.int32]
+    value: npt.NDArray[np.int8]
+
+    def __post_init__(self) -> None:
+        n = len(self.value)
+        if len(self.participant) != n or len(self.statement) != n:
+            raise ValueError("participant, statement and value must have the same length")
+        if n and not ((self.value >= -1) & (self.value <= 1)).all():
+            raise ValueError("votes must be -1, 0 or 1")
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    @classmethod
+    def from_records(cls, records: Iterable[tuple[object, object, int]]) -> Votes:
+        """Build from (participant id, statement id, vote) tuples, in the order cast."""
+        p_codes: dict[str, int] = {}
+        s_codes: dict[str, int] = {}
+        ps: list[int] = []
+        ss: list[int] = []
+        vs: list[int] = []
+        for participant, statement, value in records:
+            ps.append(p_codes.setdefault(str(participant), len(p_codes)))
+            ss.append(s_codes.setdefault(str(statement), len(s_codes)))
+            vs.append(int(value))
+        return cls(
+            participant_ids=tuple(p_codes),
+            statement_ids=tuple(s_codes),
+            participant=np.asarray(ps, dtype=np.int32),
+            statement=np.asarray(ss, dtype=np.int32),
+            value=np.asarray(vs, dtype=np.int8),
+        )
+
+    def records(self) -> list[tuple[str, str, int]]:
+        """The votes as (participant id, statement id, vote) tuples, in order."""
+        return [
+            (self.participant_ids[p], self.statement_ids[s], int(v))
+            for p, s, v in zip(self.participant, self.statement, self.value, strict=True)
+        ]
+
+
+@dataclass(frozen=True, eq=False)
+class VoteMatrix:
+    """Latest vote of each participant on each active statement, in canonical id order.
+
+    `values` holds the votes as stored entries (a pass is an explicit 0.0, so `values.nnz`
+    counts every vote cast); `excluded` lists moderated-out statements that had votes.
+    """
+
+    participant_ids: tuple[str, ...]
+    statement_ids: tuple[str, ...]
+    values: sparse.csr_matrix
+    excluded: frozenset[str]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.participant_ids), len(self.statement_ids))
+
+    def statement_counts(self) -> tuple[npt.NDArray[np.int64], ...]:
+        """Agree, disagree and pass counts per statement."""
+        data = self.values.data
+        cols = self.values.indices
+        n = len(self.statement_ids)
+        return tuple(np.bincount(cols[data == v], minlength=n).astype(np.int64) for v in (1, -1, 0))
+
+    def participant_vote_counts(self) -> npt.NDArray[np.int64]:
+        return np.diff(self.values.indptr).astype(np.int64)
+
+
+def _latest_only(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Positions of the last occurrence of each key (stable sort keeps arrival order)."""
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    last = np.ones(len(keys), dtype=bool)
+    last[:-1] = sorted_keys[1:] != sorted_keys[:-1]
+    return np.sort(order[last])
+
+
+def _to_csr(
+    rows: npt.NDArray[np.int64],
+    cols: npt.NDArray[np.int64],
+    data: npt.NDArray[np.float64],
+    shape: tuple[int, int],
+) -> sparse.csr_matrix:
+    """CSR with the given entries; passes stay as explicit zeros so nnz counts every vote.
+
+    Returns a matrix with fewer entries than given when (row, col) pairs repeat.
+    """
+    return sparse.csr_matrix((data, (rows, cols)), shape=shape)
+
+
+def build_matrix(*, votes: Votes, moderated: Collection[str] = ()) -> VoteMatrix:
+    """Keep each participant's latest vote per statement and drop moderated statements."""
+    moderated_set = {str(m) for m in moderated}
+    p_order = canonical_order(votes.participant_ids)
+    s_order = [s for s in canonical_order(votes.statement_ids) if s not in moderated_set]
+    p_rank = {pid: i for i, pid in enumerate(p_order)}
+    s_rank = {sid: i for i, sid in enumerate(s_order)}
+    p_map = np.asarray([p_rank[p] for p in votes.participant_ids], dtype=np.int64)
+    s_map = np.asarray([s_rank.get(s, -1) for s in votes.statement_ids], dtype=np.int64)
+
+    rows = p_map[votes.participant] if len(votes) else np.zeros(0, dtype=np.int64)
+    cols = s_map[votes.statement] if len(votes) else np.zeros(0, dtype=np.int64)
+    data = votes.value.astype(np.float64)
+    active = cols >= 0
+    if not active.all():
+        rows, cols, data = rows[active], cols[active], data[active]
+    shape = (len(p_order), len(s_order))
+    values = _to_csr(rows, cols, data, shape)
+    if values.nnz < len(data):
+        keep = _latest_only(rows * max(len(s_order), 1) + cols)
+        rows, cols, data = rows[keep], cols[keep], data[keep]
+        values = _to_csr(rows, cols, data, shape)
+
+    voted = np.diff(values.indptr) > 0
+    if not voted.all():
+        # Participants whose only votes were on moderated statements are not in the results.
+        values = values[voted]
+        p_order = [p for p, v in zip(p_order, voted, strict=True) if v]
+
+    return VoteMatrix(
+        participant_ids=tuple(p_order),
+        statement_ids=tuple(s_order),
+        values=values,
+        excluded=frozenset(moderated_set & set(votes.statement_ids)),
+    )
+
+
+def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
+    """The matrix after `new_votes` arrive: later votes replace, new ids are appended.
+
+    New participants and statements go after the existing ones, which keeps every row
+    and column of the previous matrix where it was, so warm starts line up.
+    """
+    p_index = {p: i for i, p in enumerate(matrix.participant_ids)}
+    s_index = {s: i for i, s in enumerate(matrix.statement_ids)}
+    p_ids = list(matrix.participant_ids)
+    s_ids = list(matrix.statement_ids)
+    for p in canonical_order(new_votes.participant_ids):
+        if p not in p_index:
+            p_index[p] = len(p_ids)
+            p_ids.append(p)
+    for s in canonical_order(new_votes.statement_ids):
+        if s not in s_index and s not in matrix.excluded:
+            s_index[s] = len(s_ids)
+            s_ids.append(s)
+    p_map = np.asarray([p_index[p] for p in new_votes.participant_ids], dtype=np.int64)
+    s_map = np.asarray([s_index.get(s, -1) for s in new_votes.statement_ids], dtype=np.int64)
+    new_rows = p_map[new_votes.participant] if len(new_votes) else np.zeros(0, np.int64)
+    new_cols = s_map[new_votes.statement] if len(new_votes) else np.zeros(0, np.int64)
+    new_data = new_votes.value.astype(np.float64)
+    active = new_cols >= 0
+    new_rows, new_cols, new_data = new_rows[active], new_cols[active], new_data[active]
+
+    n_s = len(s_ids)
+    new_keys = new_rows * n_s + new_cols
+    keep_new = _latest_only(new_keys)
+    new_rows, new_cols, new_data = new_rows[keep_new], new_cols[keep_new], new_data[keep_new]
+    new_keys = new_keys[keep_new]
+
+    old = matrix.values
+    old.sort_indices()
+    old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
+    old_cols = old.indices.astype(np.int64)
+    old_keys = old_rows * n_s + old_cols  # increasing: CSR rows in order, sorted columns
+    keep_old = np.ones(len(old_keys), dtype=bool)
+    if len(old_keys):
+        at = np.minimum(np.searchsorted(old_keys, new_keys), len(old_keys) - 1)
+        keep_old[at[old_keys[at] == new_keys]] = False
+    rows = np.concatenate([old_rows[keep_old], new_rows])
+    cols = np.concatenate([old_cols[keep_old], new_cols])
+    data = np.concatenate([old.data[keep_old], new_data])
+    return VoteMatrix(
+        participant_ids=tuple(p_ids),
+        statement_ids=tuple(s_ids),
+        values=_to_csr(rows, cols, data, (len(p_ids), n_s)),
+        excluded=matrix.excluded,
+    )
