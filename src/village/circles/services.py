@@ -283,10 +283,12 @@ def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[i
             pk=participant.pk, dots_used__lte=circle.dots_per_person - wanted
         ).update(dots_used=F("dots_used") + wanted)
         if not updated:
+            participant.refresh_from_db(fields=["dots_used"])
             raise CircleError(
                 _("You have %(left)s dots left.")
                 % {"left": max(circle.dots_per_person - participant.dots_used, 0)}
             )
+        participant.dots_used += wanted
         for theme_id, count in allocation.items():
             if count:
                 Theme.objects.filter(pk=theme_id).update(dots=F("dots") + count)

@@ -215,5 +215,7 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": [], "propagate": False},
+        # SQL parameters hold contribution text: never log them, even with DEBUG on.
+        "django.db.backends": {"handlers": [], "level": "INFO", "propagate": False},
     },
 }

@@ -1,0 +1,190 @@
+"""Circle services: the journey through every phase, and the rules each step enforces."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from village.circles import selectors, services
+from village.circles.models import Circle, Moment, Phase, Reflection, Theme
+from village.people.models import Agency, Member
+
+KEY_A = "a" * 43
+KEY_B = "b" * 43
+
+
+def test_circle_starts_with_defaults_and_a_join_code(circle: Circle) -> None:
+    assert circle.phase == Phase.REFLECT
+    assert len(circle.join_code) == services.JOIN_CODE_LENGTH
+    assert [p.text for p in circle.prompts.all()] == [str(p) for p in services.DEFAULT_PROMPTS]
+    assert circle.agreements[1] == "No names of children or families."
+
+
+def test_join_code_is_found_whatever_the_case_or_spacing(circle: Circle) -> None:
+    messy = " " + circle.join_code[:4].lower() + "-" + circle.join_code[4:] + " "
+    assert selectors.circle_by_code(code=messy) == circle
+    assert selectors.circle_by_code(code="") is None
+
+
+def test_closing_before_opening_is_refused(make_circle: Callable[..., Circle]) -> None:
+    now = timezone.now()
+    with pytest.raises(services.CircleError, match="after the opening"):
+        make_circle(opens_at=now, closes_at=now - timedelta(hours=1))
+
+
+def test_guest_joins_once_per_browser(circle: Circle) -> None:
+    first = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    again = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    other = services.participant_join(circle=circle, member=None, browser_key=KEY_B)
+    assert first.pk == again.pk != other.pk
+    assert first.member is None and first.browser_hash and KEY_A not in first.browser_hash
+
+
+def test_member_of_another_partnership_joins_as_a_guest(
+    circle: Circle, make_member: Callable[..., Member], other_partnership: object
+) -> None:
+    outsider = make_member("staff", partnership=other_partnership)
+    participant = services.participant_join(circle=circle, member=outsider, browser_key=KEY_A)
+    assert participant.member is None
+
+
+def test_closed_and_unopened_circles_refuse_joining(make_circle: Callable[..., Circle]) -> None:
+    now = timezone.now()
+    later = make_circle(opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=2))
+    with pytest.raises(services.CircleError, match="not opened yet"):
+        services.participant_join(circle=later, member=None, browser_key=KEY_A)
+    over = make_circle(opens_at=now - timedelta(hours=2), closes_at=now - timedelta(hours=1))
+    with pytest.raises(services.CircleError, match="closed"):
+        services.participant_join(circle=over, member=None, browser_key=KEY_A)
+
+
+def test_check_in_once_and_out_once(circle: Circle) -> None:
+    participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=3)
+    with pytest.raises(services.CircleError, match="already"):
+        services.checkin_record(
+            circle=circle, participant=participant, moment=Moment.ARRIVE, score=4
+        )
+    with pytest.raises(services.CircleError, match="1 to 5"):
+        services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=9)
+    services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=5)
+    assert circle.checkins.count() == 2
+
+
+def test_only_the_author_browser_can_edit_or_withdraw(circle: Circle) -> None:
+    participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    prompt = circle.prompts.first()
+    reflection = services.reflection_create(
+        circle=circle, participant=participant, prompt=prompt, text="First words", browser_key=KEY_A
+    )
+    with pytest.raises(services.CircleError, match="Only the person"):
+        services.reflection_update(reflection=reflection, browser_key=KEY_B, text="Hijacked")
+    with pytest.raises(services.CircleError, match="Only the person"):
+        services.reflection_withdraw(reflection=reflection, browser_key=KEY_B)
+    services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Better words")
+    reflection.refresh_from_db()
+    assert reflection.text == "Better words"
+    mine = selectors.reflections_for(circle=circle, browser_key=KEY_A)
+    theirs = selectors.reflections_for(circle=circle, browser_key=KEY_B)
+    assert [item.mine for item in mine] == [True]
+    assert [item.mine for item in theirs] == [False]
+    services.reflection_withdraw(reflection=reflection, browser_key=KEY_A)
+    assert not Reflection.objects.filter(pk=reflection.pk).exists()
+
+
+def test_reflections_only_while_reflecting(circle: Circle, facilitator: Member) -> None:
+    participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.GROUP)
+    with pytest.raises(services.CircleError, match="closed for now"):
+        services.reflection_create(
+            circle=circle,
+            participant=participant,
+            prompt=circle.prompts.first(),
+            text="Late thought",
+            browser_key=KEY_A,
+        )
+
+
+def test_phases_move_forward_and_can_skip(circle: Circle, facilitator: Member) -> None:
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ACT)
+    assert circle.phase == Phase.ACT
+    with pytest.raises(services.CircleError, match="later step"):
+        services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.GROUP)
+    with pytest.raises(services.CircleError):
+        services.circle_move_to(circle=circle, actor=facilitator, phase="nonsense")
+
+
+def test_every_change_bumps_the_live_version(circle: Circle, facilitator: Member) -> None:
+    participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    services.reflection_create(
+        circle=circle, participant=participant, prompt=circle.prompts.first(), text="x", browser_key=KEY_A
+    )
+    services.pause_request(circle=circle)
+    circle.refresh_from_db()
+    assert circle.version == 2 and circle.pause_requests == 1
+
+
+def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Agency) -> None:
+    guests = [
+        services.participant_join(circle=circle, member=None, browser_key=key)
+        for key in (KEY_A, KEY_B)
+    ]
+    reflection = services.reflection_create(
+        circle=circle, participant=guests[0], prompt=circle.prompts.first(), text="Shared contact list", browser_key=KEY_A
+    )
+    theme = services.theme_create(
+        circle=circle, actor=facilitator, name="Who to call", reflection_ids=[str(reflection.id)]
+    )
+    other = services.theme_create(circle=circle, actor=facilitator, name="Time")
+    with pytest.raises(services.CircleError, match="Voting is not open"):
+        services.dots_cast(circle=circle, participant=guests[0], allocation={theme.pk: 1})
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.VOTE)
+    services.dots_cast(circle=circle, participant=guests[0], allocation={theme.pk: 2, other.pk: 1})
+    with pytest.raises(services.CircleError, match="0 dots left"):
+        services.dots_cast(circle=circle, participant=guests[0], allocation={theme.pk: 1})
+    with pytest.raises(services.CircleError, match="negative"):
+        services.dots_cast(circle=circle, participant=guests[1], allocation={theme.pk: -1})
+    services.dots_cast(circle=circle, participant=guests[1], allocation={theme.pk: 3})
+    theme.refresh_from_db()
+    assert theme.dots == 5
+    action = services.action_create(
+        circle=circle,
+        actor=facilitator,
+        text="Publish a duty list",
+        owner_agency=agency,
+        due_on=timezone.localdate(),
+        theme=theme,
+    )
+    summary = selectors.circle_summary(circle=circle)
+    assert [t.name for t in summary.themes] == ["Who to call", "Time"]
+    assert summary.actions == [action]
+    services.theme_delete(theme=theme, actor=facilitator)
+    reflection.refresh_from_db()
+    assert reflection.theme is None and not Theme.objects.filter(pk=theme.pk).exists()
+
+
+def test_action_owner_must_be_in_the_partnership(
+    circle: Circle, facilitator: Member, other_partnership: object
+) -> None:
+    from village.people.services import agency_create
+
+    foreign = agency_create(partnership=other_partnership, name="Elsewhere", sector="health")  # type: ignore[arg-type]
+    with pytest.raises(services.CircleError, match="this partnership"):
+        services.action_create(
+            circle=circle, actor=facilitator, text="x", owner_agency=foreign, due_on=timezone.localdate()
+        )
+
+
+def test_mood_spread_hidden_below_the_minimum(circle: Circle) -> None:
+    for index in range(4):
+        participant = services.participant_join(circle=circle, member=None, browser_key=f"{index}" * 43)
+        services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=2)
+    summary = selectors.circle_summary(circle=circle)
+    assert summary.arriving.answered == 4 and summary.arriving.counts is None
+    participant = services.participant_join(circle=circle, member=None, browser_key="z" * 43)
+    services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=5)
+    summary = selectors.circle_summary(circle=circle)
+    assert summary.arriving.counts == (0, 4, 0, 0, 1)

@@ -1,0 +1,92 @@
+"""Shared fixtures: a partnership with a member in every role, and a second partnership."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from village.circles import services as circle_services
+from village.circles.models import Circle
+from village.people import services as people_services
+from village.people.models import Agency, Constituency, Member, Partnership, Role
+
+PASSWORD = "a-long-test-password-1"
+ROLES = tuple(Role.values)
+
+
+@pytest.fixture
+def partnership(db: None) -> Partnership:
+    return people_services.partnership_create(name="Northshire Partnership", slug="northshire")
+
+
+@pytest.fixture
+def other_partnership(db: None) -> Partnership:
+    return people_services.partnership_create(name="Southshire Partnership", slug="southshire")
+
+
+@pytest.fixture
+def agency(partnership: Partnership) -> Agency:
+    return people_services.agency_create(
+        partnership=partnership, name="Northshire Social Work", sector="social_work"
+    )
+
+
+@pytest.fixture
+def make_member(agency: Agency) -> Callable[..., Member]:
+    def make(role: str, *, partnership: Partnership | None = None, name: str = "") -> Member:
+        home = partnership or agency.partnership
+        email = f"{role}-{home.slug}-{name or 'x'}@example.org"
+        user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+        return people_services.member_create(
+            partnership=home,
+            user=user,
+            display_name=name or f"{role.title()} Person",
+            roles=[role],
+            constituency=Constituency.FRONTLINE,
+            agency=agency if home.pk == agency.partnership_id else None,
+            job_title="Senior Practitioner",
+        )
+
+    return make
+
+
+@pytest.fixture
+def facilitator(make_member: Callable[..., Member]) -> Member:
+    return make_member(Role.FACILITATOR, name="Fran")
+
+
+@pytest.fixture
+def make_circle(facilitator: Member) -> Callable[..., Circle]:
+    def make(**overrides: object) -> Circle:
+        now = timezone.now()
+        values: dict[str, object] = {
+            "partnership": facilitator.partnership,
+            "created_by": facilitator,
+            "title": "Test circle",
+            "purpose": "To test.",
+            "agreements": [str(a) for a in circle_services.DEFAULT_AGREEMENTS],
+            "prompts": [str(p) for p in circle_services.DEFAULT_PROMPTS],
+            "opens_at": now - timedelta(minutes=5),
+            "closes_at": now + timedelta(hours=2),
+        }
+        values.update(overrides)
+        return circle_services.circle_create(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def circle(make_circle: Callable[..., Circle]) -> Circle:
+    return make_circle()
+
+
+def client_for(member: Member | None) -> Client:
+    client = Client()
+    if member is not None:
+        client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
