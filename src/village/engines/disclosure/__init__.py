@@ -1,0 +1,55 @@
+"""Small-cell suppression and differencing protection for every report and export.
+
+Public API::
+
+    Policy(minimum=5, comment_minimum=10, rounding_base=5)      # floors can only be raised
+    Population.snapshot(respondents=[Respondent(...)], domains={...})
+    guard = DisclosureGuard(population=..., policy=..., hierarchies={"team": parents},
+                            history=[...])
+    guard.table(Query.of(breakdown=["agency"], filters={...}, measures=[...])) -> Table
+    guard.comments(question="...", query=Query.of(...)) -> CommentTable
+    guard.history -> tuple[LogEntry, ...]                      # store; pass back to rebuild
+
+See ``guard`` for the rules and ``audit`` for why they are enough.
+"""
+
+from village.engines.disclosure.audit import Breach, find_small_group
+from village.engines.disclosure.guard import (
+    Cell,
+    CommentCell,
+    CommentTable,
+    DisclosureGuard,
+    LogEntry,
+    Query,
+    Table,
+)
+from village.engines.disclosure.policy import Policy, PolicyError
+from village.engines.disclosure.population import (
+    Population,
+    PopulationError,
+    Respondent,
+    RollUp,
+    roll_up,
+)
+from village.engines.disclosure.reasons import ReasonCode, Suppression
+
+__all__ = [
+    "Breach",
+    "Cell",
+    "CommentCell",
+    "CommentTable",
+    "DisclosureGuard",
+    "LogEntry",
+    "Policy",
+    "PolicyError",
+    "Population",
+    "PopulationError",
+    "Query",
+    "ReasonCode",
+    "Respondent",
+    "RollUp",
+    "Suppression",
+    "Table",
+    "find_small_group",
+    "roll_up",
+]
