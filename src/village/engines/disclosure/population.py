@@ -59,11 +59,12 @@ class Population:
     ) -> Population:
         """Build and check a population; domains default to the values that occur."""
         people = tuple(respondents)
-        names = set(people[0].attributes) if people else set(domains or {})
         if domains is None:
-            domains = {
-                name: sorted({person.attributes[name] for person in people}) for name in names
-            }
+            values: dict[str, set[str]] = defaultdict(set)
+            for person in people:
+                for name, value in person.attributes.items():
+                    values[name].add(value)
+            domains = {name: sorted(found) for name, found in values.items()}
         frozen = MappingProxyType({name: tuple(values) for name, values in domains.items()})
         population = cls(respondents=people, domains=frozen)
         population.validate()
@@ -103,12 +104,16 @@ class Population:
     @functools.cached_property
     def _columns(self) -> Mapping[str, npt.NDArray[np.int64]]:
         """Each attribute as an array of value positions, so masks are vectorised."""
+        positions = {
+            name: {value: i for i, value in enumerate(values)}
+            for name, values in self.domains.items()
+        }
         return {
             name: np.array(
-                [values.index(person.attributes[name]) for person in self.respondents],
+                [positions[name][person.attributes[name]] for person in self.respondents],
                 dtype=np.int64,
             )
-            for name, values in self.domains.items()
+            for name in self.domains
         }
 
     def commented(self, question: str) -> Mask:
