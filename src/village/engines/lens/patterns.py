@@ -1,0 +1,124 @@
+"""Turning glossary forms into one fast regular expression.
+
+Forms are written the way people write the words, with two small conventions:
+
+- ``{a,b,c}`` expands to alternatives, so ``abscond{,s,ed,ing}`` is the inflection rule for
+  abscond, absconds, absconded and absconding (several groups multiply out);
+- a space between words matches any run of spaces, line breaks or hyphens, and a hyphen
+  also matches nothing at all, so ``attention-seeking`` matches "attention-seeking",
+  "attention seeking", "attention\\nseeking" and "attentionseeking". An apostrophe matches
+  straight and curly apostrophes.
+
+All the forms of a glossary are merged into a character trie and emitted as a single
+regular expression, so a text is scanned once however many entries there are, and the
+regex engine rejects most positions on their first character.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+
+APOSTROPHES = "'\u2019\u02bc\u2018"
+SEPARATORS = "\\s\\-\u00ad\u2010\u2011"
+_SEP_REQUIRED = f"[{SEPARATORS}]+"
+_SEP_OPTIONAL = f"[{SEPARATORS}]*"
+_APOSTROPHE = f"[{APOSTROPHES}]"
+
+# Atoms of a form: a literal character, or one of these three markers.
+_SPACE, _HYPHEN, _APOS = "\x00space", "\x00hyphen", "\x00apos"
+_END = ""
+
+_BRACES = re.compile(r"\{([^{}]*)\}")
+_NOT_KEY = re.compile(f"[{SEPARATORS}]+")
+_APOS_CHARS = re.compile(f"[{APOSTROPHES}]")
+WORD = re.compile(f"\\w+(?:[{APOSTROPHES}]\\w+)*")
+
+
+class FormError(ValueError):
+    """A form that cannot be turned into a pattern (unbalanced braces, empty)."""
+
+
+def expand(form: str) -> list[str]:
+    """Expand ``{a,b}`` groups into every spelled-out form, in order."""
+    parts: list[list[str]] = []
+    last = 0
+    for match in _BRACES.finditer(form):
+        parts.append([form[last : match.start()]])
+        parts.append(match.group(1).split(","))
+        last = match.end()
+    parts.append([form[last:]])
+    forms = ["".join(combo) for combo in itertools.product(*parts)]
+    for spelled in forms:
+        if "{" in spelled or "}" in spelled:
+            raise FormError(f"unbalanced braces in {form!r}")
+        if not spelled.strip():
+            raise FormError(f"{form!r} expands to an empty form")
+    return [" ".join(spelled.split()) for spelled in forms]
+
+
+def key(text: str) -> str:
+    """A spelling-insensitive key: lower case, one apostrophe, no spaces or hyphens."""
+    return _NOT_KEY.sub("", _APOS_CHARS.sub("'", text)).lower()
+
+
+def exact_key(text: str) -> str:
+    """Like :func:`key` but keeping case, for forms that only match in their own case."""
+    return _NOT_KEY.sub("", _APOS_CHARS.sub("'", text))
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words, apostrophes normalised; hyphenated words split into their parts."""
+    return [_APOS_CHARS.sub("'", word).lower() for word in WORD.findall(text)]
+
+
+def _atoms(form: str) -> list[str]:
+    atoms: list[str] = []
+    for char in form.lower():
+        if char.isspace():
+            atoms.append(_SPACE)
+        elif char in "-\u2010\u2011":
+            atoms.append(_HYPHEN)
+        elif char in APOSTROPHES:
+            atoms.append(_APOS)
+        else:
+            atoms.append(char)
+    return atoms
+
+
+def _atom_regex(atom: str) -> str:
+    if atom == _SPACE:
+        return _SEP_REQUIRED
+    if atom == _HYPHEN:
+        return _SEP_OPTIONAL
+    if atom == _APOS:
+        return _APOSTROPHE
+    return re.escape(atom)
+
+
+Trie = dict[str, "Trie"]
+
+
+def _emit(node: Trie) -> str:
+    branches = [_atom_regex(atom) + _emit(child) for atom, child in node.items() if atom]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if _END in node:
+        # Children first, then the empty branch: the longest form wins.
+        return f"(?:{body})?"
+    return body
+
+
+def compile_forms(forms: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of the (already expanded) forms as words."""
+    trie: Trie = {}
+    for form in forms:
+        node = trie
+        for atom in _atoms(form):
+            node = node.setdefault(atom, {})
+        node[_END] = {}
+    if not trie:
+        return re.compile(r"(?!x)x")
+    return re.compile(f"(?<!\\w)(?:{_emit(trie)})(?!\\w)", re.IGNORECASE)
