@@ -1,0 +1,168 @@
+"""Browser fixtures: Debian's Chromium through Playwright's sync API, axe-core, narrow screens.
+
+The browser is the system Chromium (never a Playwright download). When it is missing the
+browser tests skip, unless VILLAGE_REQUIRE_BROWSER=1 (as in CI), when they fail.
+Every context is kept off the network: only the live server answers, and the quick-exit
+destination is a local stub.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
+# thread with a running loop unless told it is safe (the tests make no async ORM calls).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path(os.environ.get("VILLAGE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+NEUTRAL_PAGE = "<!DOCTYPE html><html lang='en'><title>Weather</title><h1>Weather</h1></html>"
+
+CheckPage = Callable[..., None]
+NewPage = Callable[..., Any]
+
+
+def _browser_missing(reason: str) -> None:
+    if os.environ.get("VILLAGE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (VILLAGE_REQUIRE_BROWSER=1, so this fails instead of skipping)")
+    pytest.skip(f"{reason}; install Debian's chromium to run the browser tests")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _browser_missing(f"Chromium is not installed at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_missing("Playwright is not installed")
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+        except Exception as error:
+            _browser_missing(f"Chromium at {CHROMIUM} did not start: {error}")
+        yield browser
+        browser.close()
+
+
+def _keep_off_network(context: Any, live_url: str) -> None:
+    """Anything not on the live server is refused; the quick-exit site is a local stub."""
+    exit_url = settings.VILLAGE["QUICK_EXIT_URL"]
+
+    def refuse(route: Any) -> None:
+        if route.request.url.startswith(live_url):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", refuse)
+    # Routes registered later are tried first.
+    context.route(
+        re.compile(re.escape(exit_url) + r".*"),
+        lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE),
+    )
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[NewPage]:
+    """Open a page in a fresh browser context: its own cookies, so its own person."""
+    contexts: list[Any] = []
+
+    def open_page(*, width: int = 1280, height: int = 900) -> Any:
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            locale="en-GB",
+            timezone_id="Europe/London",
+            accept_downloads=True,
+        )
+        context.set_default_timeout(10_000)
+        _keep_off_network(context, live_server.url)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core on the whole document with the WCAG 2.0, 2.1 and 2.2 A and AA rules."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result: list[dict[str, Any]] = page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return results.violations.map((v) => ({
+                id: v.id,
+                impact: v.impact,
+                help: v.help,
+                nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return result
+
+
+def format_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join((node.get("summary") or "").split())
+            lines.append(f"    at {node['target']}: {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Any, where: str = "") -> None:
+    violations = axe_violations(page)
+    if violations:
+        label = where or page.url
+        pytest.fail(
+            f"axe-core found {len(violations)} accessibility violation(s) on {label}:\n"
+            + format_violations(violations),
+            pytrace=False,
+        )
+
+
+def assert_no_horizontal_scroll(page: Any, where: str = "") -> None:
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})"
+    )
+    assert sizes["scroll"] <= sizes["inner"], (
+        f"{where or page.url} scrolls sideways at {sizes['inner']} px: "
+        f"the page is {sizes['scroll']} px wide ({json.dumps(sizes)})"
+    )
+
+
+@pytest.fixture
+def check_page() -> CheckPage:
+    """After every navigation or change worth a look: axe passes and nothing scrolls sideways."""
+
+    def check(page: Any, where: str = "") -> None:
+        page.wait_for_load_state("load")
+        assert_accessible(page, where)
+        assert_no_horizontal_scroll(page, where)
+
+    return check
