@@ -21,11 +21,12 @@ def released_groups(guard: DisclosureGuard, tables: list[Table]) -> list[frozens
     groups = []
     for table in tables:
         filters = dict(table.query.filters)
-        shown = [((), table.total)] if table.total.shown else []
-        shown += [(cell.key, cell) for cell in table.cells if cell.shown]
-        for key, _ in shown:
-            conditions = {**filters, **dict(zip(table.query.breakdown, key, strict=True))}
-            groups.append(members(population, conditions))
+        if table.total.shown:
+            groups.append(members(population, filters))
+        for cell in table.cells:
+            if cell.shown:
+                breakdown = dict(zip(table.query.breakdown, cell.key, strict=True))
+                groups.append(members(population, {**filters, **breakdown}))
     return groups
 
 

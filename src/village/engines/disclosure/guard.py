@@ -238,7 +238,7 @@ class DisclosureGuard:
 
     def _check_measures(self, query: Query) -> None:
         unknown = set(query.measures) - self.population.score_names
-        if unknown:
+        if unknown and len(self.population):
             raise PopulationError(f"unknown scores {sorted(unknown)}")
 
     def _release_cells(self, query: Query, filters: Mapping[str, str]) -> tuple[Cell, ...]:
