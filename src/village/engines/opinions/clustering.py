@@ -1,13 +1,15 @@
 """Opinion groups on the 2-D map, as Polis forms them, in time linear in participants.
 
-Participants are first gathered into up to 100 base clusters (k-means on the map); groups
-are then k-means on the base-cluster centres weighted by their sizes, with k from 2 to 5
-chosen by a weighted silhouette. The silhouette is over at most 100 weighted points, not
-over every pair of participants, which is what keeps 100,000 participants fast.
+For each k from 2 to 5, k-means (several seeded k-means++ starts, best inertia kept) runs
+on a fixed sample of at most 5,000 clusterable participants, then Lloyd iterations on
+everyone finish from the sample's centres. k is chosen by the silhouette of a fixed
+sample of at most 2,000 participants. Small conversations use everyone for both; large
+ones never compute a silhouette over every pair of participants, which is what makes the
+reference implementation slow.
 
-Updates start from the previous base centres and group centres, keep k unless another k
-wins several updates running, and keep each group's id by matching members (Hungarian),
-so a few new votes do not flip or renumber groups.
+Updates start from the previous centres, keep k unless another k wins several updates
+running, and keep each group's id by matching members (Hungarian), so a few new votes do
+not flip or renumber groups.
 """
 
 from __future__ import annotations
@@ -17,16 +19,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linear_sum_assignment
-from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-BASE_CLUSTERS = 100
+FIT_SAMPLE = 5_000
+SILHOUETTE_SAMPLE = 2_000
 MIN_K = 2
 MAX_K = 5
 GROUP_INITS = 10
 K_PATIENCE = 3
+# More groups must beat fewer by this much silhouette: near-ties would otherwise make k
+# (and so every group) flicker between updates, and a 2-D map rarely supports the finer
+# split (on the Brexit export it matches Polis's own groups far better).
+K_MARGIN = 0.02
 NO_GROUP = -1
 
 
@@ -34,6 +41,7 @@ NO_GROUP = -1
 class Clustering:
     """Group of each participant (NO_GROUP when not clustered) and what produced it.
 
+    `candidates` keeps the centres found for every k tried, to warm-start the next update;
     `pending_k` and `pending_streak` count how many updates running another k has won;
     it replaces the current k after K_PATIENCE updates.
     """
@@ -41,8 +49,8 @@ class Clustering:
     labels: IntArray
     group_ids: tuple[int, ...]
     centres: FloatArray
-    base_centres: FloatArray
     silhouettes: dict[int, float]
+    candidates: dict[int, FloatArray]
     pending_k: int | None = None
     pending_streak: int = 0
 
@@ -52,8 +60,12 @@ class Clustering:
 
 
 def _nearest(points: FloatArray, centres: FloatArray) -> tuple[IntArray, FloatArray]:
-    distances, labels = cKDTree(centres).query(points)
-    return np.asarray(labels, dtype=np.int64), np.asarray(distances)
+    """Nearest centre of each point; direct distances, as there are at most five centres."""
+    squared = np.zeros((len(points), len(centres)))
+    for axis in range(points.shape[1]):
+        squared += (points[:, axis, None] - centres[None, :, axis]) ** 2
+    labels = np.argmin(squared, axis=1)
+    return labels.astype(np.int64), np.sqrt(squared[np.arange(len(points)), labels])
 
 
 def _plus_plus(
@@ -77,17 +89,16 @@ def _lloyd(
 ) -> tuple[FloatArray, IntArray, float]:
     """Weighted Lloyd iterations until no label changes; an empty cluster keeps its centre."""
     centres = centres.copy()
-    labels, _ = _nearest(points, centres)
+    labels, distances = _nearest(points, centres)
     for _ in range(max_iterations):
         mass = np.bincount(labels, weights=weights, minlength=len(centres))
         for axis in range(points.shape[1]):
             moved = np.bincount(labels, weights=weights * points[:, axis], minlength=len(centres))
             np.divide(moved, mass, out=centres[:, axis], where=mass > 0)
-        new_labels, _ = _nearest(points, centres)
+        new_labels, distances = _nearest(points, centres)
         if np.array_equal(new_labels, labels):
             break
         labels = new_labels
-    _, distances = _nearest(points, centres)
     return centres, labels, float(np.sum(weights * distances**2))
 
 
@@ -118,11 +129,11 @@ def kmeans(
 
 
 def weighted_silhouette(points: FloatArray, weights: FloatArray, labels: IntArray) -> float:
-    """Silhouette of weighted points (each base cluster stands for its members)."""
+    """Silhouette of weighted points (a weight of 1 each gives the usual silhouette)."""
     groups = np.unique(labels)
     if len(groups) < 2:
         return -1.0
-    distances = np.sqrt(np.sum((points[:, None, :] - points[None, :, :]) ** 2, axis=2))
+    distances = cdist(points, points)
     member = labels[:, None] == groups[None, :]
     mass = member.T.astype(float) @ weights
     summed = distances @ (member * weights[:, None])
@@ -140,27 +151,9 @@ def weighted_silhouette(points: FloatArray, weights: FloatArray, labels: IntArra
     return float(np.sum(weights * scores) / np.sum(weights))
 
 
-def _base_clusters(
-    points: FloatArray,
-    rng: np.random.Generator,
-    previous: FloatArray | None,
-) -> tuple[FloatArray, IntArray, FloatArray]:
-    distinct = len(np.unique(points, axis=0))
-    m = min(BASE_CLUSTERS, distinct)
-    ones = np.ones(len(points))
-    if previous is not None and len(previous) == m:
-        centres, labels = kmeans(
-            points=points, weights=ones, k=m, rng=rng, n_init=0, start=previous, max_iterations=8
-        )
-    else:
-        centres, labels = kmeans(points=points, weights=ones, k=m, rng=rng, n_init=1)
-    sizes = np.bincount(labels, minlength=len(centres)).astype(float)
-    return centres, labels, sizes
-
-
-def _k_range(n_base: int) -> range:
-    """Polis's bound: more base clusters allow more groups, never more than 5."""
-    high = min(MAX_K, MIN_K + n_base // 12, n_base - 1)
+def _k_range(n_distinct: int) -> range:
+    """Polis's bound: more people allow more groups, never more than 5."""
+    high = min(MAX_K, MIN_K + n_distinct // 12, n_distinct - 1)
     return range(MIN_K, max(high, MIN_K) + 1)
 
 
@@ -207,24 +200,37 @@ def cluster(
     """
     chosen = np.flatnonzero(clusterable)
     xy = points[chosen]
-    if len(np.unique(xy, axis=0)) < MIN_K:
+    n_distinct = len(np.unique(xy, axis=0))
+    if n_distinct < MIN_K:
         return None
     rng = np.random.default_rng(seed)
-    previous_base = previous.base_centres if previous is not None else None
-    base_centres, base_labels, sizes = _base_clusters(xy, rng, previous_base)
+    ones = np.ones(len(xy))
 
+    def sample(size: int) -> IntArray:
+        if len(xy) <= size:
+            return np.arange(len(xy))
+        return np.sort(rng.choice(len(xy), size=size, replace=False))
+
+    fit_sample, score_sample = sample(FIT_SAMPLE), sample(SILHOUETTE_SAMPLE)
     fits: dict[int, tuple[FloatArray, IntArray]] = {}
     silhouettes: dict[int, float] = {}
-    for k in _k_range(len(base_centres)):
-        start = previous.centres if previous is not None and previous.k == k else None
-        centres, labels = kmeans(
-            points=base_centres, weights=sizes, k=k, rng=rng, n_init=GROUP_INITS, start=start
-        )
+    for k in _k_range(n_distinct):
+        warm = previous.candidates.get(k) if previous is not None else None
+        if warm is None:
+            warm, _ = kmeans(
+                points=xy[fit_sample], weights=ones[fit_sample], k=k, rng=rng, n_init=GROUP_INITS
+            )
+        centres, labels = kmeans(points=xy, weights=ones, k=k, rng=rng, n_init=0, start=warm)
         if len(centres) < k:
             continue
         fits[k] = (centres, labels)
-        silhouettes[k] = weighted_silhouette(base_centres, sizes, labels)
-    best_k = max(silhouettes, key=lambda k: (silhouettes[k], -k))
+        silhouettes[k] = weighted_silhouette(
+            xy[score_sample], ones[score_sample], labels[score_sample]
+        )
+    if not fits:
+        return None
+    top = max(silhouettes.values())
+    best_k = min(k for k, score in silhouettes.items() if score >= top - K_MARGIN)
 
     k, pending_k, streak = best_k, None, 0
     if previous is not None and previous.k in fits and best_k != previous.k:
@@ -233,8 +239,7 @@ def cluster(
             k, pending_k = previous.k, best_k
         else:
             streak = 0
-    centres, group_of_base = fits[k]
-    member_labels = group_of_base[base_labels]
+    centres, member_labels = fits[k]
 
     if previous is None:
         ids = _canonical_ids(centres, member_labels)
@@ -249,7 +254,7 @@ def cluster(
         labels=labels,
         group_ids=tuple(int(i) for i in ids[order]),
         centres=centres[order],
-        base_centres=base_centres,
+        candidates={kk: fit[0] for kk, fit in fits.items()},
         silhouettes=silhouettes,
         pending_k=pending_k,
         pending_streak=streak,

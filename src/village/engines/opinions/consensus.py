@@ -70,6 +70,8 @@ def divides(
     count: int,
 ) -> list[Divide]:
     """The `count` statements with the widest spread of agreement between constituencies."""
+    if len(names) < 2:
+        return []
     enough = constituencies.total >= min_votes
     p = constituencies.p_agree()
     top = np.where(enough, p, -np.inf).max(axis=0)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 
 from village.engines.opinions.matrix import VoteMatrix
 
@@ -36,18 +37,18 @@ class Tally:
 def tally(*, matrix: VoteMatrix, labels: IntArray, n_labels: int) -> Tally:
     """Counts for each label 0..n_labels-1; participants labelled -1 are left out."""
     values = matrix.values
-    n_statements = values.shape[1]
-    entry_label = np.repeat(labels, np.diff(values.indptr))
-    member = entry_label >= 0
-    keys = entry_label[member] * n_statements + values.indices[member]
-    data = values.data[member]
-    size = n_labels * n_statements
+    member = labels >= 0
+    onehot = np.zeros((values.shape[0], n_labels))
+    onehot[np.flatnonzero(member), labels[member]] = 1.0
 
-    def count(selected: npt.NDArray[np.int64]) -> IntArray:
-        return np.bincount(selected, minlength=size).astype(np.int64).reshape(n_labels, -1)
+    def count(selected: npt.NDArray[np.float64]) -> IntArray:
+        # The transpose is a CSC view: one pass over the votes, no copy, no per-vote labels.
+        pattern = sparse.csr_matrix((selected, values.indices, values.indptr), shape=values.shape)
+        return np.rint(pattern.T @ onehot).T.astype(np.int64)
 
+    data = values.data
     return Tally(
-        agree=count(keys[data == 1]),
-        disagree=count(keys[data == -1]),
-        total=count(keys),
+        agree=count((data == 1).astype(np.float64)),
+        disagree=count((data == -1).astype(np.float64)),
+        total=count(np.ones(len(data))),
     )

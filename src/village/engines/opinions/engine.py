@@ -36,7 +36,7 @@ from village.engines.opinions.results import (
 )
 from village.engines.opinions.voice import voice_balance
 
-UPDATE_PCA_ITERATIONS = 3
+UPDATE_PCA_ITERATIONS = 2
 UPDATE_BRIDGING_ITERATIONS = 5
 
 

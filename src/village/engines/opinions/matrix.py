@@ -201,21 +201,24 @@ def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
     new_rows, new_cols, new_data = new_rows[keep_new], new_cols[keep_new], new_data[keep_new]
     new_keys = new_keys[keep_new]
 
+    shape = (len(p_ids), n_s)
     old = matrix.values
     old.sort_indices()
-    old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
-    old_cols = old.indices.astype(np.int64)
-    old_keys = old_rows * n_s + old_cols  # increasing: CSR rows in order, sorted columns
-    keep_old = np.ones(len(old_keys), dtype=bool)
-    if len(old_keys):
+    # Shift votes to 1..3 so sparse addition (which drops zeros) keeps passes; zeroing a
+    # replaced vote then removes it, and the merge of sorted rows happens in scipy's C loop.
+    shifted = sparse.csr_matrix((old.data + 2.0, old.indices, old.indptr), shape=old.shape)
+    shifted.resize(shape)
+    if len(new_keys) and old.nnz:
+        old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
+        old_keys = old_rows * n_s + old.indices  # increasing: rows in order, columns sorted
         at = np.minimum(np.searchsorted(old_keys, new_keys), len(old_keys) - 1)
-        keep_old[at[old_keys[at] == new_keys]] = False
-    rows = np.concatenate([old_rows[keep_old], new_rows])
-    cols = np.concatenate([old_cols[keep_old], new_cols])
-    data = np.concatenate([old.data[keep_old], new_data])
+        shifted.data[at[old_keys[at] == new_keys]] = 0.0
+    incoming = _to_csr(new_rows, new_cols, new_data + 2.0, shape)
+    merged = shifted + incoming
+    merged.data -= 2.0
     return VoteMatrix(
         participant_ids=tuple(p_ids),
         statement_ids=tuple(s_ids),
-        values=_to_csr(rows, cols, data, (len(p_ids), n_s)),
+        values=merged.tocsr(),
         excluded=matrix.excluded,
     )

@@ -19,8 +19,9 @@ from village.engines.opinions.matrix import VoteMatrix
 N_COMPONENTS = 2
 DENSE_LIMIT = 100_000_000  # n_participants * n_statements * the smaller of the two
 BLOCK = 8
+WARM_BLOCK = 4
 MAX_ITERATIONS = 60
-TOLERANCE = 1e-7
+TOLERANCE = 1e-6
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -85,7 +86,7 @@ def _iterated_components(
 ) -> tuple[FloatArray, int]:
     """Block subspace iteration on C^T C, then Rayleigh-Ritz on the block."""
     n_statements = c.shape[1]
-    width = min(BLOCK, n_statements)
+    width = min(BLOCK if start is None else WARM_BLOCK, n_statements)
     rng = np.random.default_rng(seed)
     block = rng.standard_normal((n_statements, width))
     if start is not None:
@@ -94,7 +95,7 @@ def _iterated_components(
         block[:, :rows] = 0.0
         block[:known, :rows] = start[:rows, :known].T
     q, _ = np.linalg.qr(block)
-    ct = c.T.tocsr()
+    ct = c.T  # a CSC view: no copy, and CSC times a dense block is as fast
     previous_values = np.zeros(N_COMPONENTS)
     iterations = 0
     change = np.inf
@@ -118,7 +119,10 @@ def project(
     """Principal components and Polis's sparsity-aware projection of every participant.
 
     A participant is projected over the statements they voted on only, then scaled by
-    sqrt(statements / their votes) so people who voted little are not bunched at the centre.
+    sqrt(statements / their votes) so people who voted little are not bunched at the
+    centre. Polis zeroes moderated-out statements rather than dropping them, so they
+    count in both numbers; doing the same keeps light voters where Polis puts them (it
+    is what makes our groups match Polis's on the vTaiwan export).
     """
     c, means = centred(matrix)
     n_participants, n_statements = c.shape
@@ -129,10 +133,11 @@ def project(
             c, start=previous_components, seed=seed, max_iterations=max_iterations
         )
     components = _orient(components, previous_components)
-    votes_each = np.maximum(np.diff(c.indptr), 1)
-    scale = np.sqrt(n_statements / votes_each)
+    zeroed = len(matrix.excluded)
+    votes_each = np.diff(c.indptr) + zeroed
+    scale = np.sqrt((n_statements + zeroed) / np.maximum(votes_each, 1))
     participants = np.asarray(c @ components.T) * scale[:, None]
-    statements = ((1.0 - means)[:, None] * components.T) * np.sqrt(n_statements)
+    statements = ((1.0 - means)[:, None] * components.T) * np.sqrt(n_statements + zeroed)
     return Projection(
         components=components,
         means=means,

@@ -89,18 +89,16 @@ def _choose(
             repness_test=float(rat[j] if agree else rdt[j]),
         )
 
+    # Polis's "best agree": a statement the group clearly agrees with, preferring one
+    # that also sets the group apart (ra > 1), so every group shows something it agrees on.
+    voted = allowed & (na + nd > 0)
+    acceptable = voted & ((pat > critical) | ((ra > 1.0) & (pa > 0.5)))
     best_agree: int | None = None
-    for j in np.flatnonzero(allowed & (na + nd > 0)):
-        if best_agree is None:
-            if pat[j] > critical or (ra[j] > 1.0 and pa[j] > 0.5):
-                best_agree = int(j)
-        elif ra[best_agree] > 1.0:
-            if ra[j] * rat[j] * pa[j] * pat[j] > (
-                ra[best_agree] * rat[best_agree] * pa[best_agree] * pat[best_agree]
-            ):
-                best_agree = int(j)
-        elif pa[j] * pat[j] > pa[best_agree] * pat[best_agree]:
-            best_agree = int(j)
+    if acceptable.any():
+        distinctive = acceptable & (ra > 1.0)
+        pool = distinctive if distinctive.any() else acceptable
+        score = ra * rat * pa * pat if distinctive.any() else pa * pat
+        best_agree = int(np.flatnonzero(pool)[np.argmax(score[pool])])
 
     agree_side = rat > rdt
     significant = allowed & (
