@@ -61,13 +61,16 @@ def test_closed_and_unopened_circles_refuse_joining(make_circle: Callable[..., C
         services.participant_join(circle=over, member=None, browser_key=KEY_A)
 
 
-def test_check_in_once_and_out_once(circle: Circle) -> None:
+def test_check_in_once_and_out_once(circle: Circle, facilitator: Member) -> None:
     participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
     services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=3)
     with pytest.raises(services.CircleError, match="already"):
         services.checkin_record(
             circle=circle, participant=participant, moment=Moment.ARRIVE, score=4
         )
+    with pytest.raises(services.CircleError, match="end of the circle"):
+        services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=4)
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.CLOSE)
     with pytest.raises(services.CircleError, match="1 to 5"):
         services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=9)
     services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=5)

@@ -189,7 +189,16 @@ class DotsForm(forms.Form):
         self.dots = dots
         for theme in themes:
             self.fields[f"theme_{theme.pk}"] = forms.IntegerField(
-                label=theme.name, min_value=0, max_value=dots, initial=0, required=False
+                label=theme.name,
+                min_value=0,
+                max_value=dots,
+                initial=0,
+                required=False,
+                error_messages={
+                    "invalid": _("Enter a whole number of dots, like 1 or 2."),
+                    "min_value": _("Dots cannot be fewer than 0."),
+                    "max_value": _("You have %(limit_value)s dots to give."),
+                },
             )
 
     def allocation(self) -> dict[int, int]:
@@ -200,6 +209,8 @@ class DotsForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if any(self.has_error(name) for name in self.fields):
+            return data  # the field's own message says what is wrong; a total would mislead
         total = sum(value or 0 for value in data.values())
         if total > self.dots:
             raise forms.ValidationError(

@@ -152,6 +152,8 @@ def checkin_record(
     """An anonymous arrival or leaving score; the participant row only learns that it happened."""
     if moment == Moment.ARRIVE:
         _check_open(circle)
+    elif circle.phase not in (Phase.CLOSE, Phase.ENDED):
+        raise CircleError(_("Checking out opens at the end of the circle."))
     if not 1 <= score <= 5:
         raise CircleError(_("Choose a number from 1 to 5."))
     done_field = "checked_in" if moment == Moment.ARRIVE else "checked_out"
