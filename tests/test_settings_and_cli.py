@@ -1,0 +1,66 @@
+"""Settings refuse unsafe production setups; the village command and the demo work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from village.circles.models import Circle, Phase
+from village.demo import DEMO_PASSWORD
+from village.people.models import Agency, Member, Role
+
+
+def _settings_import(**env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import village.config.settings"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_debug() -> None:
+    result = _settings_import(DJANGO_ENV="production", DEBUG="true", SECRET_KEY="s" * 50)
+    assert result.returncode != 0 and "DEBUG must be off" in result.stderr
+
+
+def test_production_refuses_the_development_key() -> None:
+    result = _settings_import(DJANGO_ENV="production")
+    assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
+
+
+def test_production_starts_when_configured() -> None:
+    result = _settings_import(DJANGO_ENV="production", SECRET_KEY="s" * 50)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_loads_every_role_once(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo")
+    first = capsys.readouterr().out
+    call_command("demo")
+    second = capsys.readouterr().out
+    assert "Loaded" in first and "Already loaded" in second
+    assert DEMO_PASSWORD in first and "http://127.0.0.1:8000" in first
+    assert Agency.objects.count() == 6
+    assert 18 <= Member.objects.count() <= 24
+    roles = {role for member in Member.objects.all() for role in member.roles}
+    assert roles == set(Role.values)
+    open_circle = Circle.objects.get(phase=Phase.REFLECT)
+    assert open_circle.reflections.count() > 0 and open_circle.join_code in first
+    closed = Circle.objects.get(phase=Phase.ENDED)
+    assert closed.themes.filter(dots__gt=0).exists() and closed.actions.exists()
+
+
+def test_village_command_wraps_django_admin() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "village.cli", "help"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0 and "demo" in result.stdout
