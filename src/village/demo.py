@@ -41,25 +41,41 @@ class DemoPerson:
 
 PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("admin@demo.village", "Alex Admin", 0, (Role.ADMIN,), Constituency.MANAGER),
-    DemoPerson("facilitator@demo.village", "Fran Facilitator", 5, (Role.FACILITATOR,), Constituency.OTHER),
+    DemoPerson(
+        "facilitator@demo.village", "Fran Facilitator", 5, (Role.FACILITATOR,), Constituency.OTHER
+    ),
     DemoPerson("lead@demo.village", "Lee Lead", 1, (Role.PARTNER_LEAD,), Constituency.MANAGER),
     DemoPerson("staff@demo.village", "Sam Staff", 0, (Role.STAFF,), Constituency.FRONTLINE),
     DemoPerson("family@demo.village", "Fiona Family", 5, (Role.FAMILY,), Constituency.FAMILY),
     DemoPerson("observer@demo.village", "Olu Observer", 2, (Role.OBSERVER,), Constituency.OTHER),
-    DemoPerson("lead.schools@demo.village", "Priya Lead", 2, (Role.PARTNER_LEAD,), Constituency.MANAGER),
-    DemoPerson("lead.police@demo.village", "Jo Lead", 3, (Role.PARTNER_LEAD,), Constituency.MANAGER),
-    DemoPerson("lead.housing@demo.village", "Kai Lead", 4, (Role.PARTNER_LEAD,), Constituency.MANAGER),
+    DemoPerson(
+        "lead.schools@demo.village", "Priya Lead", 2, (Role.PARTNER_LEAD,), Constituency.MANAGER
+    ),
+    DemoPerson(
+        "lead.police@demo.village", "Jo Lead", 3, (Role.PARTNER_LEAD,), Constituency.MANAGER
+    ),
+    DemoPerson(
+        "lead.housing@demo.village", "Kai Lead", 4, (Role.PARTNER_LEAD,), Constituency.MANAGER
+    ),
     DemoPerson("sw1@demo.village", "Morag Social Worker", 0, (Role.STAFF,), Constituency.FRONTLINE),
     DemoPerson("sw2@demo.village", "Ewan Social Worker", 0, (Role.STAFF,), Constituency.FRONTLINE),
     DemoPerson("hv@demo.village", "Aisha Health Visitor", 1, (Role.STAFF,), Constituency.FRONTLINE),
     DemoPerson("nurse@demo.village", "Tom School Nurse", 1, (Role.STAFF,), Constituency.FRONTLINE),
     DemoPerson("teacher@demo.village", "Niamh Teacher", 2, (Role.STAFF,), Constituency.FRONTLINE),
     DemoPerson("officer@demo.village", "Callum Officer", 3, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson("housing@demo.village", "Rosa Housing Officer", 4, (Role.STAFF,), Constituency.FRONTLINE),
+    DemoPerson(
+        "housing@demo.village", "Rosa Housing Officer", 4, (Role.STAFF,), Constituency.FRONTLINE
+    ),
     DemoPerson("parent1@demo.village", "Dawn Parent", 5, (Role.FAMILY,), Constituency.FAMILY),
     DemoPerson("parent2@demo.village", "Kenny Parent", 5, (Role.FAMILY,), Constituency.FAMILY),
     DemoPerson("carer@demo.village", "Grace Kinship Carer", 5, (Role.FAMILY,), Constituency.FAMILY),
-    DemoPerson("cofac@demo.village", "Iain Co-facilitator", 0, (Role.FACILITATOR, Role.STAFF), Constituency.FRONTLINE),
+    DemoPerson(
+        "cofac@demo.village",
+        "Iain Co-facilitator",
+        0,
+        (Role.FACILITATOR, Role.STAFF),
+        Constituency.FRONTLINE,
+    ),
 )
 
 OPEN_REFLECTIONS: tuple[tuple[int, str], ...] = (
@@ -72,14 +88,22 @@ OPEN_REFLECTIONS: tuple[tuple[int, str], ...] = (
 )
 
 CLOSED_THEMES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    ("Knowing who to call", 7, (
-        "I never know who is on duty in the other agencies.",
-        "A shared contact list would save hours every week.",
-    )),
-    ("Blame after things go wrong", 5, (
-        "Reviews feel like a hunt for whose fault it was.",
-        "We need to learn together, not defend our own agency.",
-    )),
+    (
+        "Knowing who to call",
+        7,
+        (
+            "I never know who is on duty in the other agencies.",
+            "A shared contact list would save hours every week.",
+        ),
+    ),
+    (
+        "Blame after things go wrong",
+        5,
+        (
+            "Reviews feel like a hunt for whose fault it was.",
+            "We need to learn together, not defend our own agency.",
+        ),
+    ),
     ("Time to reflect", 3, ("Reflection always loses to the next crisis.",)),
 )
 
@@ -168,7 +192,14 @@ def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list
             )
             for text in texts
         ]
-        themes.append((circles.theme_create(circle=circle, actor=facilitator, name=name, reflection_ids=ids), dots))
+        themes.append(
+            (
+                circles.theme_create(
+                    circle=circle, actor=facilitator, name=name, reflection_ids=ids
+                ),
+                dots,
+            )
+        )
     circles.circle_move_to(circle=circle, actor=facilitator, phase=Phase.VOTE)
     voters = iter(participants)
     for theme, dots in themes:
@@ -209,7 +240,9 @@ def demo_load() -> tuple[Partnership, bool]:
     if existing is not None:
         return existing, False
     with transaction.atomic():
-        partnership = people.partnership_create(name="Riverside Children's Partnership", slug=DEMO_SLUG)
+        partnership = people.partnership_create(
+            name="Riverside Children's Partnership", slug=DEMO_SLUG
+        )
         agencies = [
             people.agency_create(partnership=partnership, name=name, sector=sector)
             for name, sector in AGENCIES

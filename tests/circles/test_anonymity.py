@@ -25,7 +25,9 @@ def _post_reflection(client: Client, circle: Circle, text: str, *, name: str = "
     room = reverse("circles:room", kwargs={"code": circle.join_code})
     extra = {"HTTP_USER_AGENT": USER_AGENT, "REMOTE_ADDR": ADDRESS}
     client.get(room, **extra)
-    client.post(reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"}, **extra)
+    client.post(
+        reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"}, **extra
+    )
     client.post(
         reverse("circles:checkin", kwargs={"code": circle.join_code, "moment": "arrive"}),
         {"score": "2", "word": "tired"},
@@ -34,7 +36,9 @@ def _post_reflection(client: Client, circle: Circle, text: str, *, name: str = "
     data = {"prompt": circle.prompts.first().pk, "text": text}
     if name:
         data |= {"show_name": "on", "name_to_show": name}
-    response = client.post(reverse("circles:reflect", kwargs={"code": circle.join_code}), data, **extra)
+    response = client.post(
+        reverse("circles:reflect", kwargs={"code": circle.join_code}), data, **extra
+    )
     assert response.status_code == 302
 
 
@@ -72,7 +76,14 @@ def posted(circle: Circle, make_member: Callable[..., Member]) -> dict[str, obje
 def test_reflection_and_checkin_tables_hold_no_link_to_a_person(posted: dict[str, object]) -> None:
     reflection_columns = set(_columns(Reflection))
     assert reflection_columns == {
-        "id", "circle_id", "prompt_id", "theme_id", "text", "author_label", "secret_hash", "created_on"
+        "id",
+        "circle_id",
+        "prompt_id",
+        "theme_id",
+        "text",
+        "author_label",
+        "secret_hash",
+        "created_on",
     }
     assert set(_columns(CheckIn)) == {"id", "circle_id", "moment", "score", "word", "created_on"}
     with connection.cursor() as cursor:

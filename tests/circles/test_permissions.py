@@ -131,7 +131,9 @@ def _url(name: str, kind: str, world: dict[str, object]) -> str:
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)
-@pytest.mark.parametrize(("method", "name", "kind", "data", "expected"), CASES, ids=[c[1] for c in CASES])
+@pytest.mark.parametrize(
+    ("method", "name", "kind", "data", "expected"), CASES, ids=[c[1] for c in CASES]
+)
 def test_view_access(
     world: dict[str, object],
     viewer: str,

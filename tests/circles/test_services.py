@@ -69,10 +69,14 @@ def test_check_in_once_and_out_once(circle: Circle, facilitator: Member) -> None
             circle=circle, participant=participant, moment=Moment.ARRIVE, score=4
         )
     with pytest.raises(services.CircleError, match="end of the circle"):
-        services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=4)
+        services.checkin_record(
+            circle=circle, participant=participant, moment=Moment.LEAVE, score=4
+        )
     services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.CLOSE)
     with pytest.raises(services.CircleError, match="1 to 5"):
-        services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=9)
+        services.checkin_record(
+            circle=circle, participant=participant, moment=Moment.LEAVE, score=9
+        )
     services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=5)
     assert circle.checkins.count() == 2
 
@@ -123,7 +127,11 @@ def test_phases_move_forward_and_can_skip(circle: Circle, facilitator: Member) -
 def test_every_change_bumps_the_live_version(circle: Circle, facilitator: Member) -> None:
     participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
     services.reflection_create(
-        circle=circle, participant=participant, prompt=circle.prompts.first(), text="x", browser_key=KEY_A
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),
+        text="x",
+        browser_key=KEY_A,
     )
     services.pause_request(circle=circle)
     circle.refresh_from_db()
@@ -136,7 +144,11 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
         for key in (KEY_A, KEY_B)
     ]
     reflection = services.reflection_create(
-        circle=circle, participant=guests[0], prompt=circle.prompts.first(), text="Shared contact list", browser_key=KEY_A
+        circle=circle,
+        participant=guests[0],
+        prompt=circle.prompts.first(),
+        text="Shared contact list",
+        browser_key=KEY_A,
     )
     theme = services.theme_create(
         circle=circle, actor=facilitator, name="Who to call", reflection_ids=[str(reflection.id)]
@@ -177,14 +189,22 @@ def test_action_owner_must_be_in_the_partnership(
     foreign = agency_create(partnership=other_partnership, name="Elsewhere", sector="health")  # type: ignore[arg-type]
     with pytest.raises(services.CircleError, match="this partnership"):
         services.action_create(
-            circle=circle, actor=facilitator, text="x", owner_agency=foreign, due_on=timezone.localdate()
+            circle=circle,
+            actor=facilitator,
+            text="x",
+            owner_agency=foreign,
+            due_on=timezone.localdate(),
         )
 
 
 def test_mood_spread_hidden_below_the_minimum(circle: Circle) -> None:
     for index in range(4):
-        participant = services.participant_join(circle=circle, member=None, browser_key=f"{index}" * 43)
-        services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=2)
+        participant = services.participant_join(
+            circle=circle, member=None, browser_key=f"{index}" * 43
+        )
+        services.checkin_record(
+            circle=circle, participant=participant, moment=Moment.ARRIVE, score=2
+        )
     summary = selectors.circle_summary(circle=circle)
     assert summary.arriving.answered == 4 and summary.arriving.counts is None
     participant = services.participant_join(circle=circle, member=None, browser_key="z" * 43)

@@ -35,9 +35,11 @@ def test_wrong_password_is_explained_without_saying_which_part(
     make_member: Callable[..., Member],
 ) -> None:
     member = make_member("staff")
-    page = Client().post(
-        reverse("people:login"), {"username": member.user.username, "password": "wrong"}
-    ).content.decode()
+    page = (
+        Client()
+        .post(reverse("people:login"), {"username": member.user.username, "password": "wrong"})
+        .content.decode()
+    )
     assert "That email and password do not match" in page
 
 

@@ -129,7 +129,9 @@ class ReflectionForm(forms.Form):
         label=_("Show my name with this (it is anonymous unless you tick this)"), required=False
     )
     name_to_show = forms.CharField(
-        label=_("Name to show"), max_length=80, required=False,
+        label=_("Name to show"),
+        max_length=80,
+        required=False,
         help_text=_("Add your agency or role only if you want to."),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -160,7 +162,9 @@ class ThemeForm(forms.Form):
         label=_("Reflections in this theme"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, reflection_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, reflection_choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reflections"].choices = reflection_choices  # type: ignore[attr-defined]
 
@@ -214,7 +218,8 @@ class DotsForm(forms.Form):
         total = sum(value or 0 for value in data.values())
         if total > self.dots:
             raise forms.ValidationError(
-                _("You have %(dots)s dots. You gave %(total)s.") % {"dots": self.dots, "total": total}
+                _("You have %(dots)s dots. You gave %(total)s.")
+                % {"dots": self.dots, "total": total}
             )
         if total == 0:
             raise forms.ValidationError(_("Give at least one dot."))

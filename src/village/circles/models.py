@@ -76,7 +76,7 @@ class Prompt(models.Model):
 
 
 class Participant(models.Model):
-    """That someone took part, never what they said. Guests are a keyed hash of their browser key."""
+    """That someone took part, never what they said. A guest is a keyed hash of a browser key."""
 
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="participants")
     member = models.ForeignKey(
@@ -140,7 +140,9 @@ class CheckIn(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="checkins")
     moment = models.CharField(max_length=6, choices=Moment.choices)
-    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     word = models.CharField(max_length=CHECKIN_WORD_MAX_LENGTH, blank=True)
     created_on = models.DateField()
 

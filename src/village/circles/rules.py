@@ -10,7 +10,9 @@ from village.people.models import Member, Role
 
 @rules.predicate
 def is_partnership_member(member: Member | None, circle: Circle | None) -> bool:
-    return member is not None and circle is not None and member.partnership_id == circle.partnership_id
+    return (
+        member is not None and circle is not None and member.partnership_id == circle.partnership_id
+    )
 
 
 @rules.predicate

@@ -52,7 +52,9 @@ def circle_by_code(*, code: str) -> Circle | None:
     return Circle.objects.select_related("partnership").filter(join_code=normalised).first()
 
 
-def participant_for(*, circle: Circle, member: Member | None, browser_key: str) -> Participant | None:
+def participant_for(
+    *, circle: Circle, member: Member | None, browser_key: str
+) -> Participant | None:
     if member is not None and member.partnership_id == circle.partnership_id:
         return Participant.objects.filter(circle=circle, member=member).first()
     return Participant.objects.filter(

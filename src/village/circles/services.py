@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -98,7 +99,9 @@ def circle_create(
             Prompt(circle=circle, text=text.strip(), position=position)
             for position, text in enumerate(p for p in prompts if p.strip())
         )
-        audit_record(partnership=partnership, actor=created_by, action="circle.create", target=circle)
+        audit_record(
+            partnership=partnership, actor=created_by, action="circle.create", target=circle
+        )
     return circle
 
 
@@ -126,10 +129,11 @@ def _check_open(circle: Circle) -> None:
 def participant_join(*, circle: Circle, member: Member | None, browser_key: str) -> Participant:
     """Join once per member, or once per browser for guests. Joining twice is harmless."""
     _check_open(circle)
+    lookup: dict[str, Any] = {"circle": circle}
     if member is not None and member.partnership_id == circle.partnership_id:
-        lookup = {"circle": circle, "member": member}
+        lookup["member"] = member
     else:
-        lookup = {"circle": circle, "browser_hash": participant_hash(circle=circle, key=browser_key)}
+        lookup["browser_hash"] = participant_hash(circle=circle, key=browser_key)
     try:
         with transaction.atomic():
             participant, _created = Participant.objects.get_or_create(**lookup)
@@ -255,7 +259,9 @@ def reflections_group(*, circle: Circle, theme: Theme | None, reflection_ids: Se
     """Put reflections into a theme, or back to ungrouped when theme is None."""
     if theme is not None and theme.circle_id != circle.pk:
         raise CircleError(_("Choose one of this circle's themes."))
-    count = Reflection.objects.filter(circle=circle, id__in=list(reflection_ids)).update(theme=theme)
+    count = Reflection.objects.filter(circle=circle, id__in=list(reflection_ids)).update(
+        theme=theme
+    )
     _bump(circle)
     return count
 

@@ -12,7 +12,9 @@ urlpatterns = [
     path("c/<str:code>/join/", views.join_circle, name="join_circle"),
     path("c/<str:code>/check/<str:moment>/", views.checkin, name="checkin"),
     path("c/<str:code>/reflect/", views.reflect, name="reflect"),
-    path("c/<str:code>/r/<uuid:reflection_id>/edit/", views.reflection_edit, name="reflection_edit"),
+    path(
+        "c/<str:code>/r/<uuid:reflection_id>/edit/", views.reflection_edit, name="reflection_edit"
+    ),
     path(
         "c/<str:code>/r/<uuid:reflection_id>/withdraw/",
         views.reflection_withdraw,

@@ -67,7 +67,9 @@ def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[st
         context["themes"] = list(selectors.themes_for(circle=circle))
         if circle.phase == Phase.VOTE:
             context["dots_left"] = circle.dots_per_person - participant.dots_used
-            context["dots_form"] = forms.DotsForm(themes=context["themes"], dots=context["dots_left"])
+            context["dots_form"] = forms.DotsForm(
+                themes=context["themes"], dots=context["dots_left"]
+            )
         context.update(_live_context(request, circle))
     context.update(extra)
     return context
@@ -177,7 +179,9 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
             prompt=form.cleaned_data["prompt"],
             text=text,
             browser_key=browser_key(request),
-            author_label=form.cleaned_data["name_to_show"] if form.cleaned_data["show_name"] else "",
+            author_label=form.cleaned_data["name_to_show"]
+            if form.cleaned_data["show_name"]
+            else "",
         )
     except services.CircleError as error:
         form.add_error("text", str(error))
@@ -207,7 +211,9 @@ def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             services.reflection_update(
-                reflection=reflection, browser_key=browser_key(request), text=form.cleaned_data["text"]
+                reflection=reflection,
+                browser_key=browser_key(request),
+                text=form.cleaned_data["text"],
             )
         except services.CircleError as error:
             form.add_error("text", str(error))
@@ -319,7 +325,9 @@ def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
         "participants": circle.participants.count(),
         "join_url": reverse("circles:room", kwargs={"code": circle.join_code}),
         "theme_form": forms.ThemeForm(
-            reflection_choices=[(str(r.id), r.text[:200]) for r in reflections if r.theme_id is None]
+            reflection_choices=[
+                (str(r.id), r.text[:200]) for r in reflections if r.theme_id is None
+            ]
         ),
         "action_form": forms.ActionForm(
             agencies=agencies_for(partnership=circle.partnership),
@@ -332,7 +340,7 @@ def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
 
 @login_required
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
-    circle, _member_ = _facilitated_circle(request, pk)
+    circle = _facilitated_circle(request, pk)[0]
     template = "circles/_facilitate_live.html" if request.htmx else "circles/facilitate.html"  # type: ignore[attr-defined]
     return render(request, template, _facilitate_context(circle))
 
@@ -346,7 +354,10 @@ def move_phase(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CircleError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The circle has moved on to: %(phase)s.") % {"phase": circle.get_phase_display()})
+        messages.success(
+            request,
+            _("The circle has moved on to: %(phase)s.") % {"phase": circle.get_phase_display()},
+        )
     return redirect("circles:facilitate", pk=circle.pk)
 
 
@@ -376,7 +387,9 @@ def theme_delete(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
     theme = get_object_or_404(Theme, pk=theme_pk, circle=circle)
     if request.method == "POST":
         services.theme_delete(theme=theme, actor=member)
-        messages.success(request, _("Theme removed. Its reflections are back in the ungrouped list."))
+        messages.success(
+            request, _("Theme removed. Its reflections are back in the ungrouped list.")
+        )
         return redirect("circles:facilitate", pk=circle.pk)
     return render(request, "circles/confirm_delete.html", {"circle": circle, "thing": theme})
 
@@ -386,7 +399,9 @@ def theme_delete(request: HttpRequest, pk: int, theme_pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     circle, member = _facilitated_circle(request, pk)
     form = forms.ActionForm(
-        request.POST, agencies=agencies_for(partnership=circle.partnership), themes=circle.themes.all()
+        request.POST,
+        agencies=agencies_for(partnership=circle.partnership),
+        themes=circle.themes.all(),
     )
     if not form.is_valid():
         return render(

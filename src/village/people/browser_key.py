@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
@@ -35,7 +36,7 @@ def keyed_hash(*, key: str, purpose: str) -> str:
 class BrowserKeyMiddleware:
     """Sets the key cookie when a view made a new key; never logs or echoes it."""
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

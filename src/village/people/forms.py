@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from village.people.models import Constituency, Role
+from village.people.models import Agency, Constituency, Role
 
 
 class InvitationForm(forms.Form):
@@ -16,8 +16,12 @@ class InvitationForm(forms.Form):
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
     )
-    constituency = forms.ChoiceField(label=_("Which group do they speak for?"), choices=Constituency.choices)
-    agency = forms.ModelChoiceField(queryset=None, label=_("Agency"), required=False)
+    constituency = forms.ChoiceField(
+        label=_("Which group do they speak for?"), choices=Constituency.choices
+    )
+    agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label=_("Agency"), required=False
+    )
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -132,7 +132,9 @@ class Member(models.Model):
     class Meta:
         ordering = ["display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "partnership"], name="member_once_per_partnership")
+            models.UniqueConstraint(
+                fields=["user", "partnership"], name="member_once_per_partnership"
+            )
         ]
 
     def __str__(self) -> str:

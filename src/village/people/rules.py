@@ -9,7 +9,9 @@ from village.people.models import Member, Partnership, Role
 
 @rules.predicate
 def is_member(member: Member | None, partnership: Partnership | None) -> bool:
-    return member is not None and partnership is not None and member.partnership_id == partnership.pk
+    return (
+        member is not None and partnership is not None and member.partnership_id == partnership.pk
+    )
 
 
 @rules.predicate

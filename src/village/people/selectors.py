@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from village.people.models import Agency, AuditEvent, Member, Partnership, SupportLink
 
 
-def member_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Member | None:
+def member_for_user(*, user: User | AnonymousUser) -> Member | None:
     """The signed-in person's membership, or None for visitors and guests."""
     if not user.is_authenticated:
         return None

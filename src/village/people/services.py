@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -82,9 +82,7 @@ def partnership_create(*, name: str, slug: str) -> Partnership:
                 url=url,
                 position=position,
             )
-            for position, (link_name, description, contact, url) in enumerate(
-                DEFAULT_SUPPORT_LINKS
-            )
+            for position, (link_name, description, contact, url) in enumerate(DEFAULT_SUPPORT_LINKS)
         )
     return partnership
 
@@ -104,7 +102,7 @@ def _clean_roles(roles: Iterable[str]) -> list[str]:
 def member_create(
     *,
     partnership: Partnership,
-    user: AbstractBaseUser,
+    user: User,
     display_name: str,
     roles: Iterable[str],
     constituency: str,
