@@ -199,6 +199,10 @@ def cluster(
     `previous` must describe the same participants in the same order (new ones appended).
     """
     chosen = np.flatnonzero(clusterable)
+    # Cluster in map order, not input order, so renaming or reordering participants
+    # gives the same random draws and therefore the same groups.
+    rounded = np.round(points[chosen], 9)
+    chosen = chosen[np.lexsort((rounded[:, 1], rounded[:, 0]))]
     xy = points[chosen]
     n_distinct = len(np.unique(xy, axis=0))
     if n_distinct < MIN_K:
