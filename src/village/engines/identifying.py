@@ -25,9 +25,20 @@ _FULL_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\s+[A-Z][a-z]{2,}\b")
 
 _NOT_NAMES = frozenset(
     {
-        "Social Work", "Mental Health", "Police Scotland", "Breathing Space", "Child Protection",
-        "Health Visitor", "Third Sector", "Local Authority", "Children's Hearing",
-        "Family Time", "Getting It", "It Right", "Every Child", "The Promise",
+        "Social Work",
+        "Mental Health",
+        "Police Scotland",
+        "Breathing Space",
+        "Child Protection",
+        "Health Visitor",
+        "Third Sector",
+        "Local Authority",
+        "Children's Hearing",
+        "Family Time",
+        "Getting It",
+        "It Right",
+        "Every Child",
+        "The Promise",
     }
 )
 
