@@ -158,7 +158,7 @@ class Matcher:
             if severity_rank(entry.severity) < floor:
                 continue
             if suppressions and suppressions.silences(
-                start=start, end=end, entry_id=entry.id, text=surface
+                start=start, end=end, entry=entry, text=surface
             ):
                 continue
             if lines is None:

@@ -13,8 +13,8 @@ A directive is the text ``lens-ignore`` anywhere in the document, usually inside
     no findings for these entries or words anywhere in the document.
 
 Any of the first three may name entries or words too (``lens-ignore-line: respite``) to
-silence only those. A name is an entry id (``did-not-attend``) or the words as written in
-the text (``DNA``), compared ignoring case, hyphens and apostrophe style. A bare
+silence only those. A name is an entry id (``did-not-attend``) or any of an entry's words
+(``DNA`` silences that whole entry), compared ignoring case, hyphens and apostrophe style. A bare
 ``lens-ignore`` with no names silences the whole document. Words inside a directive are
 never flagged themselves.
 """
@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from village.engines.lens import patterns
+from village.engines.lens.glossary import Entry
 
 _DIRECTIVE = re.compile(
     r"lens-ignore(?P<kind>-line|-next-line|-start|-end)?(?![\w-])"
@@ -85,12 +86,18 @@ class Suppressions:
     def __bool__(self) -> bool:
         return bool(self._rules or self._directives)
 
-    def silences(self, *, start: int, end: int, entry_id: str, text: str) -> bool:
-        """True when a finding at ``start:end`` for ``entry_id`` (matching ``text``) is silenced."""
+    def silences(self, *, start: int, end: int, entry: Entry, text: str) -> bool:
+        """True when a finding of ``entry`` at ``start:end`` (reading ``text``) is silenced."""
         if any(low < end and start < high for low, high in self._directives):
             return True
-        wanted = {patterns.key(entry_id), patterns.key(text)}
-        return any(
-            rule.start <= start < rule.end and (not rule.names or rule.names & wanted)
-            for rule in self._rules
-        )
+        rules = [rule for rule in self._rules if rule.start <= start < rule.end]
+        if any(not rule.names for rule in rules):
+            return True
+        if not rules:
+            return False
+        wanted = {
+            patterns.key(entry.id),
+            patterns.key(text),
+            *(patterns.key(form) for form in (*entry.variants, *entry.exact)),
+        }
+        return any(rule.names & wanted for rule in rules)
