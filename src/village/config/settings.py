@@ -55,9 +55,6 @@ INSTALLED_APPS = [
     "village.people",
     "village.circles",
     "village.pulse",
-    "village.conversations",
-    "village.reviews",
-    "village.language",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class ConversationsConfig(AppConfig):
-    name = "village.conversations"
-    label = "conversations"
