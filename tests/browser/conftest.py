@@ -117,7 +117,10 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
                 id: v.id,
                 impact: v.impact,
                 help: v.help,
-                nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary})),
+                nodes: v.nodes.map((n) => ({
+                    target: n.target.join(' '),
+                    summary: n.failureSummary,
+                })),
             }));
         }""",
         AXE_TAGS,

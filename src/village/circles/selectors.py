@@ -75,7 +75,12 @@ def reflections_for(*, circle: Circle, browser_key: str) -> list[ReflectionItem]
 
 
 def themes_for(*, circle: Circle) -> QuerySet[Theme]:
-    return Theme.objects.filter(circle=circle).annotate(reflection_count=Count("reflections"))
+    """Most dots first. The order is explicit: Django drops Meta.ordering from GROUP BY queries."""
+    return (
+        Theme.objects.filter(circle=circle)
+        .annotate(reflection_count=Count("reflections"))
+        .order_by("-dots", "name")
+    )
 
 
 def _spread(*, circle: Circle, moment: str, minimum: int) -> MoodSpread:
