@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -11,13 +12,17 @@ from village.engines.lens.config import apply_config, load_config, parse_config
 from village.engines.lens.glossary import GlossaryError
 from village.engines.lens.matcher import Matcher
 
-SETTINGS = {
+SETTINGS: dict[str, Any] = {
     "disable": ["siblings"],
     "disable_categories": ["jargon"],
     "severity": {"placement": "error"},
     "category_severity": {"stigmatising": "info"},
     "sources": {
-        "ours": {"title": "Our language policy", "url": "https://example.org/policy", "year": "2025"}
+        "ours": {
+            "title": "Our language policy",
+            "url": "https://example.org/policy",
+            "year": "2025",
+        }
     },
     "entries": [
         {
@@ -35,8 +40,8 @@ SETTINGS = {
 TEXT = "His siblings and key worker said the placement is good, but respite and the LAC review..."
 
 
-def findings(settings: dict[str, object]) -> dict[str, str]:
-    matcher = Matcher(apply_config(parse_config(settings)))
+def findings(data: dict[str, Any]) -> dict[str, str]:
+    matcher = Matcher(apply_config(parse_config(data)))
     return {f.entry_id: f.severity for f in matcher.find(TEXT)}
 
 
@@ -61,13 +66,14 @@ def test_file_and_dicts_give_the_same_glossary(tmp_path: Path) -> None:
 
 
 def test_own_entry_replaces_a_shipped_one() -> None:
-    own = dict(SETTINGS["entries"][0], id="respite", variants=["respite"])  # type: ignore[index]
+    own = dict(SETTINGS["entries"][0], id="respite", variants=["respite"])
     glossary = apply_config(parse_config({"sources": SETTINGS["sources"], "entries": [own]}))
-    assert glossary.get("respite").reason.startswith("Children told us")  # type: ignore[union-attr]
+    replaced = glossary.get("respite")
+    assert replaced is not None and replaced.reason.startswith("Children told us")
 
 
 @pytest.mark.parametrize(
-    ("settings", "message"),
+    ("data", "message"),
     [
         ({"disable": ["no-such-entry"]}, "no glossary entry has the id 'no-such-entry'"),
         ({"disable_categories": ["nice"]}, "category 'nice' is not one of"),
@@ -77,9 +83,9 @@ def test_own_entry_replaces_a_shipped_one() -> None:
         ({"entries": [{"id": "x"}]}, "entries: entry 1"),
     ],
 )
-def test_bad_settings_are_explained(settings: dict[str, object], message: str) -> None:
+def test_bad_settings_are_explained(data: dict[str, object], message: str) -> None:
     with pytest.raises(GlossaryError, match=message):
-        parse_config(settings)
+        parse_config(data)
 
 
 def test_unreadable_settings_file(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from village.engines.lens import patterns
 from village.engines.lens.glossary import (
     CATEGORIES,
     SEVERITIES,
-    GlossaryError,
     Glossary,
+    GlossaryError,
     check_forms,
     default_glossary,
     default_sources,
@@ -98,7 +98,9 @@ def test_invalid_entries_get_clear_errors(changes: dict[str, Any], message: str)
 
 def test_duplicate_ids_and_shared_forms_are_refused() -> None:
     one = parse_entry(entry(), sources=default_sources(), where="t")
-    two = parse_entry(entry(id="other", variants=["our-term"]), sources=default_sources(), where="t")
+    two = parse_entry(
+        entry(id="other", variants=["our-term"]), sources=default_sources(), where="t"
+    )
     with pytest.raises(GlossaryError, match="used twice"):
         Glossary(entries=(one, one))
     with pytest.raises(GlossaryError, match="both match the form"):
@@ -142,5 +144,8 @@ def test_vocabulary_mentions_are_explained_not_flagged() -> None:
 
 def test_vocabulary_terms_are_validated() -> None:
     with pytest.raises(GlossaryError, match="'explanation'"):
-        parse_term({"id": "x", "term": "x", "variants": ["x"], "sources": ["nlc"]},
-                   sources=default_sources(), where="vocabulary.yaml")
+        parse_term(
+            {"id": "x", "term": "x", "variants": ["x"], "sources": ["nlc"]},
+            sources=default_sources(),
+            where="vocabulary.yaml",
+        )

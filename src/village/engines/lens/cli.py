@@ -9,7 +9,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TextIO
 
 from village.engines.lens import extract, output
@@ -32,7 +32,7 @@ Inline suppression (write it anywhere, usually in a comment such as <!-- ... -->
   lens-ignore: placement, contact  no findings for these entries or words in the file
   Add ': names' to the first three to silence only those entries or words.
 
-Severities: {' < '.join(SEVERITIES)}.
+Severities: {" < ".join(SEVERITIES)}.
 
 Exit status:
   0  no finding at or above --fail-on (or --fail-on not given)
@@ -49,7 +49,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - for stdin")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="files or directories; - for stdin"
+    )
     parser.add_argument(
         "--format", choices=("human", "json", "sarif"), default="human", help="output format"
     )
@@ -142,7 +144,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         findings = matcher.find(text, min_severity=args.min_severity)
         reports.append(output.FileReport(path=path, findings=findings, text=text))
-    render = {"human": output.human, "json": output.as_json, "sarif": output.as_sarif}
+    render: dict[str, Callable[[Sequence[output.FileReport]], str]] = {
+        "human": output.human,
+        "json": output.as_json,
+        "sarif": output.as_sarif,
+    }
     sys.stdout.write(render[args.format](reports))
     if any(report.error is not None for report in reports):
         return EXIT_ERROR

@@ -106,9 +106,7 @@ def parse_config(
             raise GlossaryError(f"{where}: no glossary entry has the id {name!r}")
     for name in sorted(config.disable_categories | set(config.category_severity)):
         if name not in CATEGORIES:
-            raise GlossaryError(
-                f"{where}: category {name!r} is not one of {', '.join(CATEGORIES)}"
-            )
+            raise GlossaryError(f"{where}: category {name!r} is not one of {', '.join(CATEGORIES)}")
     return config
 
 
@@ -118,7 +116,9 @@ def load_config(path: str | Path, *, glossary: Glossary | None = None) -> Partne
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise GlossaryError(f"{path}: cannot read the settings file ({type(error).__name__})") from None
+        raise GlossaryError(
+            f"{path}: cannot read the settings file ({type(error).__name__})"
+        ) from None
     data = load_yaml_text(text, where=str(path))
     return parse_config(data or {}, glossary=glossary, where=str(path))
 

@@ -28,11 +28,9 @@ def _fine_in_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 def _before(text: str, start: int, count: int) -> list[str]:
     window = text[max(0, start - count * _CHARS_PER_WORD) : start]
-    cut = None
-    for cut in _BOUNDARY.finditer(window):
-        pass
-    if cut is not None:
-        window = window[cut.end() :]
+    ends = [boundary.end() for boundary in _BOUNDARY.finditer(window)]
+    if ends:
+        window = window[ends[-1] :]
     return patterns.tokens(window)[-count:]
 
 

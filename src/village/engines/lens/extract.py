@@ -150,9 +150,9 @@ def pdf_text(data: bytes) -> str:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")
+                opened = bool(reader.decrypt(""))
             except (PyPdfError, NotImplementedError):
-                opened = 0
+                opened = False
             if not opened:
                 raise ExtractError("the PDF is password-protected; remove the password first")
         return "\n\n".join(page.extract_text() or "" for page in reader.pages)
@@ -194,7 +194,9 @@ def read_path(path: str, *, encoding: str = "utf-8", limit: int = MAX_BYTES) -> 
     except PermissionError:
         raise ExtractError("permission denied") from None
     except OSError as error:
-        raise ExtractError(f"cannot read the file ({error.strerror or type(error).__name__})") from None
+        raise ExtractError(
+            f"cannot read the file ({error.strerror or type(error).__name__})"
+        ) from None
     return extract(data, suffix=file.suffix, encoding=encoding, limit=limit)
 
 

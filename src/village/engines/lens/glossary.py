@@ -97,7 +97,12 @@ class Source:
     year: str = ""
 
     def as_dict(self) -> dict[str, str]:
-        return {"title": self.title, "publisher": self.publisher, "year": self.year, "url": self.url}
+        return {
+            "title": self.title,
+            "publisher": self.publisher,
+            "year": self.year,
+            "url": self.url,
+        }
 
 
 @dataclass(frozen=True)
@@ -303,14 +308,10 @@ def parse_entry(data: Any, *, sources: Mapping[str, Source], where: str) -> Entr
         raise GlossaryError(f"{where}: give at least one form in 'variants' or 'exact'")
     category = _text(data, "category", where)
     if category not in CATEGORIES:
-        raise GlossaryError(
-            f"{where}: category {category!r} is not one of {', '.join(CATEGORIES)}"
-        )
+        raise GlossaryError(f"{where}: category {category!r} is not one of {', '.join(CATEGORIES)}")
     severity = _text(data, "severity", where)
     if severity not in SEVERITIES:
-        raise GlossaryError(
-            f"{where}: severity {severity!r} is not one of {', '.join(SEVERITIES)}"
-        )
+        raise GlossaryError(f"{where}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
     raw_sources = data.get("sources")
     if isinstance(raw_sources, str | Mapping):
         raw_sources = [raw_sources]
@@ -339,9 +340,7 @@ def parse_entry(data: Any, *, sources: Mapping[str, Source], where: str) -> Entr
     )
 
 
-def parse_entries(
-    data: Any, *, sources: Mapping[str, Source], where: str
-) -> tuple[Entry, ...]:
+def parse_entries(data: Any, *, sources: Mapping[str, Source], where: str) -> tuple[Entry, ...]:
     """Validate a list of entries (a glossary file's ``entries``)."""
     if not isinstance(data, list):
         raise GlossaryError(f"{where}: 'entries' must be a list")

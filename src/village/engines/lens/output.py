@@ -51,6 +51,10 @@ def _cite(entry: Entry) -> str:
     return f"{source.title} ({details}) {source.url}" if details else f"{source.title} {source.url}"
 
 
+def _plural(count: int, noun: str) -> str:
+    return noun if count == 1 else f"{noun}s"
+
+
 def human(reports: Sequence[FileReport]) -> str:
     """Readable report: location, the line with carets, the suggestion, reason and source."""
     blocks: list[str] = []
@@ -77,9 +81,9 @@ def human(reports: Sequence[FileReport]) -> str:
             )
     readable = sum(1 for report in reports if report.error is None)
     failed = len(reports) - readable
-    summary = f"{total} finding{'s' if total != 1 else ''} in {readable} file{'s' if readable != 1 else ''}"
+    summary = f"{total} {_plural(total, 'finding')} in {readable} {_plural(readable, 'file')}"
     if failed:
-        summary += f"; {failed} file{'s' if failed != 1 else ''} could not be read"
+        summary += f"; {failed} {_plural(failed, 'file')} could not be read"
     return "\n\n".join([*blocks, summary]) + "\n"
 
 
