@@ -139,7 +139,9 @@ def test_update_keeps_groups_and_matches_ids() -> None:
 
 
 def test_update_equals_latest_votes() -> None:
-    base = Votes.from_records([(f"p{p}", f"s{s}", 1 if p % 2 else -1) for p in range(6) for s in range(8)])
+    base = Votes.from_records(
+        [(f"p{p}", f"s{s}", 1 if p % 2 else -1) for p in range(6) for s in range(8)]
+    )
     before = analyse(votes=base, seed=0)
     changed = Votes.from_records([("p0", "s0", 1), ("p0", "s0", 0), ("p7", "s1", 1)])
     after = update(previous=before, new_votes=changed).result

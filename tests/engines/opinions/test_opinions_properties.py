@@ -23,7 +23,9 @@ conversations = st.builds(
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def _renamed(votes: Votes, rng: np.random.Generator) -> tuple[Votes, dict[str, str], dict[str, str]]:
+def _renamed(
+    votes: Votes, rng: np.random.Generator
+) -> tuple[Votes, dict[str, str], dict[str, str]]:
     """Same votes under shuffled ids, so the canonical order of everyone changes."""
     p_new = [f"q{i}" for i in rng.permutation(len(votes.participant_ids))]
     s_new = [f"t{i}" for i in rng.permutation(len(votes.statement_ids))]
@@ -80,7 +82,10 @@ def test_reordering_changes_only_group_labels(conversation, seed: int) -> None:
 @SETTINGS
 @given(
     conversation=conversations,
-    changes=st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.sampled_from([-1, 0, 1])), max_size=40),
+    changes=st.lists(
+        st.tuples(st.integers(0, 10**6), st.integers(0, 10**6), st.sampled_from([-1, 0, 1])),
+        max_size=40,
+    ),
 )
 def test_duplicate_votes_resolve_to_the_latest(conversation, changes) -> None:
     records = conversation.votes.records()
@@ -114,4 +119,6 @@ def test_moderated_statement_leaves_every_result(conversation, pick: int) -> Non
     assert removed not in result.common_ground
     assert removed not in result.as_dict()["statements"]  # type: ignore[operator]
     for participant in result.participant_ids[:5]:
-        assert removed not in next_statement_priorities(analysis=analysis, participant_id=participant)
+        assert removed not in next_statement_priorities(
+            analysis=analysis, participant_id=participant
+        )
