@@ -47,9 +47,10 @@ def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
 
 
-def _holds(rule: ContextRule, text: str, start: int, end: int) -> bool:
+def _holds(rule: ContextRule, before: Sequence[str], after: Sequence[str]) -> bool:
+    """Whether ``rule`` holds, given the words before and after the match (nearest last/first)."""
     if rule.where == "before":
-        window = _before(text, start, rule.within)
+        window = before[-rule.within :]
         if rule.adjacent:
             return any(
                 len(window) >= len(phrase) and tuple(window[-len(phrase) :]) == phrase
@@ -57,13 +58,14 @@ def _holds(rule: ContextRule, text: str, start: int, end: int) -> bool:
             )
         return any(_contains(window, phrase) for phrase in rule.phrases)
     if rule.where == "after":
-        window = _after(text, end, rule.within)
+        window = after[: rule.within]
         if rule.adjacent:
             return any(tuple(window[: len(phrase)]) == phrase for phrase in rule.phrases)
         return any(_contains(window, phrase) for phrase in rule.phrases)
-    before = _before(text, start, rule.within)
-    after = _after(text, end, rule.within)
-    return any(_contains(before, phrase) or _contains(after, phrase) for phrase in rule.phrases)
+    near_before, near_after = before[-rule.within :], after[: rule.within]
+    return any(
+        _contains(near_before, phrase) or _contains(near_after, phrase) for phrase in rule.phrases
+    )
 
 
 def _inside_fine_phrase(context: Context, text: str, start: int, end: int) -> bool:
@@ -86,8 +88,12 @@ def allows(context: Context, text: str, start: int, end: int) -> bool:
         return True
     if context.fine_in and _inside_fine_phrase(context, text, start, end):
         return False
+    if not context.rules:
+        return True
+    reach = max(rule.within for rule in context.rules)
+    before, after = _before(text, start, reach), _after(text, end, reach)
     needs = [rule for rule in context.rules if rule.effect == "only"]
     for rule in context.rules:
-        if rule.effect == "fine" and _holds(rule, text, start, end):
+        if rule.effect == "fine" and _holds(rule, before, after):
             return False
-    return not needs or any(_holds(rule, text, start, end) for rule in needs)
+    return not needs or any(_holds(rule, before, after) for rule in needs)

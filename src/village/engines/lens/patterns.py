@@ -111,8 +111,12 @@ def _emit(node: Trie) -> str:
     return body
 
 
-def compile_forms(forms: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern matching any of the (already expanded) forms as words."""
+def compile_forms(forms: Iterable[str], *, ignore_case: bool = True) -> re.Pattern[str]:
+    """One pattern matching any of the (already expanded) forms as whole words.
+
+    With ``ignore_case=False`` the pattern only matches lower-case text: scanning
+    ``text.lower()`` that way is about three times faster than a case-insensitive scan.
+    """
     trie: Trie = {}
     for form in forms:
         node = trie
@@ -121,4 +125,5 @@ def compile_forms(forms: Iterable[str]) -> re.Pattern[str]:
         node[_END] = {}
     if not trie:
         return re.compile(r"(?!x)x")
-    return re.compile(f"(?<!\\w)(?:{_emit(trie)})(?!\\w)", re.IGNORECASE)
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(f"(?<!\\w)(?:{_emit(trie)})(?!\\w)", flags)

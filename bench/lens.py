@@ -1,0 +1,171 @@
+"""Language lens against alex (npm, its text() API): words per second and peak memory.
+
+    python bench/lens.py           # ~1 MB of text (alex must be installable)
+    python bench/lens.py --small   # ~100 KB, for CI; runs without alex if npm is missing
+
+The text is built deterministically from the labelled corpus in tests/engines/lens and
+neutral filler sentences. Each tool runs in its own fresh process on the same text: it reads
+the text, warms up on the first 20,000 characters, then times one full pass. Peak memory is
+the whole process's peak resident set (ru_maxrss for Python, process.resourceUsage().maxRSS
+for Node), input included. Words are whitespace-separated tokens, counted once for both.
+alex 11 is installed on first use with `npm install --prefix bench/.node alex@11`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "tests" / "engines" / "lens" / "corpus.yaml"
+NODE_DIR = REPO / "bench" / ".node"
+ALEX_SCRIPT = REPO / "bench" / "lens_alex.mjs"
+SUBJECTS = [
+    "The team",
+    "Our partnership",
+    "The school",
+    "Her teacher",
+    "The health visitor",
+    "Everyone at the meeting",
+    "The family",
+    "His grandad",
+    "The youth worker",
+]
+VERBS = ["talked about", "planned", "wrote down", "agreed", "looked at", "shared", "asked about"]
+OBJECTS = [
+    "the summer holidays",
+    "a new timetable",
+    "the bus to college",
+    "lunch on Friday",
+    "what went well this term",
+    "the next steps",
+    "a trip to the library",
+    "how to make the forms simpler",
+    "the garden project",
+    "money for the club",
+]
+ENDINGS = [
+    "before the end of the week.",
+    "with real care.",
+    "over a cup of tea.",
+    "and everyone had a say.",
+    "so that nobody was left out.",
+    "at the family centre.",
+]
+
+
+def build_text(size: int) -> str:
+    """Deterministic text: one corpus sentence in four, the rest neutral filler."""
+    sentences = [item["text"] for item in yaml.safe_load(CORPUS.read_text())["sentences"]]
+    rng = random.Random(20250404)
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        if rng.random() < 0.25:
+            sentence = rng.choice(sentences)
+        else:
+            sentence = " ".join(
+                (rng.choice(SUBJECTS), rng.choice(VERBS), rng.choice(OBJECTS), rng.choice(ENDINGS))
+            )
+        parts.append(sentence)
+        length += len(sentence) + 1
+        if rng.random() < 0.15:
+            parts.append("\n\n")
+    return " ".join(parts)
+
+
+def lens_worker(path: str) -> None:
+    """Run inside a fresh process: time the lens on the file and print JSON."""
+    started = time.perf_counter()
+    from village.engines.lens.matcher import default_matcher
+
+    matcher = default_matcher()
+    load_seconds = time.perf_counter() - started
+    text = Path(path).read_text(encoding="utf-8")
+    matcher.find(text[:20000])
+    start = time.perf_counter()
+    findings = matcher.find(text)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "findings": len(findings),
+                "peak_kb": peak_kb,
+                "load_seconds": load_seconds,
+            }
+        )
+    )
+
+
+def ensure_alex() -> str | None:
+    """Install alex under bench/.node if needed; the reason it is unavailable, or None."""
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if (NODE_DIR / "node_modules" / "alex" / "index.js").exists():
+        return None
+    if shutil.which("npm") is None:
+        return "npm is not installed"
+    result = subprocess.run(
+        ["npm", "install", "--prefix", str(NODE_DIR), "alex@11", "--no-audit", "--no-fund"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return f"npm install alex@11 failed: {result.stderr.strip().splitlines()[-1:]}"
+    return None
+
+
+def run_json(command: list[str], path: Path) -> dict[str, float]:
+    with path.open("rb") as stdin:
+        result = subprocess.run(command, stdin=stdin, capture_output=True, check=True)
+    return dict(json.loads(result.stdout.decode().strip().splitlines()[-1]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="~100 KB instead of ~1 MB")
+    parser.add_argument("--worker", metavar="FILE", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        lens_worker(args.worker)
+        return 0
+    size = 100_000 if args.small else 1_000_000
+    text = build_text(size)
+    words = len(text.split())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "text.txt"
+        path.write_text(text, encoding="utf-8")
+        print(f"text: {len(text.encode()):,} bytes, {words:,} words (same text for both)")
+        lens = run_json([sys.executable, __file__, "--worker", str(path)], path)
+        missing = ensure_alex()
+        alex = None if missing else run_json(["node", str(ALEX_SCRIPT)], path)
+    rows = [("village lens", lens)] + ([("alex 11", alex)] if alex else [])
+    print(f"{'tool':<14}{'words/s':>14}{'seconds':>10}{'peak MB':>10}{'findings':>10}")
+    for name, result in rows:
+        print(
+            f"{name:<14}{words / result['seconds']:>14,.0f}{result['seconds']:>10.3f}"
+            f"{result['peak_kb'] / 1024:>10.1f}{int(result['findings']):>10,}"
+        )
+    print(f"lens glossary load and compile: {lens['load_seconds']:.3f} s (once per process)")
+    if alex:
+        print(f"lens speed-up over alex: {alex['seconds'] / lens['seconds']:.1f}x")
+        return 0
+    print(f"alex: not available ({missing})")
+    return 0 if args.small else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
