@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from village.engines.opinions.engine import analyse, next_statement_priorities, update
-from village.engines.opinions.matrix import Votes
+from village.engines.opinions.matrix import VoteMatrix, Votes, build_matrix, merge_votes
 from village.engines.opinions.metrics import adjusted_rand_index, ari_on_common
 from village.engines.opinions.priority import pick_next
 from village.engines.opinions.synthetic import generate
@@ -153,3 +153,22 @@ def test_update_equals_latest_votes() -> None:
 def test_adjusted_rand_index() -> None:
     assert adjusted_rand_index([0, 0, 1, 1], [5, 5, 9, 9]) == 1.0
     assert adjusted_rand_index([0, 0, 1, 1], [0, 1, 0, 1]) < 0
+
+
+def test_merged_matrix_equals_building_from_all_votes() -> None:
+    first = generate(n_participants=300, n_statements=40, density=0.2, seed=1).votes
+    later = Votes.from_records(
+        [*generate(n_participants=320, n_statements=45, density=0.05, seed=2).votes.records()]
+    )
+    merged = merge_votes(matrix=build_matrix(votes=first), new_votes=later)
+    rebuilt = build_matrix(votes=Votes.from_records([*first.records(), *later.records()]))
+
+    def cells(m: VoteMatrix) -> dict[tuple[str, str], float]:
+        coo = m.values.tocoo()
+        return {
+            (m.participant_ids[r], m.statement_ids[c]): float(v)
+            for r, c, v in zip(coo.row, coo.col, coo.data, strict=True)
+        }
+
+    assert merged.values.has_sorted_indices
+    assert cells(merged) == cells(rebuilt)

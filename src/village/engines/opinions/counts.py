@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -34,12 +35,17 @@ class Tally:
         return (self.disagree + 1.0) / (self.total + 2.0)
 
 
-def tally(*, matrix: VoteMatrix, labels: IntArray, n_labels: int) -> Tally:
-    """Counts for each label 0..n_labels-1; participants labelled -1 are left out."""
+def tallies(*, matrix: VoteMatrix, labelings: list[tuple[IntArray, int]]) -> list[Tally]:
+    """One Tally per (labels, n_labels) pair, all from one pass over the votes.
+
+    Labels run 0..n_labels-1; participants labelled -1 are left out of that tally.
+    """
     values = matrix.values
-    member = labels >= 0
-    onehot = np.zeros((values.shape[0], n_labels))
-    onehot[np.flatnonzero(member), labels[member]] = 1.0
+    offsets = np.cumsum([0] + [n for _, n in labelings])
+    onehot = np.zeros((values.shape[0], int(offsets[-1])))
+    for (labels, _), offset in zip(labelings, offsets[:-1], strict=False):
+        member = np.flatnonzero(labels >= 0)
+        onehot[member, labels[member] + offset] = 1.0
 
     def count(selected: npt.NDArray[np.float64]) -> IntArray:
         # The transpose is a CSC view: one pass over the votes, no copy, no per-vote labels.
@@ -47,8 +53,15 @@ def tally(*, matrix: VoteMatrix, labels: IntArray, n_labels: int) -> Tally:
         return np.rint(pattern.T @ onehot).T.astype(np.int64)
 
     data = values.data
-    return Tally(
-        agree=count((data == 1).astype(np.float64)),
-        disagree=count((data == -1).astype(np.float64)),
-        total=count(np.ones(len(data))),
-    )
+    agree = count((data == 1).astype(np.float64))
+    disagree = count((data == -1).astype(np.float64))
+    total = count(np.ones(len(data)))
+    return [
+        Tally(agree=agree[start:end], disagree=disagree[start:end], total=total[start:end])
+        for start, end in pairwise(offsets)
+    ]
+
+
+def tally(*, matrix: VoteMatrix, labels: IntArray, n_labels: int) -> Tally:
+    """Counts for each label 0..n_labels-1; participants labelled -1 are left out."""
+    return tallies(matrix=matrix, labelings=[(labels, n_labels)])[0]

@@ -23,7 +23,7 @@ from village.engines.opinions.consensus import (
     divides,
     group_aware_consensus,
 )
-from village.engines.opinions.counts import Tally, tally
+from village.engines.opinions.counts import Tally, tallies, tally
 from village.engines.opinions.matrix import VoteMatrix, Votes, build_matrix, merge_votes
 from village.engines.opinions.priority import statement_priorities
 from village.engines.opinions.repness import representative_statements
@@ -37,7 +37,7 @@ from village.engines.opinions.results import (
 from village.engines.opinions.voice import voice_balance
 
 UPDATE_PCA_ITERATIONS = 2
-UPDATE_BRIDGING_ITERATIONS = 5
+UPDATE_BRIDGING_ITERATIONS = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -196,7 +196,6 @@ def _run(
     total = agree + disagree + passes
     votes_each = matrix.participant_vote_counts()
     names, c_labels = _constituency_labels(matrix, constituency_of)
-    c_tally = tally(matrix=matrix, labels=c_labels, n_labels=len(names))
     voice = voice_balance(
         matrix=matrix,
         names=names,
@@ -208,6 +207,7 @@ def _run(
     clock.lap("constituencies")
 
     def not_enough(message: str, projection: pca.Projection | None) -> Analysis:
+        c_tally = tally(matrix=matrix, labels=c_labels, n_labels=len(names))
         xy = projection.participants if projection is not None else np.zeros((n_participants, 2))
         statements = tuple(
             StatementResult(
@@ -280,7 +280,9 @@ def _run(
     group_index = np.full(n_participants, -1, dtype=np.int64)
     grouped = clustering.labels != NO_GROUP
     group_index[grouped] = np.searchsorted(clustering.group_ids, clustering.labels[grouped])
-    g_tally = tally(matrix=matrix, labels=group_index, n_labels=clustering.k)
+    g_tally, c_tally = tallies(
+        matrix=matrix, labelings=[(group_index, clustering.k), (c_labels, len(names))]
+    )
     representatives = representative_statements(
         groups=g_tally,
         statement_ids=matrix.statement_ids,

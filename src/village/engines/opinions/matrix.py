@@ -104,7 +104,10 @@ class VoteMatrix:
         data = self.values.data
         cols = self.values.indices
         n = len(self.statement_ids)
-        return tuple(np.bincount(cols[data == v], minlength=n).astype(np.int64) for v in (1, -1, 0))
+        total = np.bincount(cols, minlength=n)
+        agree = np.bincount(cols, weights=data == 1, minlength=n).astype(np.int64)
+        disagree = np.bincount(cols, weights=data == -1, minlength=n).astype(np.int64)
+        return agree, disagree, total - agree - disagree
 
     def participant_vote_counts(self) -> npt.NDArray[np.int64]:
         return np.diff(self.values.indptr).astype(np.int64)
@@ -201,24 +204,35 @@ def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
     new_rows, new_cols, new_data = new_rows[keep_new], new_cols[keep_new], new_data[keep_new]
     new_keys = new_keys[keep_new]
 
-    shape = (len(p_ids), n_s)
+    order = np.argsort(new_keys, kind="stable")
+    new_rows, new_cols, new_data = new_rows[order], new_cols[order], new_data[order]
+    new_keys = new_keys[order]
+
+    # Rows keep their order and each row's columns stay sorted, so the stored entries
+    # are sorted by (row, column) key: replacing is a lookup, inserting one memmove.
     old = matrix.values
     old.sort_indices()
-    # Shift votes to 1..3 so sparse addition (which drops zeros) keeps passes; zeroing a
-    # replaced vote then removes it, and the merge of sorted rows happens in scipy's C loop.
-    shifted = sparse.csr_matrix((old.data + 2.0, old.indices, old.indptr), shape=old.shape)
-    shifted.resize(shape)
-    if len(new_keys) and old.nnz:
-        old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
-        old_keys = old_rows * n_s + old.indices  # increasing: rows in order, columns sorted
-        at = np.minimum(np.searchsorted(old_keys, new_keys), len(old_keys) - 1)
-        shifted.data[at[old_keys[at] == new_keys]] = 0.0
-    incoming = _to_csr(new_rows, new_cols, new_data + 2.0, shape)
-    merged = shifted + incoming
-    merged.data -= 2.0
+    old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
+    old_keys = old_rows * n_s + old.indices
+    at = np.searchsorted(old_keys, new_keys)
+    found = at < len(old_keys)
+    found[found] = old_keys[at[found]] == new_keys[found]
+    data = old.data.copy()
+    data[at[found]] = new_data[found]
+    insert = ~found
+    data = np.insert(data, at[insert], new_data[insert])
+    indices = np.insert(old.indices, at[insert], new_cols[insert].astype(old.indices.dtype))
+    per_row = np.bincount(new_rows[insert], minlength=len(p_ids))
+    indptr = np.zeros(len(p_ids) + 1, dtype=np.int64)
+    indptr[: old.shape[0] + 1] = old.indptr
+    indptr[old.shape[0] + 1 :] = old.indptr[-1]
+    indptr[1:] += np.cumsum(per_row)
+    merged = sparse.csr_matrix(
+        (data, indices, indptr.astype(old.indptr.dtype)), shape=(len(p_ids), n_s)
+    )
     return VoteMatrix(
         participant_ids=tuple(p_ids),
         statement_ids=tuple(s_ids),
-        values=merged.tocsr(),
+        values=merged,
         excluded=matrix.excluded,
     )
