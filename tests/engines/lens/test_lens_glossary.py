@@ -109,7 +109,7 @@ def test_duplicate_ids_and_shared_forms_are_refused() -> None:
 
 def test_bad_yaml_names_the_line_not_the_content() -> None:
     with pytest.raises(GlossaryError, match=r"x.yaml: not valid YAML at line 2") as error:
-        load_yaml_text("a: 1\nb: [secret", where="x.yaml")
+        load_yaml_text("a: 1\nb: secret: x\n", where="x.yaml")
     assert "secret" not in str(error.value)
 
 
