@@ -1,0 +1,21 @@
+"""Opinion engine: groups, representative statements, common ground and bridging from votes.
+
+Pure numpy/scipy (no Django); `village opinions analyse DIR` is the command-line front.
+"""
+
+from village.engines.opinions.engine import Analysis, analyse, next_statement_priorities, update
+from village.engines.opinions.matrix import Votes
+from village.engines.opinions.polis_io import PolisImportError, read_export
+from village.engines.opinions.results import OpinionResult, Settings
+
+__all__ = [
+    "Analysis",
+    "OpinionResult",
+    "PolisImportError",
+    "Settings",
+    "Votes",
+    "analyse",
+    "next_statement_priorities",
+    "read_export",
+    "update",
+]
