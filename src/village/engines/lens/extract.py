@@ -14,6 +14,7 @@ never contains the document's content: people upload case notes.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +39,7 @@ _BLOCKS = frozenset(
     }
 )  # fmt: skip
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
+_SPACE = re.compile(r"\s+")
 _HIDDEN = frozenset({"script", "style", "template", "noscript", "head"})
 
 
@@ -80,22 +82,28 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._hidden = 0
+        self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _HIDDEN:
             self._hidden += 1
         elif tag in _BLOCKS:
+            if tag == "pre":
+                self._pre += 1
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self._hidden = max(0, self._hidden - 1)
         elif tag in _BLOCKS:
+            if tag == "pre":
+                self._pre = max(0, self._pre - 1)
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if not self._hidden:
-            self.parts.append(data)
+            # Outside <pre>, a line break in the markup is just a space.
+            self.parts.append(data if self._pre else _SPACE.sub(" ", data))
 
     def handle_comment(self, data: str) -> None:
         if "lens-ignore" in data:
