@@ -41,7 +41,7 @@ def test_shipped_glossary_has_enough_complete_entries() -> None:
     assert len(glossary) >= 100
     assert {e.category for e in glossary} == set(CATEGORIES)
     for item in glossary:
-        assert item.alternatives and item.reason and item.term
+        assert item.alternatives and item.reason and item.term and item.fine_when
         assert item.severity in SEVERITIES
         assert item.source.title and item.source.url.startswith(("https://", "http://"))
 
