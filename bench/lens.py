@@ -5,9 +5,11 @@
 
 The text is built deterministically from the labelled corpus in tests/engines/lens and
 neutral filler sentences. Each tool runs in its own fresh process on the same text: it reads
-the text, warms up on the first 20,000 characters, then times one full pass. Peak memory is
-the whole process's peak resident set (ru_maxrss for Python, process.resourceUsage().maxRSS
-for Node), input included. Words are whitespace-separated tokens, counted once for both.
+the text, warms up on the first 20,000 characters, then times three full passes and reports
+the fastest (the machine may be busy with other work). Peak memory is the whole process's
+peak resident set after the first pass (later passes only add uncollected garbage):
+ru_maxrss for Python, process.resourceUsage().maxRSS for Node, input included. Words are
+whitespace-separated tokens, counted once for both.
 alex 11 is installed on first use with `npm install --prefix bench/.node alex@11`.
 """
 
@@ -30,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "engines" / "lens" / "corpus.yaml"
 NODE_DIR = REPO / "bench" / ".node"
 ALEX_SCRIPT = REPO / "bench" / "lens_alex.mjs"
+REPEATS = 3  # timed passes per tool; the fastest counts (the machine may be shared)
 SUBJECTS = [
     "The team",
     "Our partnership",
@@ -93,10 +96,14 @@ def lens_worker(path: str) -> None:
     load_seconds = time.perf_counter() - started
     text = Path(path).read_text(encoding="utf-8")
     matcher.find(text[:20000])
-    start = time.perf_counter()
-    findings = matcher.find(text)
-    seconds = time.perf_counter() - start
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    timings = []
+    peak_kb = 0
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        findings = matcher.find(text)
+        timings.append(time.perf_counter() - start)
+        peak_kb = peak_kb or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    seconds = min(timings)
     print(
         json.dumps(
             {
