@@ -7,7 +7,7 @@ or, in the web app, from the database as plain dicts; both go through :func:`par
     disable: [respite, siblings]          # entry ids to switch off
     disable_categories: [jargon]          # whole categories to switch off
     severity: {placement: error}          # per entry
-    category_severity: {deficit: info}    # per category (per-entry settings win)
+    category_severity: {deficit: info}    # per shipped category (per-entry settings win)
     sources:                              # the partnership's own sources, by key
       our_policy: {title: Our language policy, url: "https://example.org/policy", year: "2025"}
     entries:                              # the partnership's own entries (glossary schema);

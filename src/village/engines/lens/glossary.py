@@ -24,10 +24,12 @@ An entry looks like this (``context`` and ``fine_when`` are optional)::
         fine_after: [year]               # ... or straight before one of these words
         only_near: {words: [mum, dad], within: 6}  # flag only with one of these nearby
 
-``fine_before``, ``fine_after``, ``only_before``, ``only_after`` and ``only_near`` take a list
-of words or phrases, or ``{words: [...], within: N}`` to look up to N words away (default:
-adjacent; ``only_near`` defaults to 6 words either side). Context never crosses the end of
-a sentence. Words and phrases may use the ``{a,b}`` expansion of :mod:`.patterns`.
+``fine_before``, ``fine_after``, ``fine_near``, ``only_before``, ``only_after`` and
+``only_near`` take a list of words or phrases, or ``{words: [...], within: N}`` to look up to
+N words away (default: adjacent; the ``_near`` rules default to 6 words either side). A match
+is skipped when any ``fine_`` rule holds; with ``only_`` rules, one of them must hold.
+Context never crosses the end of a sentence. Words and phrases may use the ``{a,b}``
+expansion of :mod:`.patterns`.
 """
 
 from __future__ import annotations
