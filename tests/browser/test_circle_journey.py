@@ -145,6 +145,12 @@ def assert_not_reloaded(page: Any) -> None:
     assert page.evaluate("() => window.villageNotReloaded === true"), "the page was reloaded"
 
 
+def wait_for_reload(page: Any) -> None:
+    """Wait until a marked page has been reloaded by the live poll (a new step began)."""
+    page.wait_for_function("() => window.villageNotReloaded !== true", timeout=PHASE_TIMEOUT_MS)
+    page.wait_for_load_state("load")
+
+
 def wait_for_step(page: Any, heading: str) -> None:
     expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=PHASE_TIMEOUT_MS)
     page.wait_for_load_state("load")
@@ -326,6 +332,7 @@ def test_a_circle_from_opening_to_summary(
         check_page(guest, "room after checking out")
 
     # --- The end, and the summary.
+    mark_page(ann)
     fac.get_by_role("button", name="End the circle").click()
     expect(fac.get_by_text("This circle has ended.")).to_be_visible()
     check_page(fac, "facilitate page, ended")
@@ -350,7 +357,9 @@ def test_a_circle_from_opening_to_summary(
     # Two people are fewer than the minimum group, so only the counts show.
     expect(fac.locator("main")).to_contain_text("2 people answered.")
 
-    # A guest who took part sees the same summary.
+    # A guest who took part sees the same summary, once their page has caught up with the end.
+    wait_for_reload(ann)
+    check_page(ann, "room, ended")
     ann.get_by_role("link", name="See the summary").click()
     expect(ann.get_by_role("heading", name="Themes, by votes")).to_be_visible()
     check_page(ann, "summary page, guest")
