@@ -1,9 +1,9 @@
 """Opinion groups on the 2-D map, as Polis forms them, in time linear in participants.
 
 For each k from 2 to 5, k-means (several seeded k-means++ starts, best inertia kept) runs
-on a fixed sample of at most 5,000 clusterable participants, then Lloyd iterations on
-everyone finish from the sample's centres. k is chosen by the silhouette of a fixed
-sample of at most 2,000 participants. Small conversations use everyone for both; large
+on a fixed sample of at most 5,000 clusterable participants, and k is chosen by the
+silhouette of a fixed sample of at most 2,000; Lloyd iterations on everyone then finish
+the chosen k from the sample's centres. Small conversations use everyone for both; large
 ones never compute a silhouette over every pair of participants, which is what makes the
 reference implementation slow.
 
@@ -216,21 +216,24 @@ def cluster(
         return np.sort(rng.choice(len(xy), size=size, replace=False))
 
     fit_sample, score_sample = sample(FIT_SAMPLE), sample(SILHOUETTE_SAMPLE)
-    fits: dict[int, tuple[FloatArray, IntArray]] = {}
+    fits: dict[int, FloatArray] = {}
     silhouettes: dict[int, float] = {}
+    fitted = xy[fit_sample]
     for k in _k_range(n_distinct):
         warm = previous.candidates.get(k) if previous is not None else None
-        if warm is None:
-            warm, _ = kmeans(
-                points=xy[fit_sample], weights=ones[fit_sample], k=k, rng=rng, n_init=GROUP_INITS
-            )
-        centres, labels = kmeans(points=xy, weights=ones, k=k, rng=rng, n_init=0, start=warm)
+        centres, _ = kmeans(
+            points=fitted,
+            weights=ones[fit_sample],
+            k=k,
+            rng=rng,
+            n_init=0 if warm is not None else GROUP_INITS,
+            start=warm,
+        )
         if len(centres) < k:
             continue
-        fits[k] = (centres, labels)
-        silhouettes[k] = weighted_silhouette(
-            xy[score_sample], ones[score_sample], labels[score_sample]
-        )
+        fits[k] = centres
+        scored, _ = _nearest(xy[score_sample], centres)
+        silhouettes[k] = weighted_silhouette(xy[score_sample], ones[score_sample], scored)
     if not fits:
         return None
     top = max(silhouettes.values())
@@ -243,7 +246,10 @@ def cluster(
             k, pending_k = previous.k, best_k
         else:
             streak = 0
-    centres, member_labels = fits[k]
+    # Only the chosen k is finished on every participant.
+    centres, member_labels = kmeans(points=xy, weights=ones, k=k, rng=rng, n_init=0, start=fits[k])
+    if len(centres) < k:
+        centres, member_labels = fits[k], _nearest(xy, fits[k])[0]
 
     if previous is None:
         ids = _canonical_ids(centres, member_labels)
@@ -258,7 +264,7 @@ def cluster(
         labels=labels,
         group_ids=tuple(int(i) for i in ids[order]),
         centres=centres[order],
-        candidates={kk: fit[0] for kk, fit in fits.items()},
+        candidates={**fits, k: centres},
         silhouettes=silhouettes,
         pending_k=pending_k,
         pending_streak=streak,
