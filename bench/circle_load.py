@@ -1,0 +1,529 @@
+"""Load on one circle: many participants posting reflections and polling the live list.
+
+    python bench/circle_load.py                    # 200 participants x 60 s, SQLite and PostgreSQL
+    python bench/circle_load.py --small            # 20 participants x 5 s (CI), both if reachable
+    python bench/circle_load.py --db sqlite --participants 50 --seconds 20
+
+For each database the script makes a fresh one in a temporary directory (SQLite) or a
+throwaway database on 127.0.0.1:5432 (PostgreSQL, user postgres), migrates it, loads the demo
+partnership and starts gunicorn on a free port on 127.0.0.1. Then every simulated participant,
+with its own cookies like a browser of its own, opens the demo's open circle, joins it, checks
+in and, until the time is up:
+
+- polls GET /circles/c/<code>/live/?v=<version>&phase=reflect every 2 seconds, as the page's
+  HTMX does (204 when nothing changed, else the new list, whose version it then polls with);
+- posts a reflection every --post-every seconds on average (jittered), each with a unique
+  marker made of letters only, so nothing in it looks like a phone number, date or name.
+
+A post counts as successful only when it gets the 302 the reflect view sends after saving.
+Afterwards the database is read directly (through the ORM in a subprocess) and every
+successful post's marker is looked for: any not found is a LOST POST, which must be 0.
+
+Nothing is asserted about timing. Everything stops by itself: the timed window, a grace period
+for requests still in flight, and hard timeouts on the server start and the checks; the server,
+the database and the temporary files are removed afterwards. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_USER = "postgres"
+POLL_EVERY = 2.0
+GRACE_SECONDS = 30.0
+REQUEST_TIMEOUT = 30.0
+SETUP_CONCURRENCY = 25
+# 2 cores: three processes keep both cores busy while one waits; eight threads each cover the
+# time requests spend waiting on the database (SQLite's write lock, PostgreSQL round trips).
+GUNICORN_WORKERS = 3
+GUNICORN_THREADS = 8
+
+SETUP_SNIPPET = """
+import django
+django.setup()
+from village.demo import demo_load
+from village.circles.models import Circle, Phase
+demo_load()
+circle = Circle.objects.get(partnership__slug="demo", phase=Phase.REFLECT)
+print(circle.join_code)
+"""
+
+VERIFY_SNIPPET = """
+import json, sys
+import django
+django.setup()
+from village.circles.models import Reflection
+code = sys.argv[1]
+wanted = json.load(sys.stdin)
+texts = list(Reflection.objects.filter(circle__join_code=code).values_list("text", flat=True))
+found = set()
+marker = __import__("re").compile(r"\\bmark[a-z]+\\b")
+for text in texts:
+    found.update(marker.findall(text))
+print(json.dumps({
+    "reflections": len(texts),
+    "missing": sorted(m for m in wanted["acknowledged"] if m not in found),
+    "stored_unacknowledged": sum(1 for m in wanted["unacknowledged"] if m in found),
+}))
+"""
+
+
+def letters(number: int) -> str:
+    """A number written in lowercase letters only (a, b, ..., z, ba, bb, ...)."""
+    digits = string.ascii_lowercase
+    out = digits[number % 26]
+    number //= 26
+    while number:
+        out = digits[number % 26] + out
+        number //= 26
+    return out
+
+
+@dataclass
+class Stats:
+    poll_ms: list[float] = field(default_factory=list)
+    post_ms: list[float] = field(default_factory=list)
+    polls_changed: int = 0
+    polls_unchanged: int = 0
+    posts_ok: int = 0
+    acknowledged: list[str] = field(default_factory=list)
+    unacknowledged: list[str] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    setup_errors: Counter[str] = field(default_factory=Counter)
+    joined: int = 0
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def village_command() -> list[str]:
+    script = Path(sys.executable).parent / "village"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "village.cli"]
+
+
+def run(cmd: list[str], env: dict[str, str], *, timeout: float, stdin: str = "") -> str:
+    done = subprocess.run(
+        cmd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+def postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host=HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3
+        ):
+            return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def database(kind: str, home: Path) -> Iterator[str]:
+    """Yield a DATABASE_URL for a brand-new database, and remove it afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{home / 'var' / 'bench.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"village_bench_{os.getpid()}"
+    admin = {"host": HOST, "port": PG_PORT, "user": PG_USER, "dbname": "postgres"}
+    with psycopg.connect(**admin, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}"
+    finally:
+        with psycopg.connect(**admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the server ---------------------------------------------------------------------------
+
+
+@contextmanager
+def server(env: dict[str, str], home: Path) -> Iterator[str]:
+    port = free_port()
+    log = open(home / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "village.config.wsgi:application",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--threads",
+            str(GUNICORN_THREADS),
+            "--worker-class",
+            "gthread",
+            "--backlog",
+            "2048",
+            "--keep-alive",
+            "5",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn stopped: {(home / 'gunicorn.log').read_text()[-2000:]}"
+                )
+            try:
+                with socket.create_connection((HOST, port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start within 30 s") from None
+                time.sleep(0.2)
+        yield f"http://{HOST}:{port}"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=5)
+        log.close()
+        errors = [
+            line
+            for line in (home / "gunicorn.log").read_text().splitlines()
+            if "Traceback" in line or "ERROR" in line or "Error" in line
+        ]
+        if errors:
+            print(f"  server log: {len(errors)} error line(s), first: {errors[0][:200]}")
+
+
+# --- the participants ---------------------------------------------------------------------
+
+
+VERSION = re.compile(r"[?&]v=(\d+)")
+PROMPT = re.compile(r'<option value="(\d+)"')
+
+
+class Participant:
+    def __init__(self, number: int, base_url: str, code: str, run_id: str, stats: Stats):
+        import httpx
+
+        self.number = number
+        self.code = code
+        self.run_id = run_id
+        self.stats = stats
+        self.version = "0"
+        self.prompts: list[str] = []
+        self.posted = 0
+        self.client = httpx.AsyncClient(
+            base_url=base_url,
+            follow_redirects=False,
+            timeout=REQUEST_TIMEOUT,
+            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+            trust_env=False,  # never a proxy: only 127.0.0.1
+        )
+
+    @property
+    def room(self) -> str:
+        return f"/circles/c/{self.code}/"
+
+    def _form(self, **fields: str) -> dict[str, str]:
+        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""), **fields}
+
+    async def setup(self) -> bool:
+        try:
+            page = await self.client.get(self.room)
+            page.raise_for_status()
+            joined = await self.client.post(self.room + "join/", data=self._form(agree="on"))
+            if joined.status_code != 302:
+                raise RuntimeError(f"join {joined.status_code}")
+            checked = await self.client.post(
+                self.room + "check/arrive/", data=self._form(score="3", word="ready")
+            )
+            if checked.status_code != 302:
+                raise RuntimeError(f"check-in {checked.status_code}")
+            page = await self.client.get(self.room)
+            page.raise_for_status()
+        except Exception as error:
+            self.stats.setup_errors[describe(error)] += 1
+            return False
+        self.prompts = PROMPT.findall(page.text)
+        found = VERSION.search(page.text)
+        if not self.prompts or not found:
+            self.stats.setup_errors["room page without a reflection form"] += 1
+            return False
+        self.version = found.group(1)
+        return True
+
+    async def poll_loop(self, start: float, until: float) -> None:
+        tick = start + random.uniform(0, POLL_EVERY)
+        while tick < until:
+            await asyncio.sleep(max(0.0, tick - time.monotonic()))
+            began = time.monotonic()
+            try:
+                response = await self.client.get(
+                    self.room + "live/", params={"v": self.version, "phase": "reflect"}
+                )
+            except Exception as error:
+                self.stats.errors[f"poll: {describe(error)}"] += 1
+            else:
+                elapsed = (time.monotonic() - began) * 1000
+                if response.status_code == 204 and "HX-Refresh" not in response.headers:
+                    self.stats.polls_unchanged += 1
+                    self.stats.poll_ms.append(elapsed)
+                elif response.status_code == 200:
+                    self.stats.polls_changed += 1
+                    self.stats.poll_ms.append(elapsed)
+                    found = VERSION.search(response.text)
+                    if found:
+                        self.version = found.group(1)
+                else:
+                    self.stats.errors[f"poll: HTTP {response.status_code}"] += 1
+            tick += POLL_EVERY  # like HTMX's "every 2s": the next poll is 2 s after this one
+            tick = max(tick, time.monotonic())
+
+    async def post_loop(self, start: float, until: float, every: float) -> None:
+        when = start + random.uniform(0, every)
+        while when < until:
+            await asyncio.sleep(max(0.0, when - time.monotonic()))
+            marker = f"mark{self.run_id}q{letters(self.number)}q{letters(self.posted)}"
+            self.posted += 1
+            text = f"Planning visits together helps me feel less alone. {marker}"
+            began = time.monotonic()
+            try:
+                response = await self.client.post(
+                    self.room + "reflect/",
+                    data=self._form(prompt=random.choice(self.prompts), text=text),
+                )
+            except Exception as error:
+                self.stats.errors[f"post: {describe(error)}"] += 1
+                self.stats.unacknowledged.append(marker)
+            else:
+                elapsed = (time.monotonic() - began) * 1000
+                if response.status_code == 302:
+                    self.stats.posts_ok += 1
+                    self.stats.post_ms.append(elapsed)
+                    self.stats.acknowledged.append(marker)
+                else:
+                    kind = "identifying warning" if "identifying-warning" in response.text else ""
+                    self.stats.errors[f"post: HTTP {response.status_code} {kind}".strip()] += 1
+                    self.stats.unacknowledged.append(marker)
+            when += random.uniform(0.5 * every, 1.5 * every)
+            when = max(when, time.monotonic())
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+def describe(error: BaseException) -> str:
+    return type(error).__name__
+
+
+async def drive(
+    base_url: str, code: str, participants: int, seconds: float, post_every: float
+) -> tuple[Stats, float]:
+    stats = Stats()
+    run_id = "".join(random.choice(string.ascii_lowercase) for _ in range(6))
+    people = [Participant(n, base_url, code, run_id, stats) for n in range(participants)]
+    gate = asyncio.Semaphore(SETUP_CONCURRENCY)
+
+    async def set_up(person: Participant) -> bool:
+        async with gate:
+            return await person.setup()
+
+    try:
+        ready = await asyncio.wait_for(
+            asyncio.gather(*(set_up(p) for p in people)), timeout=120 + participants
+        )
+        active = [p for p, ok in zip(people, ready, strict=True) if ok]
+        stats.joined = len(active)
+        start = time.monotonic()
+        until = start + seconds
+        tasks = [asyncio.create_task(p.poll_loop(start, until)) for p in active]
+        tasks += [asyncio.create_task(p.post_loop(start, until, post_every)) for p in active]
+        done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_SECONDS)
+        for task in pending:
+            task.cancel()
+        if pending:
+            stats.errors["still running after the grace period (cancelled)"] += len(pending)
+            await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            if task.exception() is not None:
+                stats.errors[f"participant crashed: {describe(task.exception())}"] += 1  # type: ignore[arg-type]
+        elapsed = min(time.monotonic() - start, seconds + GRACE_SECONDS)
+    finally:
+        await asyncio.gather(*(p.close() for p in people), return_exceptions=True)
+    return stats, max(elapsed, seconds)
+
+
+# --- one database, end to end -------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    kind: str
+    stats: Stats
+    seconds: float
+    reflections: int
+    missing: list[str]
+    stored_unacknowledged: int
+
+
+def bench_one(kind: str, participants: int, seconds: float, post_every: float) -> Result:
+    home = Path(tempfile.mkdtemp(prefix=f"village-bench-{kind}-"))
+    (home / "var").mkdir()
+    try:
+        with database(kind, home) as url:
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "VILLAGE_HOME": str(home),
+                "DJANGO_SETTINGS_MODULE": "village.config.settings",
+                "DJANGO_ENV": "development",
+                "DEBUG": "false",
+                "LOG_LEVEL": "WARNING",
+                "SECRET_KEY": "".join(random.choice(string.ascii_letters) for _ in range(50)),
+            }
+            village = village_command()
+            run([*village, "migrate", "--no-input", "-v", "0"], env, timeout=180)
+            run([*village, "createcachetable"], env, timeout=60)
+            code = run([sys.executable, "-c", SETUP_SNIPPET], env, timeout=120).split()[-1]
+            with server(env, home) as base_url:
+                print(f"  {kind}: gunicorn at {base_url}, circle {code}, {participants} joining")
+                stats, elapsed = asyncio.run(
+                    drive(base_url, code, participants, seconds, post_every)
+                )
+            checked = json.loads(
+                run(
+                    [sys.executable, "-c", VERIFY_SNIPPET, code],
+                    env,
+                    timeout=120,
+                    stdin=json.dumps(
+                        {"acknowledged": stats.acknowledged, "unacknowledged": stats.unacknowledged}
+                    ),
+                )
+            )
+        return Result(
+            kind=kind,
+            stats=stats,
+            seconds=elapsed,
+            reflections=checked["reflections"],
+            missing=checked["missing"],
+            stored_unacknowledged=checked["stored_unacknowledged"],
+        )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def report(result: Result, participants: int, seconds: float, post_every: float) -> None:
+    s = result.stats
+    name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[result.kind]
+    polls = s.polls_changed + s.polls_unchanged
+    print(f"\n{name}: {participants} participants, {seconds:g} s, a post every ~{post_every:g} s")
+    print(f"  joined and checked in     {s.joined} of {participants}")
+    if s.setup_errors:
+        print(f"  setup errors              {dict(s.setup_errors)}")
+    print(f"  successful posts          {s.posts_ok}  ({s.posts_ok / result.seconds:.1f} posts/s)")
+    print(
+        f"  polls                     {polls}  ({polls / result.seconds:.1f}/s; "
+        f"{s.polls_changed} with new reflections, {s.polls_unchanged} unchanged)"
+    )
+    print(f"  {'latency (ms)':<24}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+    for label, values in (("post", s.post_ms), ("poll", s.poll_ms)):
+        row = [percentile(values, q) for q in (0.50, 0.95, 0.99)]
+        row.append(max(values) if values else float("nan"))
+        print(f"  {label:<24}" + "".join(f"{v:>8.0f}" for v in row))
+    errors = sum(s.errors.values())
+    print(f"  errors                    {errors}" + (f"  {dict(s.errors)}" if errors else ""))
+    print(f"  reflections in database   {result.reflections}")
+    if result.stored_unacknowledged:
+        print(f"  stored but not confirmed  {result.stored_unacknowledged} (the reply was lost)")
+    print(f"  LOST POSTS                {len(result.missing)}")
+    if result.missing:
+        print(f"    first missing markers: {result.missing[:5]}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--small", action="store_true", help="20 participants for 5 s (CI)")
+    parser.add_argument("--participants", type=int, help="default 200 (20 with --small)")
+    parser.add_argument("--seconds", type=float, help="default 60 (5 with --small)")
+    parser.add_argument("--post-every", type=float, default=10.0, help="mean seconds between posts")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    args = parser.parse_args(argv)
+    participants = args.participants or (20 if args.small else 200)
+    seconds = args.seconds or (5.0 if args.small else 60.0)
+    post_every = min(args.post_every, seconds) if args.small else args.post_every
+
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if "postgres" in kinds and not postgres_reachable():
+        if args.db == "postgres":
+            print(f"PostgreSQL is not reachable at {HOST}:{PG_PORT} as {PG_USER}.")
+            return 1
+        print(f"Note: PostgreSQL is not reachable at {HOST}:{PG_PORT}; running SQLite only.")
+        kinds.remove("postgres")
+
+    print(
+        f"circle_load: {participants} participants x {seconds:g} s on {', '.join(kinds)}; "
+        f"gunicorn gthread, {GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads, "
+        f"{os.cpu_count()} CPU(s)"
+    )
+    lost = 0
+    for kind in kinds:
+        result = bench_one(kind, participants, seconds, post_every)
+        report(result, participants, seconds, post_every)
+        lost += len(result.missing)
+    return 1 if lost else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
