@@ -167,14 +167,14 @@ def database(kind: str, home: Path) -> Iterator[str]:
     import psycopg
 
     name = f"village_bench_{os.getpid()}"
-    admin = {"host": HOST, "port": PG_PORT, "user": PG_USER, "dbname": "postgres"}
-    with psycopg.connect(**admin, autocommit=True, connect_timeout=5) as conn:
+    admin = f"host={HOST} port={PG_PORT} user={PG_USER} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}"
     finally:
-        with psycopg.connect(**admin, autocommit=True, connect_timeout=5) as conn:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -277,7 +277,7 @@ class Participant:
         return f"/circles/c/{self.code}/"
 
     def _form(self, **fields: str) -> dict[str, str]:
-        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""), **fields}
+        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken") or "", **fields}
 
     async def setup(self) -> bool:
         try:
