@@ -268,7 +268,11 @@ class Participant:
             base_url=base_url,
             follow_redirects=False,
             timeout=REQUEST_TIMEOUT,
-            limits=httpx.Limits(max_connections=2, max_keepalive_connections=2),
+            # Let idle connections go before gunicorn's 5 s keep-alive closes them, so a post
+            # is never sent down a connection the server is closing (a browser would retry).
+            limits=httpx.Limits(
+                max_connections=2, max_keepalive_connections=2, keepalive_expiry=2.5
+            ),
             trust_env=False,  # never a proxy: only 127.0.0.1
         )
 
