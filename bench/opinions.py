@@ -5,9 +5,10 @@
 
 Every timed run happens in a fresh subprocess that first builds its input (generated
 votes; for red-dwarf also its list of vote dicts), then notes its resident memory,
-runs the analysis and reports wall time and peak resident memory (ru_maxrss, which
-counts numpy's C allocations). "peak" is the whole process, input included; "added" is
-the peak minus the memory in use once the input was ready.
+runs the analysis and reports wall time, CPU time (all threads; on a busy machine wall
+time includes waiting for a core, CPU time does not) and peak resident memory
+(ru_maxrss, which counts numpy's C allocations). "peak" is the whole process, input
+included; "added" is the peak minus the memory in use once the input was ready.
 
 Real-data figures use the Polis open data in ../shared/data/polis (CC BY 4.0, attribution
 to The Computational Democracy Project; see ATTRIBUTION.md there).
@@ -83,11 +84,11 @@ def worker(args: argparse.Namespace) -> None:
     if args.worker == "reddwarf":
         votes = _reddwarf_votes(conversation.votes)
         before = _rss_mb()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         groups = _reddwarf_groups(votes, (), args.seed)
     elif args.worker == "engine":
         before = _rss_mb()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = analyse(
             votes=conversation.votes, constituencies=conversation.constituencies, seed=args.seed
         ).result
@@ -105,12 +106,13 @@ def worker(args: argparse.Namespace) -> None:
         )
         report["new_votes"] = len(extra.votes)
         before = _rss_mb()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         analysis = update(previous=previous, new_votes=extra.votes)
         groups = analysis.result.groups_by_participant()
         report["stages"] = analysis.result.timings
         report["unchanged"] = ari_on_common(groups, previous.result.groups_by_participant())[0]
     report["seconds"] = time.perf_counter() - start
+    report["cpu_seconds"] = time.process_time() - cpu
     report["peak_mb"] = _peak_mb()
     report["added_mb"] = max(_peak_mb() - before, 0.0)
     report["ari"] = ari_on_common(groups, planted)[0]
@@ -136,13 +138,15 @@ def _measure(kind: str, participants: int, statements: int, seed: int) -> dict[s
 
 def _row(name: str, figures: dict[str, object]) -> str:
     return (
-        f"  {name:<10} {figures['seconds']:>8.2f} s  peak {figures['peak_mb']:>7.0f} MB"
+        f"  {name:<10} {figures['seconds']:>8.2f} s (cpu {figures['cpu_seconds']:>7.2f} s)"
+        f"  peak {figures['peak_mb']:>7.0f} MB"
         f"  (added {figures['added_mb']:>6.0f} MB)  ARI vs planted {figures['ari']:.3f}"
     )
 
 
 def speed(sizes: list[tuple[int, int, bool]], update_size: tuple[int, int], seed: int) -> None:
     print("Speed and memory (synthetic, 3 planted groups, 5% density)")
+    print(f"  load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for participants, statements, with_reddwarf in sizes:
         print(f"{participants:,} participants x {statements:,} statements:")
         ours = _measure("engine", participants, statements, seed)
