@@ -211,3 +211,25 @@ def test_mood_spread_hidden_below_the_minimum(circle: Circle) -> None:
     services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=5)
     summary = selectors.circle_summary(circle=circle)
     assert summary.arriving.counts == (0, 4, 0, 0, 1)
+
+
+def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None:
+    from village.circles.live import live_fragment
+
+    participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    reflection = services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),
+        text="Shared words",
+        browser_key=KEY_A,
+    )
+    circle.refresh_from_db()
+    author_view = live_fragment(circle=circle, browser_key=KEY_A)
+    other_view = live_fragment(circle=circle, browser_key=KEY_B)
+    assert "Shared words" in author_view and "Shared words" in other_view
+    assert f"r/{reflection.id}/edit/" in author_view
+    assert "edit/" not in other_view and str(reflection.id) not in other_view
+    services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Changed words")
+    circle.refresh_from_db()
+    assert "Changed words" in live_fragment(circle=circle, browser_key=KEY_B)

@@ -62,15 +62,27 @@ def participant_for(
     ).first()
 
 
-def reflections_for(*, circle: Circle, browser_key: str) -> list[ReflectionItem]:
+def reflections_of(*, circle: Circle) -> QuerySet[Reflection]:
     """In key order: the keys are random, so this order says nothing about who posted when."""
+    return Reflection.objects.filter(circle=circle).select_related("prompt", "theme").order_by("id")
+
+
+def is_own(*, reflection_id: object, secret_hash: str, browser_key: str) -> bool:
+    """Whether this browser wrote the reflection: only its key reproduces the stored hash."""
+    return reflection_secret(reflection_id=reflection_id, key=browser_key) == secret_hash
+
+
+def reflections_for(*, circle: Circle, browser_key: str) -> list[ReflectionItem]:
     return [
         ReflectionItem(
             reflection=reflection,
-            mine=reflection_secret(reflection_id=reflection.id, key=browser_key)
-            == reflection.secret_hash,
+            mine=is_own(
+                reflection_id=reflection.id,
+                secret_hash=reflection.secret_hash,
+                browser_key=browser_key,
+            ),
         )
-        for reflection in Reflection.objects.filter(circle=circle).select_related("prompt", "theme")
+        for reflection in reflections_of(circle=circle)
     ]
 
 

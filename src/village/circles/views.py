@@ -15,7 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from village.circles import forms, selectors, services
-from village.circles.models import PHASE_ORDER, Action, Circle, Moment, Participant, Phase, Theme
+from village.circles.live import live_fragment
+from village.circles.models import (
+    PHASE_ORDER,
+    Action,
+    Circle,
+    Moment,
+    Participant,
+    Phase,
+    Reflection,
+    Theme,
+)
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.people.browser_key import browser_key
@@ -70,18 +80,9 @@ def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[st
             context["dots_form"] = forms.DotsForm(
                 themes=context["themes"], dots=context["dots_left"]
             )
-        context.update(_live_context(request, circle))
+        context["live_html"] = live_fragment(circle=circle, browser_key=browser_key(request))
     context.update(extra)
     return context
-
-
-def _live_context(request: HttpRequest, circle: Circle) -> dict[str, Any]:
-    return {
-        "circle": circle,
-        "reflections": selectors.reflections_for(circle=circle, browser_key=browser_key(request)),
-        "themes": list(selectors.themes_for(circle=circle)),
-        "actions": list(Action.objects.filter(circle=circle).select_related("owner_agency")),
-    }
 
 
 @require_GET
@@ -102,7 +103,7 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
         return response
     if request.GET.get("v") == str(circle.version):
         return HttpResponse(status=204)
-    return render(request, "circles/_live.html", _live_context(request, circle))
+    return HttpResponse(live_fragment(circle=circle, browser_key=browser_key(request)))
 
 
 @require_POST
@@ -192,14 +193,13 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("circles:room", code=circle.join_code)
 
 
-def _own_reflection(request: HttpRequest, circle: Circle, reflection_id: str) -> Any:
+def _own_reflection(request: HttpRequest, circle: Circle, reflection_id: str) -> Reflection:
     reflection = get_object_or_404(circle.reflections.select_related("circle"), id=reflection_id)
-    item = selectors.ReflectionItem(
-        reflection=reflection,
-        mine=services.reflection_secret(reflection_id=reflection.id, key=browser_key(request))
-        == reflection.secret_hash,
-    )
-    if not item.mine:
+    if not selectors.is_own(
+        reflection_id=reflection.id,
+        secret_hash=reflection.secret_hash,
+        browser_key=browser_key(request),
+    ):
         raise PermissionDenied
     return reflection
 
