@@ -53,7 +53,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.linalg import null_space
 
 Mask = npt.NDArray[np.bool_]
 Matrix = npt.NDArray[np.float64]
@@ -73,7 +72,11 @@ class _SearchLimit(Exception):
 
 
 class LinearAudit:
-    """The groups released so far for one population, and the check for the next one."""
+    """The groups released so far for one population, and the check for the next one.
+
+    Keeps each person's block label up to date as groups are released, so checking a
+    candidate only refines the labels by one more group instead of regrouping everyone.
+    """
 
     def __init__(self, *, size: int, minimum: int, search_limit: int = 20_000) -> None:
         self.size = size
@@ -81,6 +84,8 @@ class LinearAudit:
         self.search_limit = search_limit
         self._released: list[Mask] = []
         self._keys: set[bytes] = set()
+        self._labels = np.zeros(size, dtype=np.intp)
+        self._covered = np.zeros(size, dtype=np.bool_)
 
     @property
     def released(self) -> tuple[Mask, ...]:
@@ -90,8 +95,12 @@ class LinearAudit:
         """Would releasing ``group`` as well let a group under the minimum be recovered?"""
         if group.tobytes() in self._keys:
             return None
-        return find_small_group(
-            [*self._released, group], minimum=self.minimum, limit=self.search_limit
+        return _find(
+            [*self._released, group],
+            labels=_refine(self._labels, group),
+            covered=self._covered | group,
+            minimum=self.minimum,
+            limit=self.search_limit,
         )
 
     def commit(self, group: Mask) -> None:
@@ -99,37 +108,74 @@ class LinearAudit:
         if key not in self._keys:
             self._keys.add(key)
             self._released.append(group.copy())
+            self._labels = _refine(self._labels, group)
+            self._covered |= group
 
 
 def find_small_group(groups: list[Mask], *, minimum: int, limit: int = 20_000) -> Breach | None:
     """A recoverable group with 0 < size < minimum, or None if there is provably none."""
     if not groups:
         return None
-    matrix = np.vstack(groups)
-    covered = matrix.any(axis=0)
-    if not covered.any():
+    labels = np.zeros(groups[0].shape[0], dtype=np.intp)
+    covered = np.zeros(groups[0].shape[0], dtype=np.bool_)
+    for group in groups:
+        labels = _refine(labels, group)
+        covered |= group
+    return _find(groups, labels=labels, covered=covered, minimum=minimum, limit=limit)
+
+
+def _refine(labels: npt.NDArray[np.intp], group: Mask) -> npt.NDArray[np.intp]:
+    """Split every block in two: those in ``group`` and those not."""
+    _, inverse = np.unique(labels * 2 + group, return_inverse=True)
+    return inverse.ravel().astype(np.intp)
+
+
+def _find(
+    groups: list[Mask],
+    *,
+    labels: npt.NDArray[np.intp],
+    covered: Mask,
+    minimum: int,
+    limit: int,
+) -> Breach | None:
+    people = np.flatnonzero(covered)
+    if people.size == 0:
         return None
-    signatures, labels, weights = np.unique(
-        matrix[:, covered].T, axis=0, return_inverse=True, return_counts=True
+    _, first, inverse, weights = np.unique(
+        labels[people], return_index=True, return_inverse=True, return_counts=True
     )
-    blocks = signatures.T.astype(np.float64)
     small = weights < minimum
     if not small.any():
         return None
-    large_blocks = blocks[:, ~small]
-    directions = null_space(large_blocks.T) if large_blocks.shape[1] else np.eye(blocks.shape[0])
-    if directions.shape[1] == 0:
-        return None
-    rows, pivots = _rref(directions.T @ blocks[:, small])
+    representatives = people[first]
+    blocks = np.vstack([group[representatives] for group in groups]).astype(np.float64)
     try:
+        directions = _null_space_of_rows(blocks[:, ~small])
+        if directions.shape[1] == 0:
+            return None
+        rows, pivots = _rref(directions.T @ blocks[:, small])
         found = _search(rows, pivots, weights[small], minimum=minimum, limit=limit)
-    except _SearchLimit:
+    except (_SearchLimit, np.linalg.LinAlgError):
         return Breach(members=None)
     if found is None:
         return None
     small_ids = np.flatnonzero(small)[found]
-    people = np.flatnonzero(covered)[np.isin(labels.ravel(), small_ids)]
-    return Breach(members=frozenset(int(i) for i in people))
+    members = people[np.isin(inverse.ravel(), small_ids)]
+    return Breach(members=frozenset(int(i) for i in members))
+
+
+def _null_space_of_rows(matrix: Matrix) -> Matrix:
+    """Combinations ``y`` of the rows with ``y @ matrix == 0``, as orthonormal columns.
+
+    Uses the eigenvectors of the small Gram matrix: robust where an SVD of the tall matrix
+    can fail to converge. Borderline eigenvalues count as zero, which can only add
+    directions (more hiding), never drop a real one.
+    """
+    if matrix.shape[1] == 0:
+        return np.eye(matrix.shape[0])
+    values, vectors = np.linalg.eigh(matrix @ matrix.T)
+    cutoff = max(1.0, float(values.max(initial=0.0))) * matrix.shape[0] * 1e-10
+    return vectors[:, values <= cutoff]
 
 
 def _rref(matrix: Matrix) -> tuple[Matrix, list[int]]:
@@ -198,16 +244,21 @@ class CommentAudit:
 
     def __init__(self, *, minimum: int) -> None:
         self.minimum = minimum
-        self._released: list[Mask] = []
+        self._labels: npt.NDArray[np.intp] | None = None
+        self._covered: Mask | None = None
 
     def check(self, commenters: Mask) -> bool:
         """True if releasing comments from ``commenters`` keeps every region large enough."""
-        matrix = np.vstack([*self._released, commenters])
-        covered = matrix.any(axis=0)
+        labels, covered = self._with(commenters)
         if not covered.any():
             return True
-        _, counts = np.unique(matrix[:, covered].T, axis=0, return_counts=True)
+        _, counts = np.unique(labels[covered], return_counts=True)
         return bool(np.all(counts >= self.minimum))
 
     def commit(self, commenters: Mask) -> None:
-        self._released.append(commenters.copy())
+        self._labels, self._covered = self._with(commenters)
+
+    def _with(self, commenters: Mask) -> tuple[npt.NDArray[np.intp], Mask]:
+        labels = self._labels if self._labels is not None else np.zeros(len(commenters), np.intp)
+        covered = self._covered if self._covered is not None else np.zeros_like(commenters)
+        return _refine(labels, commenters), covered | commenters

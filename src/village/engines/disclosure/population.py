@@ -126,7 +126,14 @@ class Population:
     def scores(self, name: str) -> npt.NDArray[np.float64]:
         if name not in self.score_names:
             raise PopulationError(f"unknown score {name!r}")
-        return np.array([person.scores[name] for person in self.respondents], dtype=np.float64)
+        return self._score_columns[name]
+
+    @functools.cached_property
+    def _score_columns(self) -> Mapping[str, npt.NDArray[np.float64]]:
+        return {
+            name: np.array([person.scores[name] for person in self.respondents], dtype=np.float64)
+            for name in self.score_names
+        }
 
 
 @dataclass(frozen=True)
