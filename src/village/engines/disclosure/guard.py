@@ -17,6 +17,8 @@ If the filtered group itself fails these rules the whole table is refused. Becau
 depend on what was released before, the app should store ``history`` and pass it back when
 it rebuilds the guard, and should release its standard report tables in a fixed order when
 the round closes, so that what a manager sees does not depend on who looked first.
+Releasing is the costly step (roughly 1-50 ms a cell for 20,000 respondents, growing with
+how much is already released), so build the standard tables once and keep them.
 """
 
 from __future__ import annotations
