@@ -13,10 +13,12 @@ import threading
 from collections import OrderedDict
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from village.circles import selectors
-from village.circles.models import Circle
+from village.circles.models import Circle, Phase
 
 _OWN_MARK = re.compile(r"<!--own:([0-9a-f-]{36})-->")
 _MEMO_SIZE = 64
@@ -34,6 +36,22 @@ _memo: OrderedDict[tuple[int, str, int, str], _SharedRender] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _reflection_items(reflections: list[selectors.ReflectionRow]) -> SafeString:
+    """The reflection cards, built directly: a template loop costs ~100 ms at 1,200 cards."""
+    if not reflections:
+        return mark_safe(f"<li>{escape(_('No reflections yet. Yours could be the first.'))}</li>")  # noqa: S308
+    anonymous = escape(_("Anonymous"))
+    cards = [
+        '<li class="village-card">'
+        f'<p class="village-meta">{escape(reflection.prompt_text)}</p>'
+        f'<p class="village-pre">{escape(reflection.text)}</p>'
+        f'<p class="village-meta">{escape(reflection.author_label) or anonymous}</p>'
+        f"<!--own:{reflection.id}--></li>"
+        for reflection in reflections
+    ]
+    return mark_safe("".join(cards))  # noqa: S308 (every value above is escaped)
+
+
 def _shared(circle: Circle) -> _SharedRender:
     key = (circle.pk, circle.join_code, circle.version, circle.phase)
     with _lock:
@@ -41,12 +59,14 @@ def _shared(circle: Circle) -> _SharedRender:
         if cached is not None:
             _memo.move_to_end(key)
             return cached
-    reflections = list(selectors.reflections_of(circle=circle))
+    reflections = selectors.reflection_rows(circle=circle)
+    items = _reflection_items(reflections) if circle.phase == Phase.REFLECT else ""
     html = render_to_string(
         "circles/_live.html",
         {
             "circle": circle,
             "reflections": reflections,
+            "reflection_items": items,
             "themes": list(selectors.themes_for(circle=circle)),
             "actions": list(circle.actions.select_related("owner_agency")),
         },
