@@ -114,6 +114,7 @@ CASES: list[tuple[str, str, str, dict[str, str], Callable[[str], str]]] = [
     ("post", "circles:dots", "code", {}, _expected_for_participants),
     ("get", "people:members", "", {}, _expected_for_admin_pages),
     ("get", "people:audit", "", {}, _expected_for_admin_pages),
+    ("get", "people:support", "", {}, _expected_for_admin_pages),
 ]
 
 

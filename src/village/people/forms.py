@@ -28,6 +28,18 @@ class InvitationForm(forms.Form):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
+class SupportLinkForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    description = forms.CharField(label=_("What they offer"), max_length=300)
+    contact = forms.CharField(
+        label=_("Phone or other contact (optional)"), max_length=200, required=False
+    )
+    url = forms.URLField(label=_("Web address (optional)"), required=False, assume_scheme="https")
+
+
+SupportLinkFormSet = forms.formset_factory(SupportLinkForm, extra=1, can_delete=True, max_num=20)
+
+
 class AcceptInvitationForm(forms.Form):
     display_name = forms.CharField(
         label=_("Your name"),

@@ -112,6 +112,28 @@ class Agency(models.Model):
         return self.name
 
 
+class Team(models.Model):
+    """A team inside an agency. Reports roll small teams up into their parent team."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="teams")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "agency", "name"], name="team_name_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Member(models.Model):
     """A person's place in one partnership. Roles are a list of Role values."""
 
@@ -121,6 +143,9 @@ class Member(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
     agency = models.ForeignKey(
         Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
     )
     display_name = models.CharField(_("name to show"), max_length=120)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from village.people.models import Agency, AuditEvent, Member, Partnership, SupportLink
+from village.people.models import Agency, AuditEvent, Member, Partnership, SupportLink, Team
 
 
 def member_for_user(*, user: User | AnonymousUser) -> Member | None:
@@ -34,3 +34,7 @@ def support_links_for(*, partnership: Partnership) -> QuerySet[SupportLink]:
 
 def audit_events_for(*, partnership: Partnership, limit: int = 200) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(partnership=partnership).select_related("actor")[:limit]
+
+
+def teams_for(*, partnership: Partnership) -> QuerySet[Team]:
+    return Team.objects.filter(partnership=partnership).select_related("agency", "parent")

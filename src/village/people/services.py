@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -22,6 +22,7 @@ from village.people.models import (
     Partnership,
     Role,
     SupportLink,
+    Team,
 )
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -87,8 +88,40 @@ def partnership_create(*, name: str, slug: str) -> Partnership:
     return partnership
 
 
+def support_links_replace(
+    *, partnership: Partnership, actor: Member, links: Sequence[Mapping[str, str]]
+) -> list[SupportLink]:
+    """Swap the partnership's signposting for a new list, all at once."""
+    with transaction.atomic():
+        SupportLink.objects.filter(partnership=partnership).delete()
+        saved = SupportLink.objects.bulk_create(
+            SupportLink(
+                partnership=partnership,
+                name=link["name"].strip(),
+                description=link["description"].strip(),
+                contact=link.get("contact", "").strip(),
+                url=link.get("url", "").strip(),
+                position=position,
+            )
+            for position, link in enumerate(links)
+        )
+        audit_record(partnership=partnership, actor=actor, action="support_links.replace")
+    return saved
+
+
 def agency_create(*, partnership: Partnership, name: str, sector: str) -> Agency:
     return Agency.objects.create(partnership=partnership, name=name, sector=sector)
+
+
+def team_create(
+    *, partnership: Partnership, agency: Agency, name: str, parent: Team | None = None
+) -> Team:
+    """A team sits in one agency; a parent, if given, is where it rolls up in reports."""
+    if agency.partnership_id != partnership.pk:
+        raise ValueError(_("That agency belongs to another partnership."))
+    if parent is not None and parent.partnership_id != partnership.pk:
+        raise ValueError(_("That team belongs to another partnership."))
+    return Team.objects.create(partnership=partnership, agency=agency, name=name, parent=parent)
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
@@ -109,9 +142,12 @@ def member_create(
     agency: Agency | None = None,
     job_title: str = "",
     career_stage: str = "",
+    team: Team | None = None,
 ) -> Member:
     if agency is not None and agency.partnership_id != partnership.pk:
         raise ValueError(_("That agency belongs to another partnership."))
+    if team is not None and team.partnership_id != partnership.pk:
+        raise ValueError(_("That team belongs to another partnership."))
     if constituency not in Constituency.values:
         raise ValueError(_("Choose a group from the list."))
     return Member.objects.create(
@@ -123,6 +159,7 @@ def member_create(
         agency=agency,
         job_title=job_title,
         career_stage=career_stage,
+        team=team,
     )
 
 

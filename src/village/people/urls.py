@@ -10,5 +10,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("members/", views.members, name="members"),
     path("audit/", views.audit, name="audit"),
+    path("support/", views.support_links, name="support"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept"),
 ]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from village.people import selectors, services
-from village.people.forms import AcceptInvitationForm, InvitationForm
+from village.people.forms import AcceptInvitationForm, InvitationForm, SupportLinkFormSet
 from village.people.models import Member
 
 
@@ -56,6 +56,31 @@ def members(request: HttpRequest) -> HttpResponse:
             "invite_link": invite_link,
         },
     )
+
+
+@login_required
+def support_links(request: HttpRequest) -> HttpResponse:
+    """Admins set the signposting every circle's support panel shows."""
+    admin = _admin(request)
+    current = selectors.support_links_for(partnership=admin.partnership)
+    initial = [
+        {"name": s.name, "description": s.description, "contact": s.contact, "url": s.url}
+        for s in current
+    ]
+    formset = SupportLinkFormSet(request.POST or None, initial=initial, prefix="links")
+    if request.method == "POST" and formset.is_valid():
+        services.support_links_replace(
+            partnership=admin.partnership,
+            actor=admin,
+            links=[
+                form.cleaned_data
+                for form in formset.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ],
+        )
+        messages.success(request, _("Support links saved."))
+        return redirect("people:support")
+    return render(request, "people/support.html", {"formset": formset})
 
 
 @login_required
