@@ -62,6 +62,15 @@ def _participant(request: HttpRequest, circle: Circle) -> Participant | None:
     )
 
 
+def _joined(request: HttpRequest, code: str) -> tuple[Circle, Participant]:
+    """Fetch the circle and this person's place in it; someone who has not joined is refused."""
+    circle = _circle_for_code(code)
+    participant = _participant(request, circle)
+    if participant is None:
+        raise PermissionDenied
+    return circle, participant
+
+
 def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[str, Any]:
     participant = _participant(request, circle)
     context: dict[str, Any] = {
@@ -94,9 +103,7 @@ def room(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def live(request: HttpRequest, code: str) -> HttpResponse:
     """Polled every two seconds. Unchanged: 204 and nothing to swap. New step: reload the page."""
-    circle = _circle_for_code(code)
-    if _participant(request, circle) is None:
-        raise PermissionDenied
+    circle = _joined(request, code)[0]
     if request.GET.get("phase") != circle.phase:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -123,9 +130,8 @@ def join_circle(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def checkin(request: HttpRequest, code: str, moment: str) -> HttpResponse:
-    circle = _circle_for_code(code)
-    participant = _participant(request, circle)
-    if participant is None or moment not in Moment.values:
+    circle, participant = _joined(request, code)
+    if moment not in Moment.values:
         raise PermissionDenied
     form = forms.CheckInForm(request.POST)
     if not form.is_valid():
@@ -149,10 +155,7 @@ def checkin(request: HttpRequest, code: str, moment: str) -> HttpResponse:
 
 @require_POST
 def reflect(request: HttpRequest, code: str) -> HttpResponse:
-    circle = _circle_for_code(code)
-    participant = _participant(request, circle)
-    if participant is None:
-        raise PermissionDenied
+    circle, participant = _joined(request, code)
     form = forms.ReflectionForm(request.POST, prompts=circle.prompts.all())
     if not form.is_valid():
         return render(
@@ -237,10 +240,7 @@ def reflection_withdraw(request: HttpRequest, code: str, reflection_id: str) -> 
 
 @require_POST
 def dots(request: HttpRequest, code: str) -> HttpResponse:
-    circle = _circle_for_code(code)
-    participant = _participant(request, circle)
-    if participant is None:
-        raise PermissionDenied
+    circle, participant = _joined(request, code)
     themes = list(selectors.themes_for(circle=circle))
     left = circle.dots_per_person - participant.dots_used
     form = forms.DotsForm(request.POST, themes=themes, dots=left)
@@ -257,9 +257,7 @@ def dots(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def pause(request: HttpRequest, code: str) -> HttpResponse:
-    circle = _circle_for_code(code)
-    if _participant(request, circle) is None:
-        raise PermissionDenied
+    circle = _joined(request, code)[0]
     services.pause_request(circle=circle)
     messages.success(
         request, _("The facilitator has been asked for a pause. They will not know who asked.")
