@@ -50,7 +50,7 @@ def test_demo_loads_every_role_once(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Loaded" in first and "Already loaded" in second
     assert DEMO_PASSWORD in first and "http://127.0.0.1:8000" in first
     assert Agency.objects.count() == 6
-    assert 18 <= Member.objects.count() <= 24
+    assert 50 <= Member.objects.count() <= 70  # the pulse demo adds teams of 2-6 staff
     roles = {role for member in Member.objects.all() for role in member.roles}
     assert roles == set(Role.values)
     open_circle = Circle.objects.get(phase=Phase.REFLECT)

@@ -1,10 +1,12 @@
-"""The demo partnership: six agencies, about twenty members in every role, two circles.
+"""The demo partnership: six agencies, teams of 2-6 people, about sixty members in every role,
+two circles, and wellbeing check-ins (two closed rounds with reports, one open).
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,8 +16,20 @@ from django.utils import timezone
 
 from village.circles import services as circles
 from village.circles.models import Circle, Moment, Phase
+from village.engines.instruments import get_instrument
 from village.people import services as people
-from village.people.models import Agency, Constituency, Member, Partnership, Role, Sector
+from village.people.models import (
+    Agency,
+    CareerStage,
+    Constituency,
+    Member,
+    Partnership,
+    Role,
+    Sector,
+    Team,
+)
+from village.pulse import services as pulse
+from village.pulse.models import Round
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "village-demo-2026"  # noqa: S105  (printed for people trying the demo)
@@ -234,6 +248,156 @@ def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list
     return circle
 
 
+# (agency index, team, parent team, people in it): teams of 2-6, so some report cells are
+# hidden and small teams roll up into their parent.
+TEAMS: tuple[tuple[int, str, str | None, int], ...] = (
+    (0, "Children's services", None, 0),
+    (0, "Duty and assessment", "Children's services", 4),
+    (0, "Long-term support", "Children's services", 6),
+    (0, "Fostering and kinship", "Children's services", 2),
+    (1, "Community health", None, 0),
+    (1, "Health visiting", "Community health", 6),
+    (1, "School nursing", "Community health", 3),
+    (2, "Riverside High guidance", None, 5),
+    (2, "Primary support", None, 4),
+    (3, "Public protection unit", None, 2),
+    (4, "Homeless prevention", None, 3),
+)
+STAGES = (
+    CareerStage.NEW,
+    CareerStage.ESTABLISHED,
+    CareerStage.ESTABLISHED,
+    CareerStage.NEARING_RETIREMENT,
+)
+COMMENTS = (
+    "Caseloads have been heavy since the summer and it shows.",
+    "Joint visits with health have made a real difference.",
+    "I would value more reflective supervision.",
+    "Meetings run over and eat into time with families.",
+    "The new duty contact list helps a lot.",
+    "I feel listened to by my manager.",
+    "Travel between areas takes too long.",
+    "Peer support sessions are the best part of my month.",
+    "Hard to switch off after difficult visits.",
+    "More time to plan with other agencies, please.",
+    "Good team, tired team.",
+    "I am proud of the work we do with families.",
+    "<script>alert('not run')</script> Comments are shown as text.",
+)
+# How each agency tends to answer (1 low to 5 high) so the report has something to show.
+AGENCY_TONE = (3.6, 3.1, 2.8, 3.3, 3.0, 2.6)
+OPEN_ROUND_TITLE = "Winter check-in"
+
+
+def _teams(partnership: Partnership, agencies: list[Agency]) -> dict[str, Team]:
+    teams: dict[str, Team] = {}
+    for agency_index, name, parent, _size in TEAMS:
+        teams[name] = people.team_create(
+            partnership=partnership,
+            agency=agencies[agency_index],
+            name=name,
+            parent=teams[parent] if parent else None,
+        )
+    return teams
+
+
+def _team_members(
+    partnership: Partnership, agencies: list[Agency], teams: dict[str, Team]
+) -> list[Member]:
+    """Frontline staff in teams; they only answer check-ins, so they have no password."""
+    user_model = get_user_model()
+    members = []
+    for agency_index, name, _parent, size in TEAMS:
+        slug = "".join(ch for ch in name.lower() if ch.isalnum())
+        for i in range(size):
+            email = f"{slug}.{i + 1}@demo.village"
+            user = user_model.objects.create_user(username=email, email=email, password=None)
+            members.append(
+                people.member_create(
+                    partnership=partnership,
+                    user=user,
+                    display_name=f"{name} colleague {i + 1}",
+                    roles=[Role.STAFF],
+                    constituency=Constituency.FRONTLINE,
+                    agency=agencies[agency_index],
+                    career_stage=STAGES[(i + agency_index) % len(STAGES)],
+                    team=teams[name],
+                )
+            )
+    return members
+
+
+def _answers(instrument_ids: list[str], tone: float, rng: random.Random) -> dict[str, dict]:
+    answers: dict[str, dict[str, int]] = {}
+    for instrument_id in instrument_ids:
+        instrument = get_instrument(instrument_id)
+        answers[instrument_id] = {}
+        for item in instrument.items:
+            values = item.scale.values
+            guess = tone + rng.gauss(0, 0.9)
+            position = min(len(values) - 1, max(0, round(guess) - 1))
+            answers[instrument_id][str(item.number)] = values[position]
+    return answers
+
+
+def _respond(
+    round_: Round, members: list[Member], agencies: list[Agency], *, drift: float, skip: int
+) -> None:
+    """Most members answer (every ``skip``-th does not), plus a few guests with the code."""
+    rng = random.Random(f"{round_.title}")
+    comments = iter(COMMENTS)
+    for index, member in enumerate(members):
+        if skip and index % skip == skip - 1:
+            continue
+        tone = AGENCY_TONE[agencies.index(member.agency)] if member.agency else 3.0
+        pulse.response_submit(
+            round_=round_,
+            member=member,
+            browser_key=f"demo-pulse-{round_.pk}-member-{index}",
+            answers=_answers(round_.instruments, tone + drift, rng),
+            comment=next(comments, "") if index % 3 == 0 else "",
+        )
+    for index, agency in enumerate((agencies[0], agencies[5], None, None)):
+        pulse.response_submit(
+            round_=round_,
+            member=None,
+            browser_key=f"demo-pulse-{round_.pk}-guest-{index}",
+            answers=_answers(round_.instruments, 3.0 + drift, rng),
+            about={"agency": str(agency.pk) if agency else "", "role": Role.FAMILY},
+            comment=next(comments, ""),
+        )
+
+
+def _pulse(
+    partnership: Partnership, lead: Member, members: list[Member], agencies: list[Agency]
+) -> None:
+    now = timezone.now()
+    for title, days_ago, drift in (("Spring check-in", 220, 0.0), ("Autumn check-in", 70, 0.3)):
+        round_ = pulse.round_schedule(
+            partnership=partnership,
+            created_by=lead,
+            title=title,
+            instruments=list(pulse.DEFAULT_INSTRUMENTS),
+            comment_question=str(pulse.DEFAULT_COMMENT_QUESTION),
+            opens_at=now - timedelta(days=days_ago),
+            closes_at=now + timedelta(days=1),
+            notify=False,
+        )
+        _respond(round_, members, agencies, drift=drift, skip=7)
+        pulse.round_close(round_=round_, actor=lead)
+    open_round = pulse.round_schedule(
+        partnership=partnership,
+        created_by=lead,
+        title=OPEN_ROUND_TITLE,
+        instruments=list(pulse.DEFAULT_INSTRUMENTS),
+        comment_question=str(pulse.DEFAULT_COMMENT_QUESTION),
+        opens_at=now - timedelta(hours=1),
+        closes_at=now + timedelta(days=14),
+        notify=False,
+    )
+    _respond(open_round, members[-3:], agencies, drift=0.1, skip=0)
+
+
 def demo_load() -> tuple[Partnership, bool]:
     """Load the demo partnership once. Returns it and whether it was created now."""
     existing = Partnership.objects.filter(slug=DEMO_SLUG).first()
@@ -251,4 +415,12 @@ def demo_load() -> tuple[Partnership, bool]:
         facilitator = members["facilitator@demo.village"]
         _closed_circle(partnership, facilitator, agencies)
         _open_circle(partnership, facilitator)
+        teams = _teams(partnership, agencies)
+        staff = _team_members(partnership, agencies, teams)
+        _pulse(
+            partnership,
+            members["lead@demo.village"],
+            [*members.values(), *staff],
+            agencies,
+        )
     return partnership, True

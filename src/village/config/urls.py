@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("village.people.urls")),
     path("circles/", include("village.circles.urls")),
+    path("pulse/", include("village.pulse.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -18,6 +18,11 @@
     }
   });
 
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".js-print");
+    if (button) { window.print(); }
+  });
+
   var lastEscape = 0;
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Escape") { return; }

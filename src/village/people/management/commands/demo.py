@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from village.circles.selectors import circles_for
 from village.demo import DEMO_PASSWORD, PEOPLE, demo_load
+from village.pulse.selectors import rounds_for
 
 
 class Command(BaseCommand):
@@ -24,3 +25,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {person.email:<28} {', '.join(person.roles)}")
         for circle in circles_for(partnership=partnership).exclude(phase="ended"):
             self.stdout.write(f"Join code for '{circle.title}': {circle.join_code}")
+        for round_ in rounds_for(partnership=partnership).filter(closed=False):
+            self.stdout.write(f"Round code for check-in '{round_.title}': {round_.round_code}")

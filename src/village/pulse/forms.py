@@ -1,0 +1,188 @@
+"""Forms parse and describe input; services decide what is allowed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from village.engines.instruments import Instrument
+from village.people.models import Agency, CareerStage, Role
+from village.pulse.models import COMMENT_MAX_LENGTH
+from village.pulse.services import DEFAULT_COMMENT_QUESTION, DEFAULT_INSTRUMENTS
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=150)
+    instruments = forms.MultipleChoiceField(
+        label=_("Questionnaires"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The two chosen for you take about 90 seconds on a phone."),
+        error_messages={"required": _("Choose at least one questionnaire.")},
+    )
+    comment_question = forms.CharField(
+        label=_("Question for an optional comment"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave it empty for no comment box."),
+    )
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
+    audience_agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies to ask"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick none to ask every agency."),
+    )
+    audience_roles = forms.MultipleChoiceField(
+        label=_("Roles to ask"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Tick none to ask everyone."),
+    )
+
+    def __init__(
+        self, *args: Any, instruments: list[tuple[str, str]], agencies: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["instruments"].choices = instruments  # type: ignore[attr-defined]
+        self.fields["instruments"].initial = list(DEFAULT_INSTRUMENTS)
+        self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTION)
+        self.fields["opens_at"].initial = now
+        self.fields["closes_at"].initial = now + timedelta(days=14)
+        self.fields["audience_agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The closing time must be after the opening time."))
+        return data
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Round code"),
+        max_length=40,
+        help_text=_("The person who shared the check-in will have given it, for example ABCD2345."),
+    )
+
+
+class InstrumentForm(forms.Form):
+    """One page of a check-in: every question of one instrument, as radio buttons."""
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        total = instrument.item_count
+        for item in instrument.items:
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=_("%(number)s of %(total)s. %(text)s")
+                % {"number": item.number, "total": total, "text": item.text},
+                choices=[(option.value, option.label) for option in item.scale.options],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose an answer for question %(number)s.")
+                    % {"number": item.number},
+                    "invalid_choice": _("Choose one of the answers shown for question %(number)s.")
+                    % {"number": item.number},
+                },
+            )
+
+    def answers(self) -> dict[str, int]:
+        return {
+            name.removeprefix("item_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("item_")
+        }
+
+    def partial_answers(self) -> dict[str, str]:
+        """Whatever was chosen so far, valid or not; the service keeps only allowed values."""
+        return {
+            name.removeprefix("item_"): str(self.data.get(name, ""))
+            for name in self.fields
+            if self.data.get(name)
+        }
+
+
+NOT_SAYING = [("", _("Prefer not to say"))]
+
+
+class FinishForm(forms.Form):
+    """The last page: an optional comment, and for guests some optional words about them."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Up to 2,000 characters. Comments are only shown in groups large enough that "
+            "nobody can be picked out. Please don't name anyone."
+        ),
+        error_messages={
+            "max_length": _(
+                "Please keep your comment to %(limit_value)s characters. This has %(show_value)s."
+            )
+        },
+    )
+    agency = forms.ChoiceField(label=_("Which agency do you work with?"), required=False)
+    role = forms.ChoiceField(
+        label=_("Which best describes you?"),
+        required=False,
+        choices=NOT_SAYING
+        + [
+            (r, label)
+            for r, label in Role.choices
+            if r in ("staff", "family", "partner_lead", "observer")
+        ],
+    )
+    career_stage = forms.ChoiceField(
+        label=_("Where are you in your career?"),
+        required=False,
+        choices=NOT_SAYING + list(CareerStage.choices),
+    )
+
+    def __init__(
+        self, *args: Any, question: str, guest: bool, agencies: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if question:
+            self.fields["comment"].label = _("%(question)s (optional)") % {"question": question}
+        else:
+            del self.fields["comment"]
+        if guest:
+            self.fields["agency"].choices = NOT_SAYING + [  # type: ignore[attr-defined]
+                (str(a.pk), a.name) for a in agencies
+            ]
+        else:
+            for name in ("agency", "role", "career_stage"):
+                del self.fields[name]
+
+    def about(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data.get(name, "")
+            for name in ("agency", "role", "career_stage")
+            if name in self.fields
+        }
+
+
+class LicenceForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I confirm that our partnership holds its own licence for this questionnaire"),
+        error_messages={"required": _("Tick the box to confirm the licence.")},
+    )

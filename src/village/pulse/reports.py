@@ -1,0 +1,337 @@
+"""Turning a round's rows into the disclosure engine's inputs, and releasing its report.
+
+The engine's results depend on what was released before, and releasing is the slow step, so a
+round's standard tables are released once, in the fixed order of ``standard_queries``, when
+the round closes; the result is stored as plain JSON (``ReleasedReport.data``) and every page
+and export afterwards only reads it. Nothing here writes to the database.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from village.engines.disclosure import (
+    Cell,
+    CommentTable,
+    DisclosureGuard,
+    LogEntry,
+    Policy,
+    Population,
+    Query,
+    Respondent,
+    Table,
+)
+from village.engines.instruments import Band, get_instrument
+from village.engines.instruments.loader import raw_range
+from village.people.models import CareerStage, Partnership, Role, Sector
+from village.people.selectors import agencies_for, teams_for
+from village.pulse.models import NO_TEAM, NOT_GIVEN, AudienceSnapshot, Response, Round
+
+DIMENSIONS: tuple[str, ...] = ("agency", "sector", "role", "career_stage", "team")
+WITHIN_AGENCY: tuple[str, ...] = ("role", "career_stage", "team")
+COMMENT_QUESTION = "comment"
+TOOK_PART = "took_part"
+YES, NO = "yes", "no"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One subscale of one instrument, as a score column: ``<instrument>.<subscale>``."""
+
+    key: str
+    instrument: str
+    name: str
+    minimum: float
+    maximum: float
+    higher_is: str
+
+
+@dataclass(frozen=True)
+class BandSet:
+    """A banded subscale, reported as an attribute whose values are its band ids."""
+
+    attribute: str
+    measure: str
+    bands: tuple[Band, ...]
+
+
+def measures_for(instrument_ids: Iterable[str]) -> list[Measure]:
+    measures = []
+    for instrument_id in instrument_ids:
+        instrument = get_instrument(instrument_id)
+        for subscale in instrument.subscales:
+            low, high = _range(instrument_id, subscale.id)
+            measures.append(
+                Measure(
+                    key=f"{instrument_id}.{subscale.id}",
+                    instrument=instrument.short_name,
+                    name=subscale.name,
+                    minimum=low,
+                    maximum=high,
+                    higher_is=subscale.higher_is,
+                )
+            )
+    return measures
+
+
+def _range(instrument_id: str, subscale_id: str) -> tuple[float, float]:
+    instrument = get_instrument(instrument_id)
+    subscale = next(s for s in instrument.subscales if s.id == subscale_id)
+    low, high = raw_range(instrument, subscale)
+    if subscale.conversion is not None:
+        low, high = subscale.conversion[round(low)], subscale.conversion[round(high)]
+    return float(low), float(high)
+
+
+def band_sets_for(instrument_ids: Iterable[str]) -> list[BandSet]:
+    sets = []
+    for instrument_id in instrument_ids:
+        for subscale in get_instrument(instrument_id).subscales:
+            if subscale.bands:
+                key = f"{instrument_id}.{subscale.id}"
+                sets.append(BandSet(attribute=f"band:{key}", measure=key, bands=subscale.bands))
+    return sets
+
+
+def band_of(band_set: BandSet, score: float) -> str:
+    for band in band_set.bands:
+        if band.contains(score):
+            return band.id
+    return NOT_GIVEN
+
+
+def domains_for(*, partnership: Partnership, band_sets: Sequence[BandSet]) -> dict[str, list[str]]:
+    """Every value each attribute can take, so empty groups show as hidden, not missing."""
+    domains = {
+        "agency": [str(a.pk) for a in agencies_for(partnership=partnership)] + [NOT_GIVEN],
+        "sector": [*Sector.values, NOT_GIVEN],
+        "role": [*Role.values, NOT_GIVEN],
+        "career_stage": [*CareerStage.values, NOT_GIVEN],
+        "team": [str(t.pk) for t in teams_for(partnership=partnership)] + [NO_TEAM],
+    }
+    for band_set in band_sets:
+        domains[band_set.attribute] = [b.id for b in band_set.bands] + [NOT_GIVEN]
+    return domains
+
+
+def labels_for(*, partnership: Partnership, band_sets: Sequence[BandSet]) -> dict[str, Any]:
+    not_given = _("Not given")
+    labels: dict[str, dict[str, str]] = {
+        "agency": {str(a.pk): a.name for a in agencies_for(partnership=partnership)},
+        "sector": {value: str(label) for value, label in Sector.choices},
+        "role": {value: str(label) for value, label in Role.choices},
+        "career_stage": {value: str(label) for value, label in CareerStage.choices},
+        "team": {str(t.pk): t.name for t in teams_for(partnership=partnership)},
+    }
+    labels["team"][NO_TEAM] = _("No team recorded")
+    for band_set in band_sets:
+        labels[band_set.attribute] = {b.id: b.label for b in band_set.bands}
+    for values in labels.values():
+        values.setdefault(NOT_GIVEN, not_given)
+    return labels
+
+
+def team_parents(*, partnership: Partnership) -> dict[str, str | None]:
+    parents: dict[str, str | None] = {
+        str(t.pk): (str(t.parent_id) if t.parent_id else None)
+        for t in teams_for(partnership=partnership)
+    }
+    parents[NO_TEAM] = None
+    return parents
+
+
+def policy_for(partnership: Partnership) -> Policy:
+    minimum = partnership.min_group_size
+    return Policy(
+        minimum=minimum,
+        comment_minimum=max(partnership.min_comment_group_size, minimum),
+    )
+
+
+def _clean(attributes: Mapping[str, str], domains: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """A value no longer in the partnership (a deleted agency) counts as not given."""
+    return {
+        name: (attributes.get(name, NOT_GIVEN) if attributes.get(name) in values else NOT_GIVEN)
+        for name, values in domains.items()
+        if not name.startswith("band:")
+    }
+
+
+def response_population(round_: Round) -> Population:
+    """The round's responses as the engine's respondents, with band attributes added."""
+    band_sets = band_sets_for(round_.instruments)
+    domains = domains_for(partnership=round_.partnership, band_sets=band_sets)
+    respondents = []
+    for response in Response.objects.filter(round=round_).order_by("id"):
+        attributes = _clean(response.attributes, domains)
+        if attributes["team"] == NOT_GIVEN:
+            attributes["team"] = NO_TEAM
+        for band_set in band_sets:
+            attributes[band_set.attribute] = band_of(
+                band_set, float(response.scores[band_set.measure])
+            )
+        comment = response.comment.strip()
+        respondents.append(
+            Respondent(
+                attributes=attributes,
+                scores={key: float(value) for key, value in response.scores.items()},
+                comments={COMMENT_QUESTION: comment} if comment else {},
+            )
+        )
+    return Population.snapshot(respondents=respondents, domains=domains)
+
+
+def audience_population(round_: Round) -> Population:
+    """Everyone asked, as snapshotted at opening, and whether they took part."""
+    agencies = [str(a.pk) for a in agencies_for(partnership=round_.partnership)] + [NOT_GIVEN]
+    done = set(
+        round_.participations.filter(completed=True, member__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    respondents = [
+        Respondent(
+            attributes={
+                "agency": row.agency if row.agency in agencies else NOT_GIVEN,
+                TOOK_PART: YES if row.member_id in done else NO,
+            }
+        )
+        for row in AudienceSnapshot.objects.filter(round=round_).order_by("pk")
+    ]
+    return Population.snapshot(
+        respondents=respondents, domains={"agency": agencies, TOOK_PART: [YES, NO]}
+    )
+
+
+def standard_queries(
+    *, measures: Sequence[str], band_sets: Sequence[BandSet], agencies: Sequence[str]
+) -> list[Query]:
+    """The fixed order the report's tables are released in: whole round, each breakdown,
+    band spreads, then breakdowns within each agency (the report's agency filter)."""
+    queries = [Query.of(measures=measures)]
+    queries += [Query.of(breakdown=[d], measures=measures) for d in DIMENSIONS]
+    queries += [Query.of(breakdown=[b.attribute]) for b in band_sets]
+    for agency in agencies:
+        queries += [
+            Query.of(breakdown=[d], filters={"agency": agency}, measures=measures)
+            for d in WITHIN_AGENCY
+        ]
+    return queries
+
+
+def rate_queries() -> list[Query]:
+    return [
+        Query.of(),
+        Query.of(filters={TOOK_PART: YES}),
+        Query.of(breakdown=["agency"]),
+        Query.of(breakdown=["agency"], filters={TOOK_PART: YES}),
+    ]
+
+
+def cell_dict(cell: Cell) -> dict[str, Any]:
+    return {
+        "key": list(cell.key),
+        "count": cell.count,
+        "means": dict(cell.means),
+        "reason": str(cell.suppression.code) if cell.suppression else None,
+        "message": cell.suppression.message if cell.suppression else "",
+    }
+
+
+def table_dict(table: Table) -> dict[str, Any]:
+    return {
+        "query": table.query.to_dict(),
+        "note": table.note,
+        "total": cell_dict(table.total),
+        "cells": [cell_dict(cell) for cell in table.cells],
+    }
+
+
+def comments_dict(table: CommentTable, *, seed: int) -> dict[str, Any]:
+    """Comments shuffled with a seed fixed per round: never in time order, same every view."""
+    cells = []
+    for cell in table.cells:
+        comments = list(cell.comments)
+        random.Random(seed).shuffle(comments)
+        cells.append(
+            {
+                "key": list(cell.key),
+                "comments": comments,
+                "reason": str(cell.suppression.code) if cell.suppression else None,
+                "message": cell.suppression.message if cell.suppression else "",
+            }
+        )
+    return {"query": table.query.to_dict(), "cells": cells}
+
+
+def response_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureGuard:
+    return DisclosureGuard(
+        population=response_population(round_),
+        policy=policy_for(round_.partnership),
+        hierarchies={"team": team_parents(partnership=round_.partnership)},
+        history=history,
+    )
+
+
+def audience_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureGuard:
+    return DisclosureGuard(
+        population=audience_population(round_),
+        policy=policy_for(round_.partnership),
+        history=history,
+    )
+
+
+def release(round_: Round) -> dict[str, Any]:
+    """Release every standard table of a closed round once, in a fixed order, as JSON."""
+    partnership = round_.partnership
+    measures = measures_for(round_.instruments)
+    band_sets = band_sets_for(round_.instruments)
+    agencies = [str(a.pk) for a in agencies_for(partnership=partnership)]
+    guard = response_guard(round_)
+    keys = [m.key for m in measures]
+    tables = [
+        table_dict(guard.table(query))
+        for query in standard_queries(measures=keys, band_sets=band_sets, agencies=agencies)
+    ]
+    comments = None
+    if round_.comment_question:
+        comments = comments_dict(
+            guard.comments(question=COMMENT_QUESTION, query=Query.of()), seed=round_.pk
+        )
+    rates = audience_guard(round_)
+    rate_tables = [table_dict(rates.table(query)) for query in rate_queries()]
+    return {
+        "version": 1,
+        "minimum": guard.policy.minimum,
+        "comment_minimum": guard.policy.comment_minimum,
+        "note": guard.policy.note,
+        "measures": [m.__dict__ for m in measures],
+        "bands": [
+            {
+                "attribute": b.attribute,
+                "measure": b.measure,
+                "bands": [
+                    {"id": x.id, "label": x.label, "low": x.low, "high": x.high} for x in b.bands
+                ],
+            }
+            for b in band_sets
+        ],
+        "labels": labels_for(partnership=partnership, band_sets=band_sets),
+        "rolled_up": sorted(
+            {
+                reported
+                for team, reported in guard.reported_as.get("team", {}).items()
+                if team != reported
+            }
+        ),
+        "tables": tables,
+        "comments": comments,
+        "rates": rate_tables,
+        "history": [entry.to_dict() for entry in guard.history],
+        "rates_history": [entry.to_dict() for entry in rates.history],
+    }

@@ -1,0 +1,518 @@
+"""Every read of pulse data a page or export needs.
+
+Report pages and exports read only the tables released when the round closed
+(``ReleasedReport.data``); they never query responses, so what they show is exactly what the
+disclosure guard released, whoever looks and in whatever order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from village.engines.instruments import Instrument, get_instrument, load_instruments
+from village.people.models import Member, Partnership
+from village.pulse.charts import BarChart, LineChart, bar_chart, line_chart
+from village.pulse.models import (
+    AudienceSnapshot,
+    Draft,
+    LicenceConfirmation,
+    Participation,
+    ReleasedReport,
+    Round,
+)
+from village.pulse.reports import DIMENSIONS, TOOK_PART, WITHIN_AGENCY, YES
+from village.pulse.services import (
+    draft_hash,
+    licence_is_confirmed,
+    normalise_round_code,
+    participation_hash,
+)
+
+
+def _dimension_label(name: str) -> str:
+    return {
+        "agency": _("Agency"),
+        "sector": _("Sector"),
+        "role": _("Role"),
+        "career_stage": _("Career stage"),
+        "team": _("Team"),
+    }.get(name, name)
+
+
+# -- rounds and answering ------------------------------------------------------------------
+
+
+def rounds_for(*, partnership: Partnership) -> QuerySet[Round]:
+    return Round.objects.filter(partnership=partnership)
+
+
+def round_by_code(*, code: str) -> Round | None:
+    normalised = normalise_round_code(code)
+    if not normalised:
+        return None
+    return Round.objects.select_related("partnership").filter(round_code=normalised).first()
+
+
+def rounds_to_answer(*, member: Member) -> list[Round]:
+    """Open rounds this member was asked to answer and has not finished."""
+    now = timezone.now()
+    done = Participation.objects.filter(member=member, completed=True).values("round_id")
+    asked = AudienceSnapshot.objects.filter(member=member).values("round_id")
+    return list(
+        Round.objects.filter(
+            partnership=member.partnership,
+            opened=True,
+            closed=False,
+            opens_at__lte=now,
+            closes_at__gt=now,
+            pk__in=asked,
+        ).exclude(pk__in=done)
+    )
+
+
+def audience_size(*, round_: Round) -> int:
+    """How many people were asked: known to whoever scheduled it, so not a disclosure."""
+    return AudienceSnapshot.objects.filter(round=round_).count()
+
+
+def answers_as_member(*, round_: Round, member: Member | None) -> bool:
+    return member is not None and member.partnership_id == round_.partnership_id
+
+
+def draft_for(*, round_: Round, browser_key: str) -> Draft | None:
+    return Draft.objects.filter(
+        round=round_, key_hash=draft_hash(round_=round_, key=browser_key)
+    ).first()
+
+
+def has_completed(*, round_: Round, member: Member | None, browser_key: str) -> bool:
+    if answers_as_member(round_=round_, member=member):
+        return Participation.objects.filter(round=round_, member=member, completed=True).exists()
+    return Participation.objects.filter(
+        round=round_,
+        browser_hash=participation_hash(round_=round_, key=browser_key),
+        completed=True,
+    ).exists()
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    total: int
+    instrument: Instrument | None
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == self.total
+
+
+def steps_for(*, round_: Round, guest: bool) -> list[Step]:
+    """One step per instrument, then a last step for the comment and (for guests) about you."""
+    instruments: list[Instrument | None] = [get_instrument(i) for i in round_.instruments]
+    if round_.comment_question or guest:
+        instruments.append(None)
+    total = len(instruments)
+    return [Step(number=i, total=total, instrument=inst) for i, inst in enumerate(instruments, 1)]
+
+
+def instruments_of(*, round_: Round) -> list[Instrument]:
+    return [get_instrument(i) for i in round_.instruments]
+
+
+# -- licences ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LicenceStatus:
+    instrument: Instrument
+    confirmation: LicenceConfirmation | None
+
+
+def licences_for(*, partnership: Partnership) -> list[LicenceStatus]:
+    confirmations = {
+        c.instrument: c
+        for c in LicenceConfirmation.objects.filter(partnership=partnership).select_related(
+            "confirmed_by"
+        )
+    }
+    return [
+        LicenceStatus(instrument=instrument, confirmation=confirmations.get(instrument.id))
+        for instrument in load_instruments().values()
+        if instrument.licence.requires_confirmation
+    ]
+
+
+def instrument_choices(*, partnership: Partnership) -> list[tuple[str, str]]:
+    """Every instrument, labelled with its length and, if unlicensed here, that it is locked."""
+    choices = []
+    for instrument in load_instruments().values():
+        label = _("%(name)s (%(short)s): %(count)s questions") % {
+            "name": instrument.name,
+            "short": instrument.short_name,
+            "count": instrument.item_count,
+        }
+        if not licence_is_confirmed(partnership=partnership, instrument_id=instrument.id):
+            label += " " + _("(needs your partnership's licence, confirmed by an admin)")
+        choices.append((instrument.id, label))
+    return choices
+
+
+# -- reports -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    label: str
+    count: int | None
+    means: tuple[str, ...]
+    message: str
+
+    @property
+    def shown(self) -> bool:
+        return not self.message
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    title: str
+    heading: str
+    measures: tuple[str, ...]
+    rows: tuple[ReportRow, ...]
+    total: ReportRow
+    charts: tuple[tuple[str, BarChart | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class RateRow:
+    label: str
+    invited: int | None
+    took_part: int | None
+    rate: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CommentGroup:
+    comments: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    round: Round
+    note: str
+    minimum: int
+    comment_minimum: int
+    overall: ReportTable
+    tables: tuple[ReportTable, ...]
+    bands: tuple[ReportTable, ...]
+    rates: tuple[RateRow, ...]
+    comments: CommentGroup | None
+    agencies: tuple[tuple[str, str], ...]
+    agency: str
+    agency_label: str
+    copyrights: tuple[str, ...] = field(default_factory=tuple)
+
+
+def released_report(*, round_: Round) -> dict[str, Any] | None:
+    report = ReleasedReport.objects.filter(round=round_).first()
+    return report.data if report is not None else None
+
+
+def _find(
+    tables: Sequence[Mapping[str, Any]], *, breakdown: Sequence[str], filters: Mapping[str, str]
+) -> Mapping[str, Any] | None:
+    for table in tables:
+        query = table["query"]
+        if list(query["breakdown"]) == list(breakdown) and dict(query["filters"]) == dict(filters):
+            return table
+    return None
+
+
+def _row(cell: Mapping[str, Any], label: str, measure_keys: Sequence[str]) -> ReportRow:
+    means = tuple(
+        f"{cell['means'][key]:g}" if cell["reason"] is None and key in cell["means"] else ""
+        for key in measure_keys
+    )
+    return ReportRow(
+        label=label,
+        count=cell["count"] if cell["reason"] is None else None,
+        means=means,
+        message=cell["message"] if cell["reason"] else "",
+    )
+
+
+def _label(data: Mapping[str, Any], attribute: str, value: str) -> str:
+    label = str(data["labels"].get(attribute, {}).get(value, value))
+    if attribute == "team" and value in data.get("rolled_up", []):
+        label = _("%(team)s (with smaller teams included)") % {"team": label}
+    return label
+
+
+def _report_table(
+    data: Mapping[str, Any], table: Mapping[str, Any], *, title: str, with_charts: bool = True
+) -> ReportTable:
+    measures = data["measures"]
+    keys = [m["key"] for m in measures]
+    breakdown = table["query"]["breakdown"]
+    attribute = breakdown[0] if breakdown else ""
+    rows = tuple(
+        _row(cell, _label(data, attribute, cell["key"][0]), keys) for cell in table["cells"]
+    )
+    total = _row(table["total"], _("Everyone in this table"), keys)
+    charts: list[tuple[str, BarChart | None]] = []
+    if with_charts and keys and rows:
+        for index, measure in enumerate(measures):
+            name = f"{measure['instrument']}: {measure['name']}"
+            shown = [(row.label, float(row.means[index])) for row in rows if row.shown]
+            charts.append(
+                (
+                    name,
+                    bar_chart(
+                        title=_("%(measure)s, average by %(dimension)s")
+                        % {"measure": name, "dimension": title.lower()},
+                        rows=shown,
+                        low=measure["minimum"],
+                        high=measure["maximum"],
+                    ),
+                )
+            )
+    return ReportTable(
+        title=title,
+        heading=title,
+        measures=tuple(f"{m['instrument']}: {m['name']}" for m in measures),
+        rows=rows,
+        total=total,
+        charts=tuple(charts),
+    )
+
+
+def _band_table(data: Mapping[str, Any], band_set: Mapping[str, Any]) -> ReportTable | None:
+    table = _find(data["tables"], breakdown=[band_set["attribute"]], filters={})
+    if table is None:
+        return None
+    measure = next(m for m in data["measures"] if m["key"] == band_set["measure"])
+    name = f"{measure['instrument']}: {measure['name']}"
+    rows = tuple(
+        ReportRow(
+            label=_label(data, band_set["attribute"], cell["key"][0]),
+            count=cell["count"] if cell["reason"] is None else None,
+            means=(),
+            message=cell["message"] if cell["reason"] else "",
+        )
+        for cell in table["cells"]
+        if cell["key"][0] in {b["id"] for b in band_set["bands"]}
+    )
+    shown = [(row.label, float(row.count or 0)) for row in rows if row.shown]
+    high = max([value for _l, value in shown], default=1.0)
+    chart = bar_chart(
+        title=_("%(measure)s: how many people in each band") % {"measure": name},
+        rows=shown,
+        low=0,
+        high=high,
+    )
+    total = _row(table["total"], _("Everyone"), [])
+    return ReportTable(
+        title=name, heading=name, measures=(), rows=rows, total=total, charts=((name, chart),)
+    )
+
+
+def _rates(data: Mapping[str, Any]) -> tuple[RateRow, ...]:
+    invited = _find(data["rates"], breakdown=["agency"], filters={})
+    took = _find(data["rates"], breakdown=["agency"], filters={TOOK_PART: YES})
+    all_invited = _find(data["rates"], breakdown=[], filters={})
+    all_took = _find(data["rates"], breakdown=[], filters={TOOK_PART: YES})
+    if invited is None or took is None or all_invited is None or all_took is None:
+        return ()
+
+    def rate_row(label: str, asked: Mapping[str, Any], came: Mapping[str, Any]) -> RateRow:
+        asked_n = asked["count"] if asked["reason"] is None else None
+        came_n = came["count"] if came["reason"] is None else None
+        rate = f"{round(100 * came_n / asked_n)}%" if asked_n and came_n is not None else ""
+        return RateRow(
+            label=label,
+            invited=asked_n,
+            took_part=came_n,
+            rate=rate,
+            message=came["message"] or asked["message"],
+        )
+
+    rows = [
+        rate_row(_label(data, "agency", a["key"][0]), a, t)
+        for a, t in zip(invited["cells"], took["cells"], strict=True)
+    ]
+    rows.append(rate_row(_("Everyone asked"), all_invited["total"], all_took["total"]))
+    return tuple(rows)
+
+
+def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
+    """The released report, optionally within one agency (a filter the report offers)."""
+    data = released_report(round_=round_)
+    if data is None:
+        return None
+    agencies = tuple(
+        (key, label)
+        for key, label in data["labels"]["agency"].items()
+        if _find(data["tables"], breakdown=["role"], filters={"agency": key}) is not None
+    )
+    if agency and agency not in dict(agencies):
+        agency = ""
+    overall_table = _find(data["tables"], breakdown=[], filters={})
+    assert overall_table is not None
+    overall = _report_table(data, overall_table, title=_("Everyone"), with_charts=False)
+    if agency:
+        breakdowns = [(d, {"agency": agency}) for d in WITHIN_AGENCY]
+    else:
+        breakdowns = [(d, {}) for d in DIMENSIONS]
+    tables = []
+    for dimension, filters in breakdowns:
+        found = _find(data["tables"], breakdown=[dimension], filters=filters)
+        if found is not None:
+            tables.append(_report_table(data, found, title=_dimension_label(dimension)))
+    filtered_total = None
+    if agency:
+        first = _find(data["tables"], breakdown=[WITHIN_AGENCY[0]], filters={"agency": agency})
+        if first is not None:
+            filtered_total = _report_table(
+                data, {**first, "cells": []}, title=dict(agencies)[agency], with_charts=False
+            )
+    bands = tuple(t for b in data["bands"] if (t := _band_table(data, b)) is not None)
+    comments = None
+    if data.get("comments"):
+        cell = data["comments"]["cells"][0]
+        comments = CommentGroup(comments=tuple(cell["comments"]), message=cell["message"])
+    return ReportPage(
+        round=round_,
+        note=data["note"],
+        minimum=data["minimum"],
+        comment_minimum=data["comment_minimum"],
+        overall=filtered_total or overall,
+        tables=tuple(tables),
+        bands=() if agency else bands,
+        rates=() if agency else _rates(data),
+        comments=None if agency else comments,
+        agencies=agencies,
+        agency=agency,
+        agency_label=dict(agencies).get(agency, ""),
+        copyrights=tuple(
+            get_instrument(i).licence.copyright
+            for i in round_.instruments
+            if get_instrument(i).licence.copyright
+        ),
+    )
+
+
+CSV_HEADER = ["table", "within", "group", "people (rounded)", "measure", "average", "why hidden"]
+
+
+def report_csv_rows(*, round_: Round) -> list[list[object]]:
+    """Every released table as rows: the same numbers the pages show, hidden cells explained."""
+    data = released_report(round_=round_)
+    if data is None:
+        return []
+    rows: list[list[object]] = []
+    measures = data["measures"]
+    for table in data["tables"]:
+        breakdown = table["query"]["breakdown"]
+        filters = table["query"]["filters"]
+        attribute = breakdown[0] if breakdown else ""
+        within = "; ".join(
+            f"{_dimension_label(k)}: {_label(data, k, v)}" for k, v in sorted(filters.items())
+        )
+        name = _dimension_label(attribute) if attribute else _("Everyone")
+        cells = [(table["total"], _("Everyone in this table"))] + [
+            (cell, _label(data, attribute, cell["key"][0])) for cell in table["cells"]
+        ]
+        for cell, label in cells:
+            shown = cell["reason"] is None
+            count = cell["count"] if shown else ""
+            if table["query"]["measures"]:
+                for measure in measures:
+                    mean = cell["means"].get(measure["key"], "") if shown else ""
+                    rows.append(
+                        [
+                            name,
+                            within,
+                            label,
+                            count,
+                            f"{measure['instrument']}: {measure['name']}",
+                            mean,
+                            cell["message"],
+                        ]
+                    )
+            else:
+                rows.append([name, within, label, count, "", "", cell["message"]])
+    for rate in _rates(data):
+        rows.append(
+            [_("Response rate"), "", rate.label, rate.took_part or "", "", rate.rate, rate.message]
+        )
+    if data.get("comments"):
+        cell = data["comments"]["cells"][0]
+        if cell["reason"] is None:
+            rows += [[_("Comment"), "", "", "", "", text, ""] for text in cell["comments"]]
+        else:
+            rows.append([_("Comment"), "", "", "", "", "", cell["message"]])
+    return rows
+
+
+# -- trends ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    round: Round
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    name: str
+    chart: LineChart | None
+    rows: tuple[TrendRow, ...]
+
+
+def trends_for(*, partnership: Partnership) -> list[Trend]:
+    """Each subscale's overall average across closed rounds, only where a round could show it."""
+    rounds = list(
+        Round.objects.filter(partnership=partnership, released=True)
+        .select_related("report")
+        .order_by("opens_at", "pk")
+    )
+    measures: dict[str, Mapping[str, Any]] = {}
+    for round_ in rounds:
+        for measure in round_.report.data["measures"]:
+            measures.setdefault(measure["key"], measure)
+    trends = []
+    for key, measure in measures.items():
+        name = f"{measure['instrument']}: {measure['name']}"
+        rows = []
+        series: list[tuple[str, float | None]] = []
+        for round_ in rounds:
+            data = round_.report.data
+            if key not in {m["key"] for m in data["measures"]}:
+                continue
+            overall = _find(data["tables"], breakdown=[], filters={})
+            cell = overall["total"] if overall else None
+            if cell is not None and cell["reason"] is None:
+                value = cell["means"][key]
+                rows.append(TrendRow(round=round_, value=f"{value:g}", message=""))
+                series.append((round_.title, float(value)))
+            else:
+                message = cell["message"] if cell else _("No report for this round.")
+                rows.append(TrendRow(round=round_, value="", message=message))
+                series.append((round_.title, None))
+        chart = line_chart(
+            title=_("%(measure)s, average across rounds") % {"measure": name},
+            series=series,
+            low=measure["minimum"],
+            high=measure["maximum"],
+        )
+        trends.append(Trend(name=name, chart=chart, rows=tuple(rows)))
+    return trends

@@ -1,0 +1,432 @@
+"""Every write to check-in rounds. Views call these; nothing else writes pulse rows."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from village.engines.instruments import (
+    AnswerError,
+    InstrumentScore,
+    get_instrument,
+    load_instruments,
+    score,
+)
+from village.people.browser_key import keyed_hash
+from village.people.models import Agency, CareerStage, Member, Partnership, Role
+from village.people.selectors import agencies_for, members_for
+from village.people.services import audit_record
+from village.pulse.models import (
+    COMMENT_MAX_LENGTH,
+    NO_TEAM,
+    NOT_GIVEN,
+    AudienceSnapshot,
+    Draft,
+    LicenceConfirmation,
+    Participation,
+    ReleasedReport,
+    Response,
+    Round,
+)
+
+DEFAULT_INSTRUMENTS: tuple[str, ...] = ("cbi", "multiagency")
+DEFAULT_COMMENT_QUESTION = gettext_lazy(
+    "Is there anything else you would like to say about your wellbeing at work?"
+)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+# The role a person is reported under when they hold several: the first that applies.
+REPORT_ROLE_ORDER: tuple[str, ...] = (
+    Role.STAFF,
+    Role.FAMILY,
+    Role.PARTNER_LEAD,
+    Role.FACILITATOR,
+    Role.ADMIN,
+    Role.OBSERVER,
+)
+
+
+class PulseError(Exception):
+    """Something a person asked for that the round cannot do now; the message is safe to show."""
+
+
+def normalise_round_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:CODE_LENGTH]
+
+
+def _new_code() -> str:
+    for _attempt in range(20):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Round.objects.filter(round_code=code).exists():
+            return code
+    raise PulseError(_("We could not make a round code just now. Please try again."))
+
+
+def participation_hash(*, round_: Round, key: str) -> str:
+    return keyed_hash(key=key, purpose=f"round:{round_.pk}:participant")
+
+
+def draft_hash(*, round_: Round, key: str) -> str:
+    """A different purpose from the participation hash: the two rows cannot be joined."""
+    return keyed_hash(key=key, purpose=f"round:{round_.pk}:draft")
+
+
+def licence_is_confirmed(*, partnership: Partnership, instrument_id: str) -> bool:
+    if not get_instrument(instrument_id).licence.requires_confirmation:
+        return True
+    return LicenceConfirmation.objects.filter(
+        partnership=partnership, instrument=instrument_id
+    ).exists()
+
+
+def licence_confirm(*, partnership: Partnership, actor: Member, instrument_id: str) -> None:
+    """Only an admin of the partnership may confirm it holds the instrument's licence."""
+    if instrument_id not in load_instruments():
+        raise PulseError(_("We do not know that questionnaire."))
+    if actor.partnership_id != partnership.pk or not actor.has_role(Role.ADMIN):
+        raise PulseError(_("Only an admin of this partnership can confirm a licence."))
+    confirmation, created = LicenceConfirmation.objects.get_or_create(
+        partnership=partnership, instrument=instrument_id, defaults={"confirmed_by": actor}
+    )
+    if created:
+        audit_record(
+            partnership=partnership,
+            actor=actor,
+            action=f"pulse.licence.confirm.{instrument_id}",
+            target=confirmation,
+        )
+
+
+def _check_instruments(partnership: Partnership, instruments: Sequence[str]) -> list[str]:
+    chosen = list(dict.fromkeys(instruments))
+    if not chosen:
+        raise PulseError(_("Choose at least one questionnaire."))
+    known = load_instruments()
+    for instrument_id in chosen:
+        if instrument_id not in known:
+            raise PulseError(_("We do not know one of those questionnaires."))
+        if not licence_is_confirmed(partnership=partnership, instrument_id=instrument_id):
+            raise PulseError(
+                _(
+                    "%(name)s needs your partnership's own licence. An admin must confirm "
+                    "it on the licences page before it can be used."
+                )
+                % {"name": known[instrument_id].short_name}
+            )
+    return chosen
+
+
+def round_schedule(
+    *,
+    partnership: Partnership,
+    created_by: Member,
+    title: str,
+    instruments: Sequence[str],
+    opens_at: datetime,
+    closes_at: datetime,
+    comment_question: str = "",
+    audience_agencies: Iterable[Agency] = (),
+    audience_roles: Iterable[str] = (),
+    site_url: str = "",
+    notify: bool = True,
+) -> Round:
+    """Schedule a round. If it opens now, its audience is snapshotted and emailed at once."""
+    chosen = _check_instruments(partnership, instruments)
+    if not title.strip():
+        raise PulseError(_("Give the round a title."))
+    if closes_at <= opens_at:
+        raise PulseError(_("The closing time must be after the opening time."))
+    if closes_at <= timezone.now():
+        raise PulseError(_("The closing time must be in the future."))
+    agencies = list(audience_agencies)
+    if any(a.partnership_id != partnership.pk for a in agencies):
+        raise PulseError(_("Choose agencies from this partnership."))
+    roles = sorted(set(audience_roles))
+    if any(role not in Role.values for role in roles):
+        raise PulseError(_("Choose roles from the list."))
+    with transaction.atomic():
+        round_ = Round.objects.create(
+            partnership=partnership,
+            created_by=created_by,
+            title=title.strip()[:150],
+            instruments=chosen,
+            comment_question=comment_question.strip()[:300],
+            round_code=_new_code(),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            audience_roles=roles,
+        )
+        round_.audience_agencies.set(agencies)
+        audit_record(
+            partnership=partnership, actor=created_by, action="pulse.round.schedule", target=round_
+        )
+    if opens_at <= timezone.now():
+        round_open(round_=round_, site_url=site_url, notify=notify)
+    return round_
+
+
+def _report_role(member: Member, audience_roles: Sequence[str]) -> str:
+    wanted = [r for r in REPORT_ROLE_ORDER if r in member.roles]
+    if audience_roles:
+        wanted = [r for r in wanted if r in audience_roles]
+    return wanted[0] if wanted else NOT_GIVEN
+
+
+def audience_members(round_: Round) -> list[Member]:
+    """Members the round is for right now: its agencies (all if none) and roles (all if none)."""
+    agency_ids = set(round_.audience_agencies.values_list("pk", flat=True))
+    members = members_for(partnership=round_.partnership).select_related("team")
+    return [
+        member
+        for member in members
+        if (not agency_ids or member.agency_id in agency_ids)
+        and (not round_.audience_roles or member.has_role(*round_.audience_roles))
+    ]
+
+
+def round_open(*, round_: Round, site_url: str = "", notify: bool = True) -> int:
+    """Snapshot who the round is for, as they are now, and email them the link. Runs once.
+
+    ``notify=False`` skips the emails (the demo loader uses it)."""
+    from village.pulse.tasks import email_round_link
+
+    with transaction.atomic():
+        if not Round.objects.filter(pk=round_.pk, opened=False).update(opened=True):
+            return 0
+        round_.opened = True
+        members = audience_members(round_)
+        AudienceSnapshot.objects.bulk_create(
+            AudienceSnapshot(
+                round=round_,
+                member=member,
+                agency=str(member.agency_id) if member.agency_id else NOT_GIVEN,
+                sector=member.agency.sector if member.agency else NOT_GIVEN,
+                role=_report_role(member, round_.audience_roles),
+                career_stage=member.career_stage or NOT_GIVEN,
+                team=str(member.team_id) if member.team_id else NO_TEAM,
+            )
+            for member in members
+        )
+        audit_record(
+            partnership=round_.partnership, actor=None, action="pulse.round.open", target=round_
+        )
+        member_ids = [m.pk for m in members]
+        if notify:
+            transaction.on_commit(
+                lambda: email_round_link.enqueue(
+                    round_id=round_.pk, member_ids=member_ids, site_url=site_url
+                )
+            )
+    return len(members)
+
+
+def rounds_open_due(*, partnership: Partnership, site_url: str = "") -> None:
+    """Open every round whose time has come (rounds open lazily, on the next page view)."""
+    due = Round.objects.filter(
+        partnership=partnership, opened=False, closed=False, opens_at__lte=timezone.now()
+    )
+    for round_ in due:
+        round_open(round_=round_, site_url=site_url)
+
+
+def round_close(*, round_: Round, actor: Member | None) -> Round:
+    """Close the round and release its report tables once, in a fixed order, for good."""
+    from village.pulse.reports import release
+
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if locked.closed:
+            return locked
+        if not locked.opened:
+            round_open(round_=locked)
+        now = timezone.now()
+        locked.closed = True
+        locked.closes_at = min(locked.closes_at, now)
+        locked.save(update_fields=["closed", "closes_at"])
+        Draft.objects.filter(round=locked).delete()
+        ReleasedReport.objects.create(round=locked, data=release(locked))
+        locked.released = True
+        locked.save(update_fields=["released"])
+        audit_record(
+            partnership=locked.partnership, actor=actor, action="pulse.round.close", target=locked
+        )
+    return locked
+
+
+def rounds_close_due(*, partnership: Partnership) -> None:
+    due = Round.objects.filter(partnership=partnership, closed=False, closes_at__lte=timezone.now())
+    for round_ in due:
+        round_close(round_=round_, actor=None)
+
+
+def check_can_answer(*, round_: Round, member: Member | None) -> None:
+    """Raise PulseError saying plainly why this person cannot answer this round now."""
+    now = timezone.now()
+    if round_.closed or now >= round_.closes_at:
+        raise PulseError(_("This check-in has closed. Thank you for your interest."))
+    if now < round_.opens_at or not round_.opened:
+        raise PulseError(_("This check-in has not opened yet. Please come back later."))
+    asked = AudienceSnapshot.objects.filter(round=round_, member=member)
+    if member is not None and member.partnership_id == round_.partnership_id and not asked.exists():
+        raise PulseError(
+            _("This check-in is for the people it was sent to when it opened. Thank you.")
+        )
+
+
+def _participation_lookup(round_: Round, member: Member | None, key: str) -> dict[str, Any]:
+    if member is not None and member.partnership_id == round_.partnership_id:
+        return {"round": round_, "member": member}
+    return {"round": round_, "browser_hash": participation_hash(round_=round_, key=key)}
+
+
+def _clean_answers(answers: Mapping[str, Mapping[str, Any]], instruments: Sequence[str]) -> dict:
+    """Keep only answers that are allowed values for known items; drop anything else."""
+    cleaned: dict[str, dict[str, int]] = {}
+    for instrument_id in instruments:
+        instrument = get_instrument(instrument_id)
+        given = answers.get(instrument_id) or {}
+        kept: dict[str, int] = {}
+        for item in instrument.items:
+            value = given.get(str(item.number))
+            try:
+                number = int(value) if value is not None else None
+            except (TypeError, ValueError):
+                number = None
+            if number is not None and number in item.scale.values:
+                kept[str(item.number)] = number
+        if kept:
+            cleaned[instrument_id] = kept
+    return cleaned
+
+
+def _clean_comment(comment: str) -> str:
+    cleaned = comment.strip()
+    if len(cleaned) > COMMENT_MAX_LENGTH:
+        raise PulseError(
+            _("Please keep your comment to %(max)s characters. This has %(count)s.")
+            % {"max": f"{COMMENT_MAX_LENGTH:,}", "count": f"{len(cleaned):,}"}
+        )
+    return cleaned
+
+
+def _clean_about(about: Mapping[str, str], partnership: Partnership) -> dict[str, str]:
+    """A guest's own optional answers about themselves; anything unknown is 'not given'."""
+    agencies = {str(a.pk): a for a in agencies_for(partnership=partnership)}
+    agency = agencies.get(str(about.get("agency", "")))
+    role = about.get("role", "")
+    stage = about.get("career_stage", "")
+    return {
+        "agency": str(agency.pk) if agency else NOT_GIVEN,
+        "sector": agency.sector if agency else NOT_GIVEN,
+        "role": role if role in Role.values else NOT_GIVEN,
+        "career_stage": stage if stage in CareerStage.values else NOT_GIVEN,
+        "team": NO_TEAM,
+    }
+
+
+def draft_save(
+    *,
+    round_: Round,
+    member: Member | None,
+    browser_key: str,
+    step: int,
+    answers: Mapping[str, Mapping[str, Any]],
+    about: Mapping[str, str] | None = None,
+    comment: str | None = None,
+) -> Draft:
+    """Keep unfinished answers for this device, merged into what was saved before."""
+    check_can_answer(round_=round_, member=member)
+    lookup = _participation_lookup(round_, member, browser_key)
+    if Participation.objects.filter(**lookup, completed=True).exists():
+        raise PulseError(_("You have already taken part in this check-in. Thank you."))
+    key_hash = draft_hash(round_=round_, key=browser_key)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Participation.objects.get_or_create(**lookup)
+        except IntegrityError:
+            pass
+        draft = Draft.objects.select_for_update().filter(key_hash=key_hash).first()
+        if draft is None:
+            draft = Draft(round=round_, key_hash=key_hash, updated_on=timezone.localdate())
+        merged = {k: dict(v) for k, v in (draft.answers or {}).items()}
+        for instrument_id, values in _clean_answers(answers, round_.instruments).items():
+            merged.setdefault(instrument_id, {}).update(values)
+        draft.answers = merged
+        if about is not None:
+            draft.about = {k: str(v) for k, v in about.items() if k in _ABOUT_FIELDS}
+        if comment is not None:
+            draft.comment = _clean_comment(comment)
+        draft.step = max(1, step)
+        draft.updated_on = timezone.localdate()
+        draft.save()
+    return draft
+
+
+_ABOUT_FIELDS = ("agency", "role", "career_stage")
+
+
+def response_submit(
+    *,
+    round_: Round,
+    member: Member | None,
+    browser_key: str,
+    answers: Mapping[str, Mapping[str, Any]],
+    about: Mapping[str, str] | None = None,
+    comment: str = "",
+) -> list[InstrumentScore]:
+    """Store the anonymous response and mark participation done, all or nothing.
+
+    The scores returned are for the person's own private page; nothing links them to the
+    person once the page is shown.
+    """
+    check_can_answer(round_=round_, member=member)
+    cleaned_comment = _clean_comment(comment) if round_.comment_question else ""
+    cleaned = _clean_answers(answers, round_.instruments)
+    results = []
+    for instrument_id in round_.instruments:
+        instrument = get_instrument(instrument_id)
+        given = {int(k): v for k, v in cleaned.get(instrument_id, {}).items()}
+        try:
+            results.append(score(instrument=instrument, answers=given))
+        except AnswerError as error:
+            raise PulseError(
+                _("Please answer every question in “%(name)s”.") % {"name": instrument.name}
+            ) from error
+    lookup = _participation_lookup(round_, member, browser_key)
+    if "member" in lookup:
+        snapshot = AudienceSnapshot.objects.get(round=round_, member=member)
+        attributes = snapshot.attributes()
+    else:
+        attributes = _clean_about(about or {}, round_.partnership)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                participation, _created = Participation.objects.get_or_create(**lookup)
+        except IntegrityError:
+            participation = Participation.objects.get(**lookup)
+        if not Participation.objects.filter(pk=participation.pk, completed=False).update(
+            completed=True
+        ):
+            raise PulseError(_("You have already taken part in this check-in. Thank you."))
+        Response.objects.create(
+            round=round_,
+            submitted_on=timezone.localdate(),
+            attributes=attributes,
+            scores={
+                f"{result.instrument_id}.{sub.id}": round(sub.score, 4)
+                for result in results
+                for sub in result.subscales
+            },
+            answers=cleaned,
+            comment=cleaned_comment,
+        )
+        Draft.objects.filter(key_hash=draft_hash(round_=round_, key=browser_key)).delete()
+    return results

@@ -1,0 +1,40 @@
+"""Background work for rounds: emailing each person in the audience their link."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from village.people.models import Member
+from village.pulse.models import Round
+
+
+@task()
+def email_round_link(*, round_id: int, member_ids: list[int], site_url: str = "") -> int:
+    """One email per person, so nobody sees who else was asked. Returns how many were sent."""
+    round_ = Round.objects.select_related("partnership").get(pk=round_id)
+    link = site_url.rstrip("/") + reverse("pulse:start", kwargs={"code": round_.round_code})
+    subject = _("Wellbeing check-in: %(title)s") % {"title": round_.title}
+    sent = 0
+    for member in Member.objects.filter(pk__in=member_ids).select_related("user"):
+        if not member.user.email:
+            continue
+        body = _(
+            "Hello %(name)s,\n\n"
+            "%(partnership)s would like to know how you are. The check-in takes about two "
+            "minutes and your answers are anonymous: nobody can see what you said, and "
+            "results are only shown for groups of at least %(minimum)s people.\n\n"
+            "Take part here: %(link)s\n\n"
+            "It closes on %(closes)s.\n"
+        ) % {
+            "name": member.display_name,
+            "partnership": round_.partnership.name,
+            "minimum": round_.partnership.min_group_size,
+            "link": link,
+            "closes": round_.closes_at.strftime("%-d %B %Y"),
+        }
+        send_mail(subject, body, None, [member.user.email])
+        sent += 1
+    return sent
