@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+
 from tests.engines.disclosure._disclosure_oracle import (
     exact_counts_are_safe,
     members,
@@ -16,7 +17,6 @@ from tests.engines.disclosure._disclosure_oracle import (
     released_groups,
     smallest_recoverable_atoms,
 )
-
 from village.engines.disclosure import (
     DisclosureGuard,
     Population,

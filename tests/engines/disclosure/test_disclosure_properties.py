@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from tests.engines.disclosure._disclosure_oracle import (
     exact_counts_are_safe,
     members,
     nested_differences_are_safe,
     released_groups,
 )
-
 from village.engines.disclosure import (
     DisclosureGuard,
     Policy,
