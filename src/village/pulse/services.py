@@ -388,6 +388,9 @@ def response_submit(
     person once the page is shown.
     """
     check_can_answer(round_=round_, member=member)
+    lookup = _participation_lookup(round_, member, browser_key)
+    if Participation.objects.filter(**lookup, completed=True).exists():
+        raise PulseError(_("You have already taken part in this check-in. Thank you."))
     cleaned_comment = _clean_comment(comment) if round_.comment_question else ""
     cleaned = _clean_answers(answers, round_.instruments)
     results = []
@@ -400,7 +403,6 @@ def response_submit(
             raise PulseError(
                 _("Please answer every question in “%(name)s”.") % {"name": instrument.name}
             ) from error
-    lookup = _participation_lookup(round_, member, browser_key)
     if "member" in lookup:
         snapshot = AudienceSnapshot.objects.get(round=round_, member=member)
         attributes = snapshot.attributes()

@@ -1,0 +1,53 @@
+"""Pulse fixtures: a partner lead, and rounds scheduled through the real service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from village.engines.instruments import get_instrument
+from village.people.models import Member, Role
+from village.pulse import services
+from village.pulse.models import Round
+
+
+@pytest.fixture
+def lead(make_member: Callable[..., Member]) -> Member:
+    return make_member(Role.PARTNER_LEAD, name="Lee")
+
+
+@pytest.fixture
+def make_round(lead: Member) -> Callable[..., Round]:
+    def make(**overrides: Any) -> Round:
+        now = timezone.now()
+        values: dict[str, Any] = {
+            "partnership": lead.partnership,
+            "created_by": lead,
+            "title": "Test check-in",
+            "instruments": list(services.DEFAULT_INSTRUMENTS),
+            "comment_question": "Anything else?",
+            "opens_at": now - timedelta(minutes=5),
+            "closes_at": now + timedelta(days=7),
+        }
+        values.update(overrides)
+        return services.round_schedule(**values)
+
+    return make
+
+
+def full_answers(instrument_ids: list[str], value: int = 3) -> dict[str, dict[str, int]]:
+    """Every item answered with the same code (present on every scale used here)."""
+    return {
+        instrument_id: {str(item.number): value for item in get_instrument(instrument_id).items}
+        for instrument_id in instrument_ids
+    }
+
+
+def step_post(instrument_id: str, value: int = 3) -> dict[str, str]:
+    return {
+        f"item_{item.number}": str(value) for item in get_instrument(instrument_id).items
+    } | {"next": "1"}
