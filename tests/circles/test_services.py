@@ -233,3 +233,35 @@ def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None
     services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Changed words")
     circle.refresh_from_db()
     assert "Changed words" in live_fragment(circle=circle, browser_key=KEY_B)
+
+
+def test_reflections_move_between_themes_and_back(circle: Circle, facilitator: Member) -> None:
+    participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
+    first = services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),
+        text="One",
+        browser_key=KEY_A,
+    )
+    theme = services.theme_create(circle=circle, actor=facilitator, name="Theme")
+    moved = services.reflections_group(
+        circle=circle, actor=facilitator, theme=theme, reflection_ids=[str(first.id)]
+    )
+    first.refresh_from_db()
+    assert moved == 1 and first.theme == theme
+    services.reflections_group(
+        circle=circle, actor=facilitator, theme=None, reflection_ids=[str(first.id)]
+    )
+    first.refresh_from_db()
+    assert first.theme is None
+
+
+def test_reflections_cannot_move_into_another_circles_theme(
+    circle: Circle, facilitator: Member, make_circle: Callable[..., Circle]
+) -> None:
+    elsewhere = services.theme_create(circle=make_circle(), actor=facilitator, name="Elsewhere")
+    with pytest.raises(services.CircleError, match="this circle's themes"):
+        services.reflections_group(
+            circle=circle, actor=facilitator, theme=elsewhere, reflection_ids=[]
+        )

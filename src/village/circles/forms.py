@@ -169,6 +169,27 @@ class ThemeForm(forms.Form):
         self.fields["reflections"].choices = reflection_choices  # type: ignore[attr-defined]
 
 
+class GroupForm(forms.Form):
+    """Move reflections into an existing theme, or back to ungrouped."""
+
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(),
+        label=_("Move to"),
+        required=False,
+        empty_label=_("Back to ungrouped"),
+    )
+    reflections = forms.MultipleChoiceField(
+        label=_("Reflections to move"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args: Any, themes: Any, reflection_choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
+        self.fields["reflections"].choices = reflection_choices  # type: ignore[attr-defined]
+
+
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("What will happen"), max_length=500)
     owner_agency = forms.ModelChoiceField(

@@ -255,7 +255,9 @@ def theme_create(
     return theme
 
 
-def reflections_group(*, circle: Circle, theme: Theme | None, reflection_ids: Sequence[str]) -> int:
+def reflections_group(
+    *, circle: Circle, actor: Member, theme: Theme | None, reflection_ids: Sequence[str]
+) -> int:
     """Put reflections into a theme, or back to ungrouped when theme is None."""
     if theme is not None and theme.circle_id != circle.pk:
         raise CircleError(_("Choose one of this circle's themes."))
@@ -263,6 +265,9 @@ def reflections_group(*, circle: Circle, theme: Theme | None, reflection_ids: Se
         theme=theme
     )
     _bump(circle)
+    audit_record(
+        partnership=circle.partnership, actor=actor, action="reflections.group", target=theme
+    )
     return count
 
 

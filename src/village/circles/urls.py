@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/facilitate/", views.facilitate, name="facilitate"),
     path("<int:pk>/phase/", views.move_phase, name="move_phase"),
     path("<int:pk>/themes/", views.theme_create, name="theme_create"),
+    path("<int:pk>/group/", views.group_reflections, name="group"),
     path("<int:pk>/themes/<int:theme_pk>/delete/", views.theme_delete, name="theme_delete"),
     path("<int:pk>/actions/", views.action_create, name="action_create"),
     path("<int:pk>/actions/<int:action_pk>/delete/", views.action_delete, name="action_delete"),

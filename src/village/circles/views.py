@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from village.circles import forms, selectors, services
@@ -311,6 +312,17 @@ def circle_create(request: HttpRequest) -> HttpResponse:
     return render(request, "circles/create.html", {"form": form})
 
 
+def _group_form(circle: Circle, reflections: list[Reflection], data: Any = None) -> forms.GroupForm:
+    return forms.GroupForm(
+        data,
+        themes=circle.themes.all(),
+        reflection_choices=[
+            (str(r.id), f"{r.text[:200]} ({r.theme.name if r.theme else _('ungrouped')})")
+            for r in reflections
+        ],
+    )
+
+
 def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
     reflections = list(circle.reflections.select_related("prompt", "theme"))
     themes = list(selectors.themes_for(circle=circle))
@@ -327,6 +339,7 @@ def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
                 (str(r.id), r.text[:200]) for r in reflections if r.theme_id is None
             ]
         ),
+        "group_form": _group_form(circle, reflections),
         "action_form": forms.ActionForm(
             agencies=agencies_for(partnership=circle.partnership),
             themes=circle.themes.all(),
@@ -376,6 +389,28 @@ def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
         reflection_ids=form.cleaned_data["reflections"],
     )
     messages.success(request, _("Theme added."))
+    return redirect("circles:facilitate", pk=circle.pk)
+
+
+@login_required
+@require_POST
+def group_reflections(request: HttpRequest, pk: int) -> HttpResponse:
+    circle, member = _facilitated_circle(request, pk)
+    form = _group_form(circle, list(circle.reflections.select_related("theme")), request.POST)
+    if not form.is_valid():
+        return render(
+            request, "circles/facilitate.html", _facilitate_context(circle, group_form=form)
+        )
+    moved = services.reflections_group(
+        circle=circle,
+        actor=member,
+        theme=form.cleaned_data["theme"],
+        reflection_ids=form.cleaned_data["reflections"],
+    )
+    messages.success(
+        request,
+        ngettext("%(n)s reflection moved.", "%(n)s reflections moved.", moved) % {"n": moved},
+    )
     return redirect("circles:facilitate", pk=circle.pk)
 
 
