@@ -48,6 +48,6 @@ def full_answers(instrument_ids: list[str], value: int = 3) -> dict[str, dict[st
 
 
 def step_post(instrument_id: str, value: int = 3) -> dict[str, str]:
-    return {
-        f"item_{item.number}": str(value) for item in get_instrument(instrument_id).items
-    } | {"next": "1"}
+    return {f"item_{item.number}": str(value) for item in get_instrument(instrument_id).items} | {
+        "next": "1"
+    }

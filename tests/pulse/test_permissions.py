@@ -42,7 +42,10 @@ def world(
     closed = make_round(title="Closed")
     for i in range(5):
         services.response_submit(
-            round_=closed, member=None, browser_key=f"g{i}", answers=full_answers(closed.instruments)
+            round_=closed,
+            member=None,
+            browser_key=f"g{i}",
+            answers=full_answers(closed.instruments),
         )
     services.round_close(round_=closed, actor=lead)
     clients[GUEST].get(reverse("pulse:start", kwargs={"code": open_round.round_code}))

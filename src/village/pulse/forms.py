@@ -119,6 +119,7 @@ class InstrumentForm(forms.Form):
         }
 
 
+LONG_TEXT_LIMIT = 20_000
 NOT_SAYING = [("", _("Prefer not to say"))]
 
 
@@ -128,7 +129,7 @@ class FinishForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (optional)"),
         required=False,
-        max_length=COMMENT_MAX_LENGTH,
+        max_length=LONG_TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Up to 2,000 characters. Comments are only shown in groups large enough that "
@@ -136,7 +137,7 @@ class FinishForm(forms.Form):
         ),
         error_messages={
             "max_length": _(
-                "Please keep your comment to %(limit_value)s characters. This has %(show_value)s."
+                "Please keep your comment to 2,000 characters. This is much longer than that."
             )
         },
     )
@@ -172,6 +173,15 @@ class FinishForm(forms.Form):
         else:
             for name in ("agency", "role", "career_stage"):
                 del self.fields[name]
+
+    def clean_comment(self) -> str:
+        comment: str = self.cleaned_data.get("comment", "")
+        if len(comment) > COMMENT_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Please keep your comment to %(max)s characters. This has %(count)s.")
+                % {"max": f"{COMMENT_MAX_LENGTH:,}", "count": f"{len(comment):,}"}
+            )
+        return comment
 
     def about(self) -> dict[str, str]:
         return {

@@ -1,0 +1,134 @@
+"""The attack: on the demo partnership (teams of 2-6 people), ask for every report page, every
+filter the report offers, the print view, the CSV export and the trends page, through the real
+views; collect every count they release; and show, with the engine's exact checker and the
+tests' independent oracle, that no group smaller than the minimum can be worked out by
+combining them in any way (sums, differences, totals minus cells, across tables and filters).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from tests.conftest import client_for
+from tests.engines.disclosure._disclosure_oracle import exact_counts_are_safe
+from village.demo import demo_load
+from village.engines.disclosure import LogEntry, Population, find_small_group
+from village.people.models import Member
+from village.pulse import reports, selectors
+from village.pulse.models import ReleasedReport, Round
+
+
+@pytest.fixture
+def demo() -> list[Round]:
+    demo_load()
+    return list(Round.objects.filter(released=True).order_by("pk"))
+
+
+def _everything_a_manager_can_ask_for(round_: Round) -> list[str]:
+    """Fetch every page and export for this round, with every filter value offered."""
+    lead = Member.objects.get(user__username="lead@demo.village")
+    client = client_for(lead)
+    report_url = reverse("pulse:report", kwargs={"pk": round_.pk})
+    page = client.get(report_url)
+    assert page.status_code == 200
+    agencies = [key for key, _label in page.context["report"].agencies]
+    assert len(agencies) >= 5
+    seen = [page.content.decode()]
+    for agency in agencies:
+        for name in ("pulse:report", "pulse:report_print"):
+            url = reverse(name, kwargs={"pk": round_.pk})
+            response = client.get(url, {"agency": agency})
+            assert response.status_code == 200
+            seen.append(response.content.decode())
+    seen.append(
+        client.get(reverse("pulse:report_print", kwargs={"pk": round_.pk})).content.decode()
+    )
+    seen.append(client.get(reverse("pulse:report_csv", kwargs={"pk": round_.pk})).content.decode())
+    seen.append(client.get(reverse("pulse:trends")).content.decode())
+    return seen
+
+
+def _groups(population: Population, tables: list[Mapping[str, Any]]) -> list[np.ndarray]:
+    """Every released (shown) cell, as the set of respondents it counts."""
+    groups = []
+    for table in tables:
+        filters = dict(table["query"]["filters"])
+        breakdown = table["query"]["breakdown"]
+        if table["total"]["reason"] is None:
+            groups.append(population.mask(filters))
+        for cell in table["cells"]:
+            if cell["reason"] is None:
+                conditions = {**filters, **dict(zip(breakdown, cell["key"], strict=True))}
+                groups.append(population.mask(conditions))
+    return groups
+
+
+def _as_sets(groups: list[np.ndarray]) -> list[frozenset[int]]:
+    return [frozenset(int(i) for i in np.flatnonzero(g)) for g in groups]
+
+
+@pytest.mark.django_db
+def test_no_small_group_can_be_derived_from_everything_the_reports_offer(
+    demo: list[Round],
+) -> None:
+    assert len(demo) == 2
+    for round_ in demo:
+        pages = _everything_a_manager_can_ask_for(round_)
+        data = ReleasedReport.objects.get(round=round_).data
+        minimum = data["minimum"]
+
+        # Every number in the CSV export is one of the released cells, and vice versa.
+        rows = list(csv.reader(io.StringIO(pages[-2])))[1:]
+        exported = {(r[0], r[1], r[2], r[3]) for r in rows if r[0] not in ("Comment",)}
+        expected = {
+            (r[0], r[1], r[2], str(r[3]))
+            for r in selectors.report_csv_rows(round_=round_)
+            if r[0] != "Comment"
+        }
+        assert exported == expected
+
+        # The population as the guard saw it (small teams already rolled up).
+        guard = reports.response_guard(round_)
+        population = guard.population
+        teams = population.domains["team"]
+        sizes = {t: int(population.mask({"team": t}).sum()) for t in teams}
+        assert any(0 < size < minimum for size in sizes.values()), "demo has small groups"
+
+        groups = _groups(population, data["tables"])
+        assert len(groups) > 20
+        assert find_small_group(groups, minimum=minimum) is None
+        assert exact_counts_are_safe(population, _as_sets(groups), minimum)
+        # The checker has teeth: releasing any one hidden small group would be caught.
+        small_team = next(t for t, size in sizes.items() if 0 < size < minimum)
+        leaked = [*groups, population.mask({"team": small_team})]
+        assert find_small_group(leaked, minimum=minimum) is not None
+
+        # Response rates come from a second population (who was asked, who took part).
+        audience = reports.audience_guard(round_).population
+        rate_groups = _groups(audience, data["rates"])
+        assert find_small_group(rate_groups, minimum=minimum) is None
+        assert exact_counts_are_safe(audience, _as_sets(rate_groups), minimum)
+
+        # Hidden cells are explained on the pages, in plain words.
+        assert any("so it is hidden to protect their privacy" in page for page in pages)
+
+
+@pytest.mark.django_db
+def test_the_same_report_whoever_looks_first(demo: list[Round]) -> None:
+    """Tables were released once at close: viewing in any order changes nothing."""
+    round_ = demo[0]
+    before = ReleasedReport.objects.get(round=round_).data
+    _everything_a_manager_can_ask_for(round_)
+    assert ReleasedReport.objects.get(round=round_).data == before
+    rebuilt = reports.response_guard(
+        round_,
+        history=[LogEntry.from_dict(entry) for entry in before["history"]],
+    )
+    assert [e.to_dict() for e in rebuilt.history] == before["history"]
