@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/village migrate --no-input
 	$(BIN)/village createcachetable
 	$(BIN)/village demo
