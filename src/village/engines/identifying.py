@@ -43,6 +43,11 @@ _NOT_NAMES = frozenset(
 )
 
 
+def _(text: str) -> str:
+    """Marks a label for translation; the web layer translates it when it shows it."""
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class IdentifyingHint:
     kind: str
@@ -50,14 +55,14 @@ class IdentifyingHint:
 
 
 _KINDS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
-    ("email", "an email address", _EMAIL),
-    ("phone", "a phone number", _PHONE),
-    ("postcode", "a postcode", _POSTCODE),
-    ("address", "a street address", _STREET),
-    ("date_of_birth", "a date of birth", _BIRTH),
-    ("date", "a date that could be a date of birth", _DATE),
-    ("name", "a person's name", _TITLED_NAME),
-    ("name", "a person's name", _CALLED_NAME),
+    ("email", _("an email address"), _EMAIL),
+    ("phone", _("a phone number"), _PHONE),
+    ("postcode", _("a postcode"), _POSTCODE),
+    ("address", _("a street address"), _STREET),
+    ("date_of_birth", _("a date of birth"), _BIRTH),
+    ("date", _("a date that could be a date of birth"), _DATE),
+    ("name", _("a person's name"), _TITLED_NAME),
+    ("name", _("a person's name"), _CALLED_NAME),
 )
 
 
@@ -78,5 +83,5 @@ def identifying_hints(text: str) -> list[IdentifyingHint]:
             hints.append(IdentifyingHint(kind=kind, label=label))
             seen.add(kind)
     if "name" not in seen and _has_full_name(text):
-        hints.append(IdentifyingHint(kind="name", label="a person's name"))
+        hints.append(IdentifyingHint(kind="name", label=_("a person's name")))
     return hints
