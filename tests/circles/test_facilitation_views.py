@@ -33,12 +33,12 @@ def test_facilitator_moves_reflections_into_a_theme_and_back(
     page = client.get(reverse("circles:facilitate", kwargs={"pk": circle.pk})).content.decode()
     assert "Move reflections between themes" in page and "(ungrouped)" in page
     response = client.post(
-        url, {"theme": theme.pk, "reflections": [str(reflection.id)]}, follow=True
+        url, {"move-theme": theme.pk, "move-reflections": [str(reflection.id)]}, follow=True
     )
     assert "1 reflection moved." in response.content.decode()
     reflection.refresh_from_db()
     assert reflection.theme == theme
-    client.post(url, {"theme": "", "reflections": [str(reflection.id)]})
+    client.post(url, {"move-theme": "", "move-reflections": [str(reflection.id)]})
     reflection.refresh_from_db()
     assert reflection.theme is None
 
@@ -49,6 +49,8 @@ def test_moving_nothing_or_an_unknown_reflection_is_explained(
     _reflection(circle, "Something")
     client = client_for(facilitator)
     url = reverse("circles:group", kwargs={"pk": circle.pk})
-    assert "There is a problem" in client.post(url, {"theme": ""}).content.decode()
-    page = client.post(url, {"theme": "", "reflections": ["not-a-reflection"]}).content.decode()
+    assert "There is a problem" in client.post(url, {"move-theme": ""}).content.decode()
+    page = client.post(
+        url, {"move-theme": "", "move-reflections": ["not-a-reflection"]}
+    ).content.decode()
     assert "There is a problem" in page

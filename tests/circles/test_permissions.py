@@ -103,7 +103,7 @@ CASES: list[tuple[str, str, str, dict[str, str], Callable[[str], str]]] = [
     ("get", "circles:facilitate", "pk", {}, _expected_for_facilitation),
     ("post", "circles:move_phase", "pk", {"phase": "group"}, _expected_for_facilitation),
     ("post", "circles:theme_create", "pk", {"name": "New"}, _expected_for_facilitation),
-    ("post", "circles:group", "pk", {"reflections": []}, _expected_for_facilitation),
+    ("post", "circles:group", "pk", {"move-reflections": []}, _expected_for_facilitation),
     ("get", "circles:theme_delete", "theme", {}, _expected_for_facilitation),
     ("post", "circles:action_create", "pk", {"text": ""}, _expected_for_facilitation),
     ("get", "circles:action_delete", "action", {}, _expected_for_facilitation),

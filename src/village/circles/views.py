@@ -315,6 +315,7 @@ def circle_create(request: HttpRequest) -> HttpResponse:
 def _group_form(circle: Circle, reflections: list[Reflection], data: Any = None) -> forms.GroupForm:
     return forms.GroupForm(
         data,
+        prefix="move",
         themes=circle.themes.all(),
         reflection_choices=[
             (str(r.id), f"{r.text[:200]} ({r.theme.name if r.theme else _('ungrouped')})")
