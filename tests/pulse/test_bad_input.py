@@ -76,6 +76,23 @@ def test_a_huge_comment_is_refused_and_kept_for_editing(make_round: Callable[...
     assert "Please keep your comment" in saved
 
 
+def test_identifying_details_in_a_comment_warn_first_and_keep_it(
+    make_round: Callable[..., Round],
+) -> None:
+    round_ = make_round()
+    client = Client()
+    _step(client, round_, 1, step_post("cbi"))
+    _step(client, round_, 2, step_post("multiagency"))
+    comment = "Mrs Patel on 07700 900123 was let down again"
+    page = _step(client, round_, 3, {"comment": comment, "next": "1"})
+    assert "Check before you post" in page and "a phone number" in page
+    assert comment in page
+    assert Response.objects.count() == 0
+    sent = _step(client, round_, 3, {"comment": comment, "confirmed": "True", "next": "1"})
+    assert "Check before you post" not in sent
+    assert Response.objects.get().comment == comment
+
+
 def test_html_and_script_are_stored_as_text_and_shown_escaped(
     make_round: Callable[..., Round], lead: Member
 ) -> None:

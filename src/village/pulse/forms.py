@@ -141,6 +141,7 @@ class FinishForm(forms.Form):
             )
         },
     )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     agency = forms.ChoiceField(label=_("Which agency do you work with?"), required=False)
     role = forms.ChoiceField(
         label=_("Which best describes you?"),

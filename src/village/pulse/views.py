@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.people.browser_key import browser_key
 from village.people.models import Member
@@ -250,9 +251,15 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _step_form(
-    request: HttpRequest, round_: Round, step: selectors.Step, guest: bool, draft: Any
+    request: HttpRequest,
+    round_: Round,
+    step: selectors.Step,
+    guest: bool,
+    draft: Any,
+    data: Any = None,
 ) -> forms.InstrumentForm | forms.FinishForm:
-    data = request.POST if request.method == "POST" else None
+    if data is None and request.method == "POST":
+        data = request.POST
     if step.instrument is not None:
         saved = (draft.answers or {}).get(step.instrument.id, {}) if draft else {}
         return forms.InstrumentForm(
@@ -319,6 +326,15 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                     )
             elif valid:
                 payload = _step_payload(form, current, valid=True)
+                hints = identifying_hints(payload["comment"])
+                if hints and not form.cleaned_data.get("confirmed"):
+                    confirmed = request.POST.copy()
+                    confirmed["confirmed"] = "True"
+                    context["form"] = _step_form(
+                        request, round_, current, guest, draft, data=confirmed
+                    )
+                    context["identifying_hints"] = hints
+                    return render(request, "pulse/step.html", context)
                 answers = dict(draft.answers) if draft else {}
                 answers.update(payload["answers"])
                 results = services.response_submit(
