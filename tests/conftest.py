@@ -97,3 +97,16 @@ def client_for(member: Member | None) -> Client:
     if member is not None:
         client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "forbidden", "missing"
+
+
+def access_outcome(response: Any) -> str:
+    """What a response means for access: shown, sent to sign in, refused, or not found."""
+    status = response.status_code
+    if status in (200, 204):
+        return OK
+    if status == 302:
+        return LOGIN if "/sign-in/" in response["Location"] else OK
+    return {403: FORBIDDEN, 404: MISSING}[status]

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import client_for
+from tests.conftest import FORBIDDEN, LOGIN, MISSING, OK, access_outcome, client_for
 from village.circles import services
 from village.circles.models import Circle
 from village.people.models import Agency, Member, Partnership, Role
@@ -21,8 +21,6 @@ GUEST = "guest"
 VIEWERS = (*Role.values, OUTSIDER, VISITOR, GUEST)
 RUNS_CIRCLES = {Role.ADMIN, Role.FACILITATOR}
 ALL_MEMBERS = set(Role.values)
-
-OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "forbidden", "missing"
 
 
 @pytest.fixture
@@ -50,17 +48,6 @@ def world(
     guest.post(reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"})
     clients[GUEST] = guest
     return {"circle": circle, "theme": theme, "action": action, "clients": clients}
-
-
-def _outcome(response: object) -> str:
-    status = response.status_code  # type: ignore[attr-defined]
-    if status in (200, 204):
-        return OK
-    if status == 302 and "/sign-in/" in response["Location"]:  # type: ignore[index]
-        return LOGIN
-    if status == 302:
-        return OK
-    return {403: FORBIDDEN, 404: MISSING}[status]
 
 
 def _expected_for_facilitation(viewer: str) -> str:
@@ -148,7 +135,7 @@ def test_view_access(
     client: Client = world["clients"][viewer]  # type: ignore[index]
     url = _url(name, kind, world)
     response = client.get(url) if method == "get" else client.post(url, data)
-    assert _outcome(response) == expected(viewer), f"{viewer} {method.upper()} {url}"
+    assert access_outcome(response) == expected(viewer), f"{viewer} {method.upper()} {url}"
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

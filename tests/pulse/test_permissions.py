@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.conftest import FORBIDDEN, LOGIN, MISSING, OK, access_outcome, client_for
 from tests.pulse.conftest import full_answers
 from village.people.models import Member, Partnership, Role
 from village.pulse import services
@@ -21,8 +21,6 @@ GUEST = "guest"
 VIEWERS = (*Role.values, OUTSIDER, VISITOR, GUEST)
 MANAGERS = {Role.ADMIN, Role.PARTNER_LEAD}
 ALL_MEMBERS = set(Role.values)
-
-OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "forbidden", "missing"
 
 
 @pytest.fixture
@@ -50,17 +48,6 @@ def world(
     services.round_close(round_=closed, actor=lead)
     clients[GUEST].get(reverse("pulse:start", kwargs={"code": open_round.round_code}))
     return {"open": open_round, "closed": closed, "clients": clients}
-
-
-def _outcome(response: object) -> str:
-    status = response.status_code  # type: ignore[attr-defined]
-    if status in (200, 204):
-        return OK
-    if status == 302 and "/sign-in/" in response["Location"]:  # type: ignore[index]
-        return LOGIN
-    if status == 302:
-        return OK
-    return {403: FORBIDDEN, 404: MISSING}[status]
 
 
 def _for_managers(viewer: str) -> str:
@@ -137,7 +124,7 @@ def test_view_access(
     client: Client = world["clients"][viewer]  # type: ignore[index]
     url = _url(name, kind, world)
     response = client.get(url) if method == "get" else client.post(url)
-    assert _outcome(response) == expected(viewer), f"{viewer} {method.upper()} {url}"
+    assert access_outcome(response) == expected(viewer), f"{viewer} {method.upper()} {url}"
 
 
 def test_only_managers_of_this_partnership_see_its_rounds(world: dict[str, object]) -> None:

@@ -6,28 +6,19 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from village.circles.models import CHECKIN_WORD_MAX_LENGTH, REFLECTION_MAX_LENGTH, Prompt, Theme
 from village.circles.services import DEFAULT_AGREEMENTS, DEFAULT_PROMPTS
+from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.people.models import Agency
-
-LONG_TEXT_LIMIT = 20_000
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class CircleForm(forms.Form):
+class CircleForm(OpeningWindowForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -55,11 +46,9 @@ class CircleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["agreements"].initial = "\n".join(str(a) for a in DEFAULT_AGREEMENTS)
         self.fields["prompts"].initial = "\n".join(str(p) for p in DEFAULT_PROMPTS)
-        self.fields["opens_at"].initial = now
-        self.fields["closes_at"].initial = now + timedelta(hours=2)
+        self.start_window_now(length=timedelta(hours=2))
 
     def clean_agreements(self) -> list[str]:
         return _lines(self.cleaned_data["agreements"])
@@ -71,13 +60,6 @@ class CircleForm(forms.Form):
         if any(len(p) > 300 for p in prompts):
             raise forms.ValidationError(_("Keep each prompt to 300 characters."))
         return prompts
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The closing time must be after the opening time."))
-        return data
 
 
 class JoinForm(forms.Form):

@@ -6,23 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from village.engines.instruments import Instrument
+from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.people.models import Agency, CareerStage, Role
 from village.pulse.models import COMMENT_MAX_LENGTH
 from village.pulse.services import DEFAULT_COMMENT_QUESTION, DEFAULT_INSTRUMENTS
 
 
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
-
-
-class RoundForm(forms.Form):
+class RoundForm(OpeningWindowForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     instruments = forms.MultipleChoiceField(
         label=_("Questionnaires"),
@@ -57,20 +50,11 @@ class RoundForm(forms.Form):
         self, *args: Any, instruments: list[tuple[str, str]], agencies: Any, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        now = timezone.localtime().replace(second=0, microsecond=0)
         self.fields["instruments"].choices = instruments  # type: ignore[attr-defined]
         self.fields["instruments"].initial = list(DEFAULT_INSTRUMENTS)
         self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTION)
-        self.fields["opens_at"].initial = now
-        self.fields["closes_at"].initial = now + timedelta(days=14)
+        self.start_window_now(length=timedelta(days=14))
         self.fields["audience_agencies"].queryset = agencies  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        opens, closes = data.get("opens_at"), data.get("closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("closes_at", _("The closing time must be after the opening time."))
-        return data
 
 
 class CodeForm(forms.Form):
@@ -119,7 +103,6 @@ class InstrumentForm(forms.Form):
         }
 
 
-LONG_TEXT_LIMIT = 20_000
 NOT_SAYING = [("", _("Prefer not to say"))]
 
 
