@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from village.circles import selectors, services
 from village.circles.models import Circle, Moment, Phase, Reflection, Theme
+from village.people import join_codes
 from village.people.models import Agency, Member
 
 KEY_A = "a" * 43
@@ -18,7 +19,7 @@ KEY_B = "b" * 43
 
 def test_circle_starts_with_defaults_and_a_join_code(circle: Circle) -> None:
     assert circle.phase == Phase.REFLECT
-    assert len(circle.join_code) == services.JOIN_CODE_LENGTH
+    assert len(circle.join_code) == join_codes.LENGTH
     assert [p.text for p in circle.prompts.all()] == [str(p) for p in services.DEFAULT_PROMPTS]
     assert circle.agreements[1] == "No names of children or families."
 

@@ -96,3 +96,14 @@ def test_partnership_minimum_cannot_go_below_five(partnership: Partnership) -> N
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Partnership.objects.filter(pk=partnership.pk).update(min_group_size=3)
+
+
+def test_join_codes_are_forgiving_and_fresh() -> None:
+    from village.people import join_codes
+
+    assert join_codes.normalise(" ab-cd 2345 ") == "ABCD2345"
+    assert join_codes.normalise("' OR 1=1 --") == "OR11"
+    code = join_codes.new_code(taken=lambda c: False)
+    assert code is not None and len(code) == join_codes.LENGTH
+    assert set(code) <= set(join_codes.ALPHABET)
+    assert join_codes.new_code(taken=lambda c: True) is None

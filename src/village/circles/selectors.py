@@ -10,7 +10,8 @@ from uuid import UUID
 from django.db.models import Count, QuerySet
 
 from village.circles.models import Action, CheckIn, Circle, Moment, Participant, Reflection, Theme
-from village.circles.services import normalise_join_code, participant_hash, reflection_secret
+from village.circles.services import participant_hash, reflection_secret
+from village.people import join_codes
 from village.people.models import Member, Partnership
 
 
@@ -48,7 +49,7 @@ def circles_for(*, partnership: Partnership) -> QuerySet[Circle]:
 
 
 def circle_by_code(*, code: str) -> Circle | None:
-    normalised = normalise_join_code(code)
+    normalised = join_codes.normalise(code)
     if not normalised:
         return None
     return Circle.objects.select_related("partnership").filter(join_code=normalised).first()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +25,7 @@ from village.circles.models import (
     Reflection,
     Theme,
 )
+from village.people import join_codes
 from village.people.browser_key import keyed_hash
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
@@ -42,20 +42,10 @@ DEFAULT_PROMPTS = (
     gettext_lazy("What isn't working?"),
     gettext_lazy("What would help?"),
 )
-JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-JOIN_CODE_LENGTH = 8
 
 
 class CircleError(Exception):
     """Something a person asked for that the circle cannot do now; the message is safe to show."""
-
-
-def normalise_join_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())[:JOIN_CODE_LENGTH]
-
-
-def _new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
 def _bump(circle: Circle) -> None:
@@ -79,11 +69,10 @@ def circle_create(
         raise CircleError(_("The closing time must be after the opening time."))
     if not [p for p in prompts if p.strip()]:
         raise CircleError(_("Add at least one prompt."))
+    code = join_codes.new_code(taken=lambda c: Circle.objects.filter(join_code=c).exists())
+    if code is None:
+        raise CircleError(_("We could not make a join code just now. Please try again."))
     with transaction.atomic():
-        for _attempt in range(10):
-            code = _new_join_code()
-            if not Circle.objects.filter(join_code=code).exists():
-                break
         circle = Circle.objects.create(
             partnership=partnership,
             created_by=created_by,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from village.engines.instruments import Instrument, get_instrument, load_instruments
+from village.people import join_codes
 from village.people.models import Member, Partnership
 from village.pulse.charts import BarChart, LineChart, bar_chart, line_chart
 from village.pulse.models import (
@@ -30,7 +31,6 @@ from village.pulse.reports import DIMENSIONS, TOOK_PART, WITHIN_AGENCY, YES
 from village.pulse.services import (
     draft_hash,
     licence_is_confirmed,
-    normalise_round_code,
     participation_hash,
 )
 
@@ -53,7 +53,7 @@ def rounds_for(*, partnership: Partnership) -> QuerySet[Round]:
 
 
 def round_by_code(*, code: str) -> Round | None:
-    normalised = normalise_round_code(code)
+    normalised = join_codes.normalise(code)
     if not normalised:
         return None
     return Round.objects.select_related("partnership").filter(round_code=normalised).first()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from village.engines.instruments import (
     load_instruments,
     score,
 )
+from village.people import join_codes
 from village.people.browser_key import keyed_hash
 from village.people.models import Agency, CareerStage, Member, Partnership, Role
 from village.people.selectors import agencies_for, members_for
@@ -40,8 +40,6 @@ DEFAULT_INSTRUMENTS: tuple[str, ...] = ("cbi", "multiagency")
 DEFAULT_COMMENT_QUESTION = gettext_lazy(
     "Is there anything else you would like to say about your wellbeing at work?"
 )
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
 # The role a person is reported under when they hold several: the first that applies.
 REPORT_ROLE_ORDER: tuple[str, ...] = (
     Role.STAFF,
@@ -57,16 +55,11 @@ class PulseError(Exception):
     """Something a person asked for that the round cannot do now; the message is safe to show."""
 
 
-def normalise_round_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())[:CODE_LENGTH]
-
-
 def _new_code() -> str:
-    for _attempt in range(20):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if not Round.objects.filter(round_code=code).exists():
-            return code
-    raise PulseError(_("We could not make a round code just now. Please try again."))
+    code = join_codes.new_code(taken=lambda c: Round.objects.filter(round_code=c).exists())
+    if code is None:
+        raise PulseError(_("We could not make a round code just now. Please try again."))
+    return code
 
 
 def participation_hash(*, round_: Round, key: str) -> str:
