@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
 # thread with a running loop unless told it is safe (the tests make no async ORM calls).
@@ -169,3 +170,20 @@ def check_page() -> CheckPage:
         assert_no_horizontal_scroll(page, where)
 
     return check
+
+
+def sign_in(page: Any, check_page: CheckPage, *, email: str, password: str) -> None:
+    """Sign in through the form, checking the sign-in page and the home page it lands on."""
+    page.goto("/sign-in/")
+    check_page(page, "sign-in page")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    check_page(page, "home page, signed in")
+
+
+def tick(box: Any) -> None:
+    """Tick a design-system checkbox or radio: its label draws the box, so it takes the click."""
+    box.check(force=True)
+    expect(box).to_be_checked()

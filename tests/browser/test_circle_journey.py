@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in, tick
 from village.people import services as people_services
 from village.people.models import Agency, Constituency, Member, Role
 
@@ -45,16 +46,6 @@ def facilitator(agency: Agency) -> Member:
         agency=agency,
         job_title="Senior Practitioner",
     )
-
-
-def sign_in(page: Any, check_page: Any) -> None:
-    page.goto("/sign-in/")
-    check_page(page, "sign-in page")
-    page.get_by_label("Email address").fill(FACILITATOR_EMAIL)
-    page.get_by_label("Password").fill(FACILITATOR_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    check_page(page, "home page, signed in")
 
 
 def create_circle(page: Any, check_page: Any) -> str:
@@ -126,12 +117,6 @@ def post_reflection(page: Any, text: str, *, prompt: str = "", name: str = "") -
     expect(page.get_by_text("Posted. You can change or withdraw it")).to_be_visible()
 
 
-def tick(box: Any) -> None:
-    """Tick a design-system checkbox or radio: its label draws the box, so it takes the click."""
-    box.check(force=True)
-    expect(box).to_be_checked()
-
-
 def live_cards(page: Any) -> Any:
     return page.locator("#circle-live li.village-card")
 
@@ -170,7 +155,7 @@ def test_a_circle_from_opening_to_summary(
     ben = new_page(width=375)
 
     # --- The facilitator opens a circle.
-    sign_in(fac, check_page)
+    sign_in(fac, check_page, email=FACILITATOR_EMAIL, password=FACILITATOR_PASSWORD)
     code = create_circle(fac, check_page)
 
     # --- Two guests join with the code, agree, and check in.

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in
 from village.engines.instruments import get_instrument
 from village.people import services as people_services
 from village.people.models import Agency, Constituency, Member, Role
@@ -83,15 +84,6 @@ def rounds(agency: Agency) -> dict[str, Any]:
     return {"staff": staff, "lead": lead, "closed": closed, "open": open_round}
 
 
-def sign_in(page: Any, check_page: Any, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    check_page(page, "home page")
-
-
 def answer_page(page: Any, instrument_id: str, value: int, *, only: int | None = None) -> None:
     items = get_instrument(instrument_id).items
     for item in items[:only] if only else items:
@@ -105,7 +97,7 @@ def test_member_answers_on_a_phone_and_manager_reads_the_report(
 ) -> None:
     open_round: Round = rounds["open"]
     phone = new_page(width=375, height=740)
-    sign_in(phone, check_page, "sam.staff@example.org")
+    sign_in(phone, check_page, email="sam.staff@example.org", password=PASSWORD)
     phone.get_by_role("link", name="Wellbeing check-ins").click()
     check_page(phone, "check-in list")
     phone.get_by_role("link", name="Winter check-in").click()
@@ -149,7 +141,7 @@ def test_member_answers_on_a_phone_and_manager_reads_the_report(
 
     # A partner lead opens the closed round's report and sees why cells are hidden.
     desk = new_page(width=1280)
-    sign_in(desk, check_page, "lee.lead@example.org")
+    sign_in(desk, check_page, email="lee.lead@example.org", password=PASSWORD)
     desk.goto("/pulse/")
     check_page(desk, "rounds list for a manager")
     desk.get_by_role("link", name="Report for Autumn check-in").click()
@@ -174,7 +166,7 @@ def test_member_answers_on_a_phone_and_manager_reads_the_report(
 
     # The manager's report on a phone does not scroll sideways either.
     small = new_page(width=375, height=740)
-    sign_in(small, check_page, "lee.lead@example.org")
+    sign_in(small, check_page, email="lee.lead@example.org", password=PASSWORD)
     small.goto(f"/pulse/{rounds['closed'].pk}/report/")
     check_page(small, "report on a phone")
 

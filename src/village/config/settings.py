@@ -140,6 +140,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
 # Throttle by account only, counted in the shared cache: Village never stores IP addresses
 # or user agents, so axes is given no address and keeps no attempt rows.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
