@@ -95,10 +95,12 @@ def test_only_the_author_browser_can_edit_or_withdraw(circle: Circle) -> None:
     services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Better words")
     reflection.refresh_from_db()
     assert reflection.text == "Better words"
-    mine = selectors.reflections_for(circle=circle, browser_key=KEY_A)
-    theirs = selectors.reflections_for(circle=circle, browser_key=KEY_B)
-    assert [item.mine for item in mine] == [True]
-    assert [item.mine for item in theirs] == [False]
+    row = selectors.reflection_rows(circle=circle)[0]
+    for key, expected in ((KEY_A, True), (KEY_B, False)):
+        assert (
+            selectors.is_own(reflection_id=row.id, secret_hash=row.secret_hash, browser_key=key)
+            is expected
+        )
     services.reflection_withdraw(reflection=reflection, browser_key=KEY_A)
     assert not Reflection.objects.filter(pk=reflection.pk).exists()
 

@@ -16,12 +16,6 @@ from village.people.models import Member, Partnership
 
 
 @dataclass(frozen=True)
-class ReflectionItem:
-    reflection: Reflection
-    mine: bool
-
-
-@dataclass(frozen=True)
 class MoodSpread:
     """How people arrived or left. The spread is shown only when enough people answered."""
 
@@ -94,20 +88,6 @@ def reflection_rows(*, circle: Circle) -> list[ReflectionRow]:
 def is_own(*, reflection_id: object, secret_hash: str, browser_key: str) -> bool:
     """Whether this browser wrote the reflection: only its key reproduces the stored hash."""
     return reflection_secret(reflection_id=reflection_id, key=browser_key) == secret_hash
-
-
-def reflections_for(*, circle: Circle, browser_key: str) -> list[ReflectionItem]:
-    return [
-        ReflectionItem(
-            reflection=reflection,
-            mine=is_own(
-                reflection_id=reflection.id,
-                secret_hash=reflection.secret_hash,
-                browser_key=browser_key,
-            ),
-        )
-        for reflection in reflections_of(circle=circle)
-    ]
 
 
 def themes_for(*, circle: Circle) -> QuerySet[Theme]:

@@ -325,7 +325,7 @@ def _group_form(circle: Circle, reflections: list[Reflection], data: Any = None)
 
 
 def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
-    reflections = list(circle.reflections.select_related("prompt", "theme"))
+    reflections = list(selectors.reflections_of(circle=circle))
     themes = list(selectors.themes_for(circle=circle))
     context: dict[str, Any] = {
         "circle": circle,
@@ -397,7 +397,7 @@ def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_reflections(request: HttpRequest, pk: int) -> HttpResponse:
     circle, member = _facilitated_circle(request, pk)
-    form = _group_form(circle, list(circle.reflections.select_related("theme")), request.POST)
+    form = _group_form(circle, list(selectors.reflections_of(circle=circle)), request.POST)
     if not form.is_valid():
         return render(
             request, "circles/facilitate.html", _facilitate_context(circle, group_form=form)
