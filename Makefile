@@ -17,7 +17,6 @@ install: $(STAMP)
 run: $(STAMP)
 	mkdir -p var/static
 	$(BIN)/village migrate --no-input
-	$(BIN)/village createcachetable
 	$(BIN)/village demo
 	$(BIN)/village runserver 127.0.0.1:8000
 

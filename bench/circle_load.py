@@ -439,7 +439,6 @@ def bench_one(kind: str, participants: int, seconds: float, post_every: float) -
             }
             village = village_command()
             run([*village, "migrate", "--no-input", "-v", "0"], env, timeout=180)
-            run([*village, "createcachetable"], env, timeout=60)
             code = run([sys.executable, "-c", SETUP_SNIPPET], env, timeout=120).split()[-1]
             with server(env, home) as base_url:
                 print(f"  {kind}: gunicorn at {base_url}, circle {code}, {participants} joining")
