@@ -149,7 +149,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Throttling counters (sign-in attempts, per-client limits) live in the cache for minutes and
 # are never written to the database: the default is this process's memory. Several app servers
 # share one cache by setting CACHE_URL (for example redis://127.0.0.1:6379/0).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmem://village")}
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://village")}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
