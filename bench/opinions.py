@@ -10,7 +10,7 @@ time includes waiting for a core, CPU time does not) and peak resident memory
 (ru_maxrss, which counts numpy's C allocations). "peak" is the whole process, input
 included; "added" is the peak minus the memory in use once the input was ready.
 
-Real-data figures use the Polis open data in ../shared/data/polis (CC BY 4.0, attribution
+Real-data figures use the Polis open data in tests/data/polis (CC BY 4.0, attribution
 to The Computational Democracy Project; see ATTRIBUTION.md there).
 """
 
@@ -27,7 +27,7 @@ import warnings
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-POLIS_DATA = REPO / ".." / "shared" / "data" / "polis"
+POLIS_DATA = REPO / "tests" / "data" / "polis"
 DENSITY = 0.05
 UPDATE_SHARE = 0.01
 

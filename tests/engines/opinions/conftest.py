@@ -1,4 +1,4 @@
-"""Fixtures for the opinion engine tests: the shared Polis exports and small conversations."""
+"""Fixtures for the opinion engine tests: the Polis exports in tests/data and small conversations."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 
 from village.engines.opinions.matrix import Votes
 
-# tests/engines/opinions/conftest.py -> parents[3] is the repository root; the data sits
-# beside it in ../shared/data/polis (never copied into the repository).
-POLIS_DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "polis"
+# tests/engines/opinions/conftest.py -> parents[2] is tests/; the exports are CC BY 4.0 (see
+# tests/data/polis/ATTRIBUTION.md).
+POLIS_DATA = Path(__file__).resolve().parents[2] / "data" / "polis"
 CONVERSATIONS = ("brexit-consensus", "vtaiwan.uberx")
 
 
@@ -22,7 +22,7 @@ def polis_data() -> Path:
     if missing:
         pytest.fail(
             f"Polis open data not found at {data} (missing {', '.join(missing)}); "
-            "the opinion engine tests need ../shared/data/polis next to the repository."
+            "the opinion engine tests need tests/data/polis."
         )
     return data
 

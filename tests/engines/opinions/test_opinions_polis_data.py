@@ -1,7 +1,7 @@
 """The two real Polis conversations: reading them, and groups that agree with Polis's own.
 
 Data: Polis open data, CC BY 4.0, attribution to The Computational Democracy Project
-(see ../shared/data/polis/ATTRIBUTION.md); read in place, never copied here.
+(see tests/data/polis/ATTRIBUTION.md).
 """
 
 from __future__ import annotations
