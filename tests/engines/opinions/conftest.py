@@ -1,4 +1,4 @@
-"""Fixtures for the opinion engine tests: the Polis exports in tests/data and small conversations."""
+"""Fixtures for the opinion engine tests: the Polis exports in tests/data, small conversations."""
 
 from __future__ import annotations
 
