@@ -18,10 +18,14 @@ MARKDOWN_LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 SOURCE_FOLDERS = ("src", "tests", "bench", "docs", ".ci")
 
 
+def _generated(path: Path) -> bool:
+    return "__pycache__" in path.parts or any(part.endswith(".egg-info") for part in path.parts)
+
+
 def _repository_files() -> list[Path]:
     files = [REPO / "README.md", REPO / "Makefile", REPO / "pyproject.toml"]
     for folder in SOURCE_FOLDERS:
-        files += [p for p in (REPO / folder).rglob("*") if "__pycache__" not in p.parts]
+        files += [p for p in (REPO / folder).rglob("*") if not _generated(p)]
     return files
 
 
