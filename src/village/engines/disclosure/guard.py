@@ -325,7 +325,7 @@ class DisclosureGuard:
             if 0 < int(wider.sum()) - count < minimum:
                 return ReasonCode.REMAINDER
         if self.audience is not None and self.ledger is not None:
-            if self.ledger.near(self.audience.covered(conditions)) is not None:
+            if self.ledger.near(self.audience.covered(conditions)):
                 return ReasonCode.ACROSS_ROUNDS
         if self._audit.check(mask) is not None:
             return ReasonCode.DIFFERENCING

@@ -67,27 +67,41 @@ class Audience:
 
 
 class Ledger:
-    """Audiences already released in earlier reports of one partnership."""
+    """Audiences already released in earlier reports of one partnership.
+
+    Each is kept as a bitmap over everyone who appears in any of them, sorted by size: only
+    audiences within ``minimum`` of a new one's size can be near it, and those are compared
+    with one XOR and a bit count each.
+    """
 
     def __init__(self, *, minimum: int, audiences: Iterable[Ids] = ()) -> None:
         self.minimum = minimum
-        unique = {a.tobytes(): a for a in audiences if a.size}
-        self._audiences: list[Ids] = sorted(unique.values(), key=len)
-        self._sizes = np.array([a.size for a in self._audiences], dtype=np.int64)
+        unique = sorted({a.tobytes(): a for a in audiences if a.size}.values(), key=len)
+        self._people = np.unique(np.concatenate(unique)) if unique else np.zeros(0, np.int64)
+        self._sizes = np.array([a.size for a in unique], dtype=np.int64)
+        self._bitmaps = np.vstack([self._bitmap(a)[0] for a in unique]) if unique else None
 
     def __len__(self) -> int:
-        return len(self._audiences)
+        return int(self._sizes.size)
 
-    def near(self, audience: Ids) -> Ids | None:
-        """An earlier audience differing from this one by 1 to minimum - 1 people, if any."""
-        if audience.size == 0:
-            return None
-        size = audience.size
-        low = int(np.searchsorted(self._sizes, size - self.minimum + 1, side="left"))
-        high = int(np.searchsorted(self._sizes, size + self.minimum - 1, side="right"))
-        for earlier in self._audiences[low:high]:
-            common = np.intersect1d(audience, earlier, assume_unique=True).size
-            if 0 < size + earlier.size - 2 * common < self.minimum:
-                return earlier
-        return None
+    def _bitmap(self, audience: Ids) -> tuple[npt.NDArray[np.uint64], int]:
+        """The audience as bits over known people, and how many of it are not known."""
+        known = np.isin(audience, self._people, assume_unique=True)
+        bits = np.zeros(self._people.size, dtype=np.bool_)
+        bits[np.searchsorted(self._people, audience[known])] = True
+        packed = np.packbits(bits)
+        padded = np.zeros(-(-packed.size // 8) * 8, dtype=np.uint8)
+        padded[: packed.size] = packed
+        return padded.view(np.uint64), int((~known).sum())
 
+    def near(self, audience: Ids) -> bool:
+        """Does an earlier audience differ from this one by 1 to minimum - 1 people?"""
+        if audience.size == 0 or self._bitmaps is None:
+            return False
+        low = int(np.searchsorted(self._sizes, audience.size - self.minimum + 1, side="left"))
+        high = int(np.searchsorted(self._sizes, audience.size + self.minimum - 1, side="right"))
+        if low >= high:
+            return False
+        bits, unknown = self._bitmap(audience)
+        differ = np.bitwise_count(self._bitmaps[low:high] ^ bits).sum(axis=1) + unknown
+        return bool(np.any((differ > 0) & (differ < self.minimum)))
