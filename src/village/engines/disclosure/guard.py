@@ -265,7 +265,7 @@ class DisclosureGuard:
 
     def _check_measures(self, query: Query) -> None:
         unknown = set(query.measures) - self.population.score_names
-        if unknown and len(self.population):
+        if unknown and self.population.scored.any():
             raise PopulationError(f"unknown scores {sorted(unknown)}")
         if query.measures:
             group = self.population.mask(dict(query.filters))
