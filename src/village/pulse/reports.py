@@ -413,4 +413,10 @@ def release(round_: Round) -> dict[str, Any]:
         "guest_comments": guest_comments,
         "rates": rate_tables,
         "history": [entry.to_dict() for entry in guard.history],
+        "audit": {
+            "checks": guard.audit_stats.checks,
+            "breaches": guard.audit_stats.breaches,
+            "undecided": guard.audit_stats.undecided,
+            "earlier_groups": len(guard.ledger) if guard.ledger is not None else 0,
+        },
     }
