@@ -213,7 +213,8 @@ def main() -> None:
         audit = data["audit"]
         responses = Response.objects.filter(round=latest).count()
         print(
-            f"latest round: {responses:,} responses, {audit['earlier_groups']:,} groups in the ledger"
+            f"latest round: {responses:,} responses, "
+            f"{audit['earlier_groups']:,} groups in the ledger"
         )
         print(f"release: {wall:.2f} s wall, {cpu:.2f} s CPU")
         print(

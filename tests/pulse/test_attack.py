@@ -117,7 +117,6 @@ def test_no_small_group_can_be_derived_from_everything_the_reports_offer(
         leaked = [*groups, population.mask({"team": small_team})]
         assert find_small_group(leaked, minimum=minimum) is not None
 
-
         # Hidden cells are explained on the pages, in plain words.
         assert any("so it is hidden to protect their privacy" in page for page in pages)
 

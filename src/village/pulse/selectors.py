@@ -402,8 +402,7 @@ def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
     agencies = tuple(
         (key, label)
         for key, label in data["labels"]["agency"].items()
-        if _find(data["tables"], breakdown=["role"], filters={**members, "agency": key})
-        is not None
+        if _find(data["tables"], breakdown=["role"], filters={**members, "agency": key}) is not None
     )
     if agency and agency not in dict(agencies):
         agency = ""
@@ -440,9 +439,9 @@ def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
         rates=() if agency else _rates(data),
         comments=None if agency else _comments(data.get("comments")),
         guests=None if agency else _guests(data),
-        guest_comments=None if agency or not data.get("guests") else _comments(
-            data.get("guest_comments")
-        ),
+        guest_comments=None
+        if agency or not data.get("guests")
+        else _comments(data.get("guest_comments")),
         agencies=agencies,
         agency=agency,
         agency_label=dict(agencies).get(agency, ""),

@@ -42,9 +42,7 @@ def people(draw: Any) -> list[dict[str, str]]:
     profiles = draw(
         st.lists(st.tuples(*(st.sampled_from(v) for v in VALUES.values())), min_size=1, max_size=4)
     )
-    return [
-        dict(zip(VALUES, draw(st.sampled_from(profiles)), strict=True)) for _ in range(PEOPLE)
-    ]
+    return [dict(zip(VALUES, draw(st.sampled_from(profiles)), strict=True)) for _ in range(PEOPLE)]
 
 
 @st.composite
@@ -84,9 +82,7 @@ def sequences(draw: Any) -> tuple[list[dict[str, str]], list[dict[str, Any]], Po
 
 def _round_population(everyone: list[dict[str, str]], round_: dict[str, Any]) -> Population:
     respondents = [
-        Respondent(
-            attributes={**everyone[i], TOOK_PART: "yes"}, scores={"s": float((i * 7) % 11)}
-        )
+        Respondent(attributes={**everyone[i], TOOK_PART: "yes"}, scores={"s": float((i * 7) % 11)})
         if i in round_["answered"]
         else Respondent(attributes={**everyone[i], TOOK_PART: "no"})
         for i in round_["audience"]

@@ -315,9 +315,7 @@ def _feasible_rows(rows: Matrix) -> list[int]:
     while True:
         touching = nonzero[alive].sum(axis=0)
         keep = [
-            i
-            for i in alive
-            if np.all(np.abs(rows[i, nonzero[i] & (touching == 1)] - 1.0) <= 1e-6)
+            i for i in alive if np.all(np.abs(rows[i, nonzero[i] & (touching == 1)] - 1.0) <= 1e-6)
         ]
         if len(keep) == len(alive):
             return alive

@@ -324,9 +324,12 @@ class DisclosureGuard:
             wider = self.population.mask({k: v for k, v in conditions.items() if k != dropped})
             if 0 < int(wider.sum()) - count < minimum:
                 return ReasonCode.REMAINDER
-        if self.audience is not None and self.ledger is not None:
-            if self.ledger.near(self.audience.covered(conditions)):
-                return ReasonCode.ACROSS_ROUNDS
+        if (
+            self.audience is not None
+            and self.ledger is not None
+            and self.ledger.near(self.audience.covered(conditions))
+        ):
+            return ReasonCode.ACROSS_ROUNDS
         if self._audit.check(mask) is not None:
             return ReasonCode.DIFFERENCING
         return None
