@@ -7,10 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from village.engines.instruments import get_instrument
-from village.people.models import Member, Role
+from village.people import services as people_services
+from village.people.models import Agency, Constituency, Member, Role
 from village.pulse import services
 from village.pulse.models import Round
 
@@ -18,6 +20,32 @@ from village.pulse.models import Round
 @pytest.fixture
 def lead(make_member: Callable[..., Member]) -> Member:
     return make_member(Role.PARTNER_LEAD, name="Lee")
+
+
+@pytest.fixture
+def make_staff(lead: Member) -> Callable[..., list[Member]]:
+    """``count`` staff members in ``agency``, with unique names."""
+    made = [0]
+
+    def make(count: int, *, agency: Agency | None = None) -> list[Member]:
+        members = []
+        for _ in range(count):
+            made[0] += 1
+            email = f"staff-{made[0]}@example.org"
+            user = get_user_model().objects.create_user(username=email, email=email)
+            members.append(
+                people_services.member_create(
+                    partnership=lead.partnership,
+                    user=user,
+                    display_name=f"Staff {made[0]}",
+                    roles=[Role.STAFF],
+                    constituency=Constituency.FRONTLINE,
+                    agency=agency,
+                )
+            )
+        return members
+
+    return make
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 filter the report offers, the print view, the CSV export and the trends page, through the real
 views; collect every count they release; and show, with the engine's exact checker and the
 tests' independent oracle, that no group smaller than the minimum can be worked out by
-combining them in any way (sums, differences, totals minus cells, across tables and filters).
+combining them in any way (sums, differences, totals minus cells, across tables and filters,
+response rates against scores), nor by subtracting one round's figures from another's.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import client_for
 from tests.engines.disclosure._disclosure_oracle import exact_counts_are_safe
+from tests.pulse.conftest import full_answers
 from village.demo import demo_load
 from village.engines.disclosure import LogEntry, Population, find_small_group
-from village.people.models import Member
-from village.pulse import reports, selectors
+from village.people import services as people_services
+from village.people.models import Constituency, Member, Role
+from village.pulse import reports, selectors, services
 from village.pulse.models import ReleasedReport, Round
 
 
@@ -94,14 +100,15 @@ def test_no_small_group_can_be_derived_from_everything_the_reports_offer(
         }
         assert exported == expected
 
-        # The population as the guard saw it (small teams already rolled up).
-        guard = reports.response_guard(round_)
+        # The population as the guard saw it (small teams already rolled up): answers and
+        # the members asked who did not answer, so rates and scores are checked together.
+        guard = reports.report_guard(round_)
         population = guard.population
         teams = population.domains["team"]
         sizes = {t: int(population.mask({"team": t}).sum()) for t in teams}
         assert any(0 < size < minimum for size in sizes.values()), "demo has small groups"
 
-        groups = _groups(population, data["tables"])
+        groups = _groups(population, [*data["tables"], *data["rates"]])
         assert len(groups) > 20
         assert find_small_group(groups, minimum=minimum) is None
         assert exact_counts_are_safe(population, _as_sets(groups), minimum)
@@ -110,14 +117,64 @@ def test_no_small_group_can_be_derived_from_everything_the_reports_offer(
         leaked = [*groups, population.mask({"team": small_team})]
         assert find_small_group(leaked, minimum=minimum) is not None
 
-        # Response rates come from a second population (who was asked, who took part).
-        audience = reports.audience_guard(round_).population
-        rate_groups = _groups(audience, data["rates"])
-        assert find_small_group(rate_groups, minimum=minimum) is None
-        assert exact_counts_are_safe(audience, _as_sets(rate_groups), minimum)
-
         # Hidden cells are explained on the pages, in plain words.
         assert any("so it is hidden to protect their privacy" in page for page in pages)
+
+
+def _audiences(round_: Round) -> list[np.ndarray]:
+    data = ReleasedReport.objects.get(round=round_).data
+    return reports.released_audiences(data, reports.round_audience(round_))
+
+
+def _near_pairs(rounds: list[Round], minimum: int) -> int:
+    """Pairs of groups from different rounds whose people differ by 1 to minimum - 1."""
+    found = 0
+    for i, first in enumerate(rounds):
+        for second in rounds[i + 1 :]:
+            for a in _audiences(first):
+                for b in _audiences(second):
+                    differ = np.setxor1d(a, b).size
+                    found += int(0 < differ < minimum)
+    return found
+
+
+@pytest.mark.django_db
+def test_no_round_can_be_subtracted_from_another(demo: list[Round]) -> None:
+    """Cross-round differencing: the demo's rounds, then a new round asked of everyone plus
+    one newcomer, answered by all; no two groups shown in different rounds may cover
+    people who differ by fewer than the minimum."""
+    lead = Member.objects.get(user__username="lead@demo.village")
+    minimum = lead.partnership.min_group_size
+    assert _near_pairs(demo, minimum) == 0
+    user = get_user_model().objects.create_user(username="new@demo.village")
+    people_services.member_create(
+        partnership=lead.partnership,
+        user=user,
+        display_name="Newcomer",
+        roles=[Role.STAFF],
+        constituency=Constituency.FRONTLINE,
+        agency=lead.agency,
+    )
+    later = services.round_schedule(
+        partnership=lead.partnership,
+        created_by=lead,
+        title="Winter check-in",
+        instruments=list(services.DEFAULT_INSTRUMENTS),
+        opens_at=timezone.now() - timedelta(minutes=1),
+        closes_at=timezone.now() + timedelta(days=1),
+        notify=False,
+    )
+    for member in services.audience_members(later):
+        services.response_submit(
+            round_=later,
+            member=member,
+            browser_key=f"winter-{member.pk}",
+            answers=full_answers(later.instruments),
+        )
+    services.round_close(round_=later, actor=lead)
+    report = selectors.report_for(round_=later)
+    assert report is not None and not report.overall.total.shown
+    assert _near_pairs([*demo, later], minimum) == 0
 
 
 @pytest.mark.django_db
@@ -127,7 +184,7 @@ def test_the_same_report_whoever_looks_first(demo: list[Round]) -> None:
     before = ReleasedReport.objects.get(round=round_).data
     _everything_a_manager_can_ask_for(round_)
     assert ReleasedReport.objects.get(round=round_).data == before
-    rebuilt = reports.response_guard(
+    rebuilt = reports.report_guard(
         round_,
         history=[LogEntry.from_dict(entry) for entry in before["history"]],
     )

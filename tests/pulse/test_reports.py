@@ -18,27 +18,33 @@ from village.pulse import selectors, services
 from village.pulse.models import Response, Round
 
 
-def _respond(round_: Round, count: int, *, agency: Agency | None = None, comment: str = "") -> None:
+def _respond(round_: Round, members: list[Member], *, comment: str = "") -> None:
+    """Each member answers (they were in the audience when the round opened)."""
     start = Response.objects.count()
-    for i in range(count):
+    for i, member in enumerate(members, start):
         services.response_submit(
             round_=round_,
-            member=None,
-            browser_key=f"guest-{start + i}",
-            answers=full_answers(round_.instruments, value=1 + (start + i) % 5),
-            about={"agency": str(agency.pk)} if agency else {},
-            comment=f"{comment} {start + i}" if comment else "",
+            member=member,
+            browser_key=f"member-{i}",
+            answers=full_answers(round_.instruments, value=1 + i % 5),
+            comment=f"{comment} {i}" if comment else "",
         )
 
 
 @pytest.fixture
-def reported(make_round: Callable[..., Round], lead: Member, agency: Agency) -> Round:
-    round_ = make_round()
+def reported(
+    make_round: Callable[..., Round],
+    make_staff: Callable[..., list[Member]],
+    lead: Member,
+    agency: Agency,
+) -> Round:
     small = people_services.agency_create(
         partnership=agency.partnership, name="Tiny Housing", sector="housing"
     )
-    _respond(round_, 12, agency=agency, comment='=HYPERLINK("http://x")')
-    _respond(round_, 2, agency=small)
+    big, tiny = make_staff(12, agency=agency), make_staff(2, agency=small)
+    round_ = make_round()
+    _respond(round_, big, comment='=HYPERLINK("http://x")')
+    _respond(round_, tiny)
     return services.round_close(round_=round_, actor=lead)
 
 
@@ -52,18 +58,19 @@ def test_report_shows_big_groups_and_explains_hidden_ones(reported: Round, lead:
 
 
 def test_comments_are_shown_only_when_enough_people_wrote_one(
-    make_round: Callable[..., Round], lead: Member
+    make_round: Callable[..., Round], make_staff: Callable[..., list[Member]], lead: Member
 ) -> None:
+    staff = make_staff(12)
     few = make_round(title="Few")
-    _respond(few, 9, comment="Nine of us")
-    _respond(few, 3)
+    _respond(few, staff[:9], comment="Nine of us")
+    _respond(few, staff[9:])
     services.round_close(round_=few, actor=lead)
     report = selectors.report_for(round_=few)
     assert report is not None and report.comments is not None
     assert report.comments.comments == ()
     assert "Fewer than 10 people wrote a comment" in report.comments.message
     many = make_round(title="Many")
-    _respond(many, 10, comment="Ten of us")
+    _respond(many, staff[:10], comment="Ten of us")
     services.round_close(round_=many, actor=lead)
     shown = selectors.report_for(round_=many)
     assert shown is not None and shown.comments is not None
@@ -87,14 +94,17 @@ def test_csv_goes_through_the_same_tables_and_neutralises_formulas(
 
 
 def test_agency_names_that_look_like_formulas_are_neutralised(
-    make_round: Callable[..., Round], lead: Member, agency: Agency
+    make_round: Callable[..., Round],
+    make_staff: Callable[..., list[Member]],
+    lead: Member,
+    agency: Agency,
 ) -> None:
     evil = people_services.agency_create(
         partnership=agency.partnership, name="=cmd|'/c calc'!A1", sector="other"
     )
+    answering = make_staff(6, agency=evil) + make_staff(6, agency=agency)
     round_ = make_round()
-    _respond(round_, 6, agency=evil)
-    _respond(round_, 6, agency=agency)
+    _respond(round_, answering)
     services.round_close(round_=round_, actor=lead)
     content = client_for(lead).get(reverse("pulse:report_csv", kwargs={"pk": round_.pk}))
     assert "'=cmd|" in content.content.decode()
@@ -111,13 +121,14 @@ def test_agency_filter_and_print_view(reported: Round, lead: Member, agency: Age
 
 
 def test_trends_show_each_closed_round_only_when_it_can(
-    make_round: Callable[..., Round], lead: Member
+    make_round: Callable[..., Round], make_staff: Callable[..., list[Member]], lead: Member
 ) -> None:
+    staff = make_staff(8)
     first = make_round(title="First round")
-    _respond(first, 8)
+    _respond(first, staff)
     services.round_close(round_=first, actor=lead)
     tiny = make_round(title="Tiny round")
-    _respond(tiny, 3)
+    _respond(tiny, staff[:3])
     services.round_close(round_=tiny, actor=lead)
     page = client_for(lead).get(reverse("pulse:trends")).content.decode()
     assert "First round" in page and "Tiny round" in page

@@ -1,5 +1,17 @@
 """Turning a round's rows into the disclosure engine's inputs, and releasing its report.
 
+One guard releases everything in a round's report, over one population: every member's
+answers, every guest's answers, and every member asked who did not answer (counted, never
+averaged). Scores, response rates and comments are all groups of that population, so the
+audit sees them together and no table can be subtracted from another. Guests are a group of
+their own (``GUESTS``): never in a member cell, never in the members' "Everyone", and never
+broken down by the agency or role they chose for themselves.
+
+Across rounds, the guard is given a ledger: the audience (the members asked who match) of
+every group shown in the partnership's earlier reports, rebuilt from those reports and
+their audience snapshots. A group whose audience differs from one of those by fewer than the
+minimum is refused.
+
 The engine's results depend on what was released before, and releasing is the slow step, so a
 round's standard tables are released once, in the fixed order of ``standard_queries``, when
 the round closes; the result is stored as plain JSON (``ReleasedReport.data``) and every page
@@ -16,9 +28,12 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from village.engines.disclosure import (
+    Audience,
     Cell,
     CommentTable,
     DisclosureGuard,
+    Ids,
+    Ledger,
     LogEntry,
     Policy,
     Population,
@@ -30,13 +45,26 @@ from village.engines.instruments import Band, get_instrument
 from village.engines.instruments.loader import raw_range
 from village.people.models import CareerStage, Partnership, Role, Sector
 from village.people.selectors import agencies_for, teams_for
-from village.pulse.models import NO_TEAM, NOT_GIVEN, AudienceSnapshot, Response, Round
+from village.pulse.models import (
+    NO_TEAM,
+    NOT_GIVEN,
+    AudienceSnapshot,
+    ReleasedReport,
+    Response,
+    Round,
+)
 
 DIMENSIONS: tuple[str, ...] = ("agency", "sector", "role", "career_stage", "team")
 WITHIN_AGENCY: tuple[str, ...] = ("role", "career_stage", "team")
 COMMENT_QUESTION = "comment"
+AUDIENCE, MEMBER, GUEST = "audience", "member", "guest"
 TOOK_PART = "took_part"
 YES, NO = "yes", "no"
+MEMBERS: dict[str, str] = {AUDIENCE: MEMBER, TOOK_PART: YES}  # members who answered
+GUESTS: dict[str, str] = {AUDIENCE: GUEST, TOOK_PART: YES}
+ASKED: dict[str, str] = {AUDIENCE: MEMBER}  # every member asked, answered or not
+STRUCTURAL: tuple[str, ...] = (AUDIENCE, TOOK_PART)
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -113,6 +141,8 @@ def domains_for(*, partnership: Partnership, band_sets: Sequence[BandSet]) -> di
         "role": [*Role.values, NOT_GIVEN],
         "career_stage": [*CareerStage.values, NOT_GIVEN],
         "team": [str(t.pk) for t in teams_for(partnership=partnership)] + [NO_TEAM],
+        AUDIENCE: [MEMBER, GUEST],
+        TOOK_PART: [YES, NO],
     }
     for band_set in band_sets:
         domains[band_set.attribute] = [b.id for b in band_set.bands] + [NOT_GIVEN]
@@ -154,23 +184,36 @@ def policy_for(partnership: Partnership) -> Policy:
 
 
 def _clean(attributes: Mapping[str, str], domains: Mapping[str, Sequence[str]]) -> dict[str, str]:
-    """A value no longer in the partnership (a deleted agency) counts as not given."""
-    return {
-        name: (attributes.get(name, NOT_GIVEN) if attributes.get(name) in values else NOT_GIVEN)
-        for name, values in domains.items()
-        if not name.startswith("band:")
+    """A member's reported attributes; a value no longer in the partnership (a deleted
+    agency) counts as not given, and no team as ``NO_TEAM``."""
+    cleaned = {
+        name: attributes[name] if attributes.get(name) in domains[name] else NOT_GIVEN
+        for name in DIMENSIONS
     }
+    if cleaned["team"] == NOT_GIVEN:
+        cleaned["team"] = NO_TEAM
+    return cleaned
+
+
+def _is_guest(response: Response) -> bool:
+    """Rows stored before guests were marked are members' (a migration marks old rows)."""
+    return response.attributes.get(AUDIENCE, MEMBER) == GUEST
 
 
 def response_population(round_: Round) -> Population:
-    """The round's responses as the engine's respondents, with band attributes added."""
+    """Everyone the round's report is about: members' and guests' answers, and each member
+    asked who did not answer. A guest's own description of themselves is never used."""
     band_sets = band_sets_for(round_.instruments)
     domains = domains_for(partnership=round_.partnership, band_sets=band_sets)
+    unknown = _clean({}, domains)
     respondents = []
     for response in Response.objects.filter(round=round_).order_by("id"):
-        attributes = _clean(response.attributes, domains)
-        if attributes["team"] == NOT_GIVEN:
-            attributes["team"] = NO_TEAM
+        guest = _is_guest(response)
+        attributes = {
+            **(unknown if guest else _clean(response.attributes, domains)),
+            AUDIENCE: GUEST if guest else MEMBER,
+            TOOK_PART: YES,
+        }
         for band_set in band_sets:
             attributes[band_set.attribute] = band_of(
                 band_set, float(response.scores[band_set.measure])
@@ -183,54 +226,87 @@ def response_population(round_: Round) -> Population:
                 comments={COMMENT_QUESTION: comment} if comment else {},
             )
         )
+    answered = _answered(round_)
+    bands = {band_set.attribute: NOT_GIVEN for band_set in band_sets}
+    for row in AudienceSnapshot.objects.filter(round=round_).order_by("pk"):
+        if row.member_id not in answered:
+            attributes = {
+                **_clean(row.attributes(), domains),
+                AUDIENCE: MEMBER,
+                TOOK_PART: NO,
+                **bands,
+            }
+            respondents.append(Respondent(attributes=attributes))
     return Population.snapshot(respondents=respondents, domains=domains)
 
 
-def audience_population(round_: Round) -> Population:
-    """Everyone asked, as snapshotted at opening, and whether they took part."""
-    agencies = [str(a.pk) for a in agencies_for(partnership=round_.partnership)] + [NOT_GIVEN]
-    done = set(
+def _answered(round_: Round) -> set[int]:
+    return set(
         round_.participations.filter(completed=True, member__isnull=False).values_list(
             "member_id", flat=True
         )
     )
-    respondents = [
-        Respondent(
-            attributes={
-                "agency": row.agency if row.agency in agencies else NOT_GIVEN,
-                TOOK_PART: YES if row.member_id in done else NO,
-            }
-        )
-        for row in AudienceSnapshot.objects.filter(round=round_).order_by("pk")
-    ]
-    return Population.snapshot(
-        respondents=respondents, domains={"agency": agencies, TOOK_PART: [YES, NO]}
+
+
+def round_audience(round_: Round) -> Audience:
+    """The members asked, as snapshotted when the round opened, with their member ids."""
+    domains = domains_for(partnership=round_.partnership, band_sets=())
+    return Audience.of(
+        (row.member_id, {**_clean(row.attributes(), domains), AUDIENCE: MEMBER})
+        for row in AudienceSnapshot.objects.filter(round=round_)
     )
+
+
+def released_audiences(data: Mapping[str, Any], audience: Audience) -> list[Ids]:
+    """The audience of every group a released report showed, rebuilt from its tables."""
+    audience = audience.mapped("team", data.get("reported_as", {}).get("team", {}))
+    found = []
+    for table in [*data.get("tables", []), *data.get("rates", [])]:
+        filters = dict(table["query"]["filters"])
+        cells = [(table["total"], filters)] + [
+            (cell, {**filters, **dict(zip(table["query"]["breakdown"], cell["key"], strict=True))})
+            for cell in table["cells"]
+        ]
+        found += [audience.covered(c) for cell, c in cells if cell["reason"] is None]
+    return found
+
+
+def ledger_for(round_: Round) -> Ledger:
+    """What the partnership's reports released before this round's showed, by the people
+    each group was about (so rebuilding an old report later gives the same result)."""
+    audiences: list[Ids] = []
+    earlier = ReleasedReport.objects.filter(round__partnership=round_.partnership).exclude(
+        round=round_
+    )
+    own = ReleasedReport.objects.filter(round=round_).first()
+    if own is not None:
+        earlier = earlier.filter(pk__lt=own.pk)
+    for report in earlier.select_related("round"):
+        audiences += released_audiences(report.data, round_audience(report.round))
+    return Ledger(minimum=policy_for(round_.partnership).minimum, audiences=audiences)
 
 
 def standard_queries(
     *, measures: Sequence[str], band_sets: Sequence[BandSet], agencies: Sequence[str]
 ) -> list[Query]:
-    """The fixed order the report's tables are released in: whole round, each breakdown,
-    band spreads, then breakdowns within each agency (the report's agency filter)."""
-    queries = [Query.of(measures=measures)]
-    queries += [Query.of(breakdown=[d], measures=measures) for d in DIMENSIONS]
-    queries += [Query.of(breakdown=[b.attribute]) for b in band_sets]
+    """The fixed order the report's tables are released in: members who answered, each
+    breakdown, band spreads, breakdowns within each agency (the report's agency filter),
+    then guests as one group, then how many members were asked (overall and by agency)."""
+    queries = [Query.of(filters=MEMBERS, measures=measures)]
+    queries += [Query.of(breakdown=[d], filters=MEMBERS, measures=measures) for d in DIMENSIONS]
+    queries += [Query.of(breakdown=[b.attribute], filters=MEMBERS) for b in band_sets]
     for agency in agencies:
         queries += [
-            Query.of(breakdown=[d], filters={"agency": agency}, measures=measures)
+            Query.of(breakdown=[d], filters={**MEMBERS, "agency": agency}, measures=measures)
             for d in WITHIN_AGENCY
         ]
+    queries.append(Query.of(filters=GUESTS, measures=measures))
     return queries
 
 
 def rate_queries() -> list[Query]:
-    return [
-        Query.of(),
-        Query.of(filters={TOOK_PART: YES}),
-        Query.of(breakdown=["agency"]),
-        Query.of(breakdown=["agency"], filters={TOOK_PART: YES}),
-    ]
+    """How many were asked; how many answered is the members' tables' own counts."""
+    return [Query.of(filters=ASKED), Query.of(breakdown=["agency"], filters=ASKED)]
 
 
 def cell_dict(cell: Cell) -> dict[str, Any]:
@@ -269,20 +345,17 @@ def comments_dict(table: CommentTable, *, seed: int) -> dict[str, Any]:
     return {"query": table.query.to_dict(), "cells": cells}
 
 
-def response_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureGuard:
+def report_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureGuard:
+    """The one guard over everything a round's report releases, with the earlier reports'
+    audiences as its ledger."""
     return DisclosureGuard(
         population=response_population(round_),
         policy=policy_for(round_.partnership),
         hierarchies={"team": team_parents(partnership=round_.partnership)},
         history=history,
-    )
-
-
-def audience_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureGuard:
-    return DisclosureGuard(
-        population=audience_population(round_),
-        policy=policy_for(round_.partnership),
-        history=history,
+        structural=STRUCTURAL,
+        audience=round_audience(round_),
+        ledger=ledger_for(round_),
     )
 
 
@@ -292,21 +365,25 @@ def release(round_: Round) -> dict[str, Any]:
     measures = measures_for(round_.instruments)
     band_sets = band_sets_for(round_.instruments)
     agencies = [str(a.pk) for a in agencies_for(partnership=partnership)]
-    guard = response_guard(round_)
+    guard = report_guard(round_)
     keys = [m.key for m in measures]
     tables = [
         table_dict(guard.table(query))
         for query in standard_queries(measures=keys, band_sets=band_sets, agencies=agencies)
     ]
-    comments = None
+    comments = guest_comments = None
     if round_.comment_question:
         comments = comments_dict(
-            guard.comments(question=COMMENT_QUESTION, query=Query.of()), seed=round_.pk
+            guard.comments(question=COMMENT_QUESTION, query=Query.of(filters=MEMBERS)),
+            seed=round_.pk,
         )
-    rates = audience_guard(round_)
-    rate_tables = [table_dict(rates.table(query)) for query in rate_queries()]
+        guest_comments = comments_dict(
+            guard.comments(question=COMMENT_QUESTION, query=Query.of(filters=GUESTS)),
+            seed=round_.pk,
+        )
+    rate_tables = [table_dict(guard.table(query)) for query in rate_queries()]
     return {
-        "version": 1,
+        "version": VERSION,
         "minimum": guard.policy.minimum,
         "comment_minimum": guard.policy.comment_minimum,
         "note": guard.policy.note,
@@ -329,9 +406,17 @@ def release(round_: Round) -> dict[str, Any]:
                 if team != reported
             }
         ),
+        "reported_as": {name: dict(mapping) for name, mapping in guard.reported_as.items()},
+        "guests": bool(guard.population.mask(GUESTS).any()),
         "tables": tables,
         "comments": comments,
+        "guest_comments": guest_comments,
         "rates": rate_tables,
         "history": [entry.to_dict() for entry in guard.history],
-        "rates_history": [entry.to_dict() for entry in rates.history],
+        "audit": {
+            "checks": guard.audit_stats.checks,
+            "breaches": guard.audit_stats.breaches,
+            "undecided": guard.audit_stats.undecided,
+            "earlier_groups": len(guard.ledger) if guard.ledger is not None else 0,
+        },
     }

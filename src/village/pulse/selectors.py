@@ -8,7 +8,7 @@ disclosure guard released, whoever looks and in whatever order.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import QuerySet
@@ -27,7 +27,18 @@ from village.pulse.models import (
     ReleasedReport,
     Round,
 )
-from village.pulse.reports import DIMENSIONS, TOOK_PART, WITHIN_AGENCY, YES
+from village.pulse.reports import (
+    ASKED,
+    AUDIENCE,
+    DIMENSIONS,
+    GUEST,
+    GUESTS,
+    MEMBERS,
+    STRUCTURAL,
+    TOOK_PART,
+    WITHIN_AGENCY,
+    YES,
+)
 from village.pulse.services import (
     draft_hash,
     licence_is_confirmed,
@@ -214,6 +225,8 @@ class ReportPage:
     bands: tuple[ReportTable, ...]
     rates: tuple[RateRow, ...]
     comments: CommentGroup | None
+    guests: ReportTable | None
+    guest_comments: CommentGroup | None
     agencies: tuple[tuple[str, str], ...]
     agency: str
     agency_label: str
@@ -223,6 +236,11 @@ class ReportPage:
 def released_report(*, round_: Round) -> dict[str, Any] | None:
     report = ReleasedReport.objects.filter(round=round_).first()
     return report.data if report is not None else None
+
+
+def _members(data: Mapping[str, Any]) -> dict[str, str]:
+    """The filter of members' answers; reports released before guests were split had none."""
+    return dict(MEMBERS) if data.get("version", 1) >= 2 else {}
 
 
 def _find(
@@ -324,10 +342,18 @@ def _band_table(data: Mapping[str, Any], band_set: Mapping[str, Any]) -> ReportT
 
 
 def _rates(data: Mapping[str, Any]) -> tuple[RateRow, ...]:
-    invited = _find(data["rates"], breakdown=["agency"], filters={})
-    took = _find(data["rates"], breakdown=["agency"], filters={TOOK_PART: YES})
-    all_invited = _find(data["rates"], breakdown=[], filters={})
-    all_took = _find(data["rates"], breakdown=[], filters={TOOK_PART: YES})
+    """Asked, from the rate tables; answered, from the members' own score tables (one guard
+    released both, so neither can be subtracted from the other)."""
+    if data.get("version", 1) >= 2:
+        invited = _find(data["rates"], breakdown=["agency"], filters=ASKED)
+        all_invited = _find(data["rates"], breakdown=[], filters=ASKED)
+        took = _find(data["tables"], breakdown=["agency"], filters=MEMBERS)
+        all_took = _find(data["tables"], breakdown=[], filters=MEMBERS)
+    else:
+        invited = _find(data["rates"], breakdown=["agency"], filters={})
+        took = _find(data["rates"], breakdown=["agency"], filters={TOOK_PART: YES})
+        all_invited = _find(data["rates"], breakdown=[], filters={})
+        all_took = _find(data["rates"], breakdown=[], filters={TOOK_PART: YES})
     if invited is None or took is None or all_invited is None or all_took is None:
         return ()
 
@@ -351,25 +377,42 @@ def _rates(data: Mapping[str, Any]) -> tuple[RateRow, ...]:
     return tuple(rows)
 
 
+def _comments(released: Mapping[str, Any] | None) -> CommentGroup | None:
+    if not released:
+        return None
+    cell = released["cells"][0]
+    return CommentGroup(comments=tuple(cell["comments"]), message=cell["message"])
+
+
+def _guests(data: Mapping[str, Any]) -> ReportTable | None:
+    """Guests' answers as one group of their own, when the round had any."""
+    table = _find(data["tables"], breakdown=[], filters=GUESTS) if data.get("guests") else None
+    if table is None:
+        return None
+    released = _report_table(data, table, title=_("Guests"), with_charts=False)
+    return replace(released, total=replace(released.total, label=_("Guests")))
+
+
 def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
     """The released report, optionally within one agency (a filter the report offers)."""
     data = released_report(round_=round_)
     if data is None:
         return None
+    members = _members(data)
     agencies = tuple(
         (key, label)
         for key, label in data["labels"]["agency"].items()
-        if _find(data["tables"], breakdown=["role"], filters={"agency": key}) is not None
+        if _find(data["tables"], breakdown=["role"], filters={**members, "agency": key}) is not None
     )
     if agency and agency not in dict(agencies):
         agency = ""
-    overall_table = _find(data["tables"], breakdown=[], filters={})
+    overall_table = _find(data["tables"], breakdown=[], filters=members)
     assert overall_table is not None
     overall = _report_table(data, overall_table, title=_("Everyone"), with_charts=False)
     if agency:
-        breakdowns = [(d, {"agency": agency}) for d in WITHIN_AGENCY]
+        breakdowns = [(d, {**members, "agency": agency}) for d in WITHIN_AGENCY]
     else:
-        breakdowns = [(d, {}) for d in DIMENSIONS]
+        breakdowns = [(d, members) for d in DIMENSIONS]
     tables = []
     for dimension, filters in breakdowns:
         found = _find(data["tables"], breakdown=[dimension], filters=filters)
@@ -377,16 +420,14 @@ def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
             tables.append(_report_table(data, found, title=_dimension_label(dimension)))
     filtered_total = None
     if agency:
-        first = _find(data["tables"], breakdown=[WITHIN_AGENCY[0]], filters={"agency": agency})
+        first = _find(
+            data["tables"], breakdown=[WITHIN_AGENCY[0]], filters={**members, "agency": agency}
+        )
         if first is not None:
             filtered_total = _report_table(
                 data, {**first, "cells": []}, title=dict(agencies)[agency], with_charts=False
             )
     bands = tuple(t for b in data["bands"] if (t := _band_table(data, b)) is not None)
-    comments = None
-    if data.get("comments"):
-        cell = data["comments"]["cells"][0]
-        comments = CommentGroup(comments=tuple(cell["comments"]), message=cell["message"])
     return ReportPage(
         round=round_,
         note=data["note"],
@@ -396,7 +437,11 @@ def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
         tables=tuple(tables),
         bands=() if agency else bands,
         rates=() if agency else _rates(data),
-        comments=None if agency else comments,
+        comments=None if agency else _comments(data.get("comments")),
+        guests=None if agency else _guests(data),
+        guest_comments=None
+        if agency or not data.get("guests")
+        else _comments(data.get("guest_comments")),
         agencies=agencies,
         agency=agency,
         agency_label=dict(agencies).get(agency, ""),
@@ -423,9 +468,13 @@ def report_csv_rows(*, round_: Round) -> list[list[object]]:
         filters = table["query"]["filters"]
         attribute = breakdown[0] if breakdown else ""
         within = "; ".join(
-            f"{_dimension_label(k)}: {_label(data, k, v)}" for k, v in sorted(filters.items())
+            f"{_dimension_label(k)}: {_label(data, k, v)}"
+            for k, v in sorted(filters.items())
+            if k not in STRUCTURAL
         )
         name = _dimension_label(attribute) if attribute else _("Everyone")
+        if filters.get(AUDIENCE) == GUEST:
+            name = _("Guests")
         cells = [(table["total"], _("Everyone in this table"))] + [
             (cell, _label(data, attribute, cell["key"][0])) for cell in table["cells"]
         ]
@@ -452,12 +501,15 @@ def report_csv_rows(*, round_: Round) -> list[list[object]]:
         rows.append(
             [_("Response rate"), "", rate.label, rate.took_part or "", "", rate.rate, rate.message]
         )
-    if data.get("comments"):
-        cell = data["comments"]["cells"][0]
-        if cell["reason"] is None:
-            rows += [[_("Comment"), "", "", "", "", text, ""] for text in cell["comments"]]
-        else:
-            rows.append([_("Comment"), "", "", "", "", "", cell["message"]])
+    for key, label in (("comments", _("Comment")), ("guest_comments", _("Guest comment"))):
+        if key == "guest_comments" and not data.get("guests"):
+            continue
+        if data.get(key):
+            cell = data[key]["cells"][0]
+            if cell["reason"] is None:
+                rows += [[label, "", "", "", "", text, ""] for text in cell["comments"]]
+            else:
+                rows.append([label, "", "", "", "", "", cell["message"]])
     return rows
 
 
@@ -498,7 +550,7 @@ def trends_for(*, partnership: Partnership) -> list[Trend]:
             data = round_.report.data
             if key not in {m["key"] for m in data["measures"]}:
                 continue
-            overall = _find(data["tables"], breakdown=[], filters={})
+            overall = _find(data["tables"], breakdown=[], filters=_members(data))
             cell = overall["total"] if overall else None
             if cell is not None and cell["reason"] is None:
                 value = cell["means"][key]

@@ -24,6 +24,7 @@ from village.engines.disclosure import (
     Respondent,
     find_small_group,
 )
+from village.engines.disclosure.audit import LinearAudit
 
 TEAMS = {  # team: (agency, size); teams of 2-6 people under two services
     "children-north": ("council", 6),
@@ -143,7 +144,28 @@ def test_the_oracle_finds_chains_not_just_nested_pairs() -> None:
     assert not exact_counts_are_safe(population, groups, 5)  # ...the exact one does not
 
 
-def test_audit_gives_up_safely_when_the_search_is_too_long() -> None:
-    groups = [np.array([True, True, False]), np.array([True, False, False])]
-    breach = find_small_group(groups, minimum=5, limit=0)
-    assert breach is not None and breach.members is None
+def _grid(size: int) -> tuple[list[np.ndarray], int]:
+    """Every row and column of a size x size grid of single people: each person is a small
+    block of their own and the rows span a large space, but every 0/1 combination is a union
+    of whole rows or columns, so nothing under ``size`` people can be recovered."""
+    units = size * size
+    rows = [np.arange(units) // size == r for r in range(size)]
+    columns = [np.arange(units) % size == c for c in range(size)]
+    return rows + columns, units
+
+
+def test_the_audit_decides_every_check_however_many_small_blocks() -> None:
+    """Reproduces "71 of 497 checks gave up after 20,000 tries": a 20 x 20 grid released by
+    rows and columns has 39 independent directions over 400 one-person blocks, far past the
+    old search limit. The audit must prove it safe, and find the leak once one row is also
+    released without three of its people."""
+    groups, units = _grid(20)
+    audit = LinearAudit(atoms=np.arange(units), minimum=5)
+    for group in groups:
+        audit.commit(group)
+    assert audit.breach() is None
+    assert find_small_group(groups, minimum=5) is None
+    partial = groups[0] & (np.arange(units) % 20 >= 3)
+    breach = audit.check(partial)
+    assert breach is not None and breach.members == frozenset({0, 1, 2})
+    assert audit.stats.checks == 2 and audit.stats.undecided == 0

@@ -132,7 +132,7 @@ def test_four_attributes_nested_differences_and_audit_hold(
     groups = released_groups(guard, [guard.table(q) for q in asked])
     assert nested_differences_are_safe(groups, policy.minimum)
     masks = [np.isin(np.arange(len(population)), sorted(group)) for group in groups]
-    assert find_small_group(masks, minimum=policy.minimum, limit=10**6) is None
+    assert find_small_group(masks, minimum=policy.minimum) is None
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -260,6 +260,17 @@ def test_population_checks_attributes_and_scores() -> None:
         Population.snapshot(
             respondents=[
                 Respondent(attributes={"a": "1"}, scores={"x": 1.0}),
-                Respondent(attributes={"a": "1"}),
+                Respondent(attributes={"a": "1"}, scores={"y": 1.0}),
             ]
         )
+
+
+def test_people_who_did_not_answer_are_counted_but_never_averaged() -> None:
+    people = [Respondent(attributes={"took": "yes"}, scores={"x": 2.0}) for _ in range(6)]
+    people += [Respondent(attributes={"took": "no"}) for _ in range(6)]
+    guard = DisclosureGuard(population=Population.snapshot(respondents=people))
+    assert guard.table(Query.of(breakdown=["took"])).total.count == 10
+    answered = guard.table(Query.of(filters={"took": "yes"}, measures=["x"]))
+    assert answered.total.means == {"x": 2.0}
+    with pytest.raises(PopulationError):
+        guard.table(Query.of(measures=["x"]))

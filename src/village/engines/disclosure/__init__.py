@@ -9,11 +9,14 @@ Public API::
     guard.table(Query.of(breakdown=["agency"], filters={...}, measures=[...])) -> Table
     guard.comments(question="...", query=Query.of(...)) -> CommentTable
     guard.history -> tuple[LogEntry, ...]                      # store; pass back to rebuild
+    DisclosureGuard(..., structural={"audience"}, audience=Audience.of(...),
+                    ledger=Ledger(minimum=5, audiences=earlier_rounds_audiences))
 
-See ``guard`` for the rules and ``audit`` for why they are enough.
+See ``guard`` for the rules, ``audit`` for why they are enough within a round and ``ledger``
+for what protects one round's figures against another's.
 """
 
-from village.engines.disclosure.audit import Breach, find_small_group
+from village.engines.disclosure.audit import AuditStats, Breach, find_small_group
 from village.engines.disclosure.guard import (
     Cell,
     CommentCell,
@@ -23,6 +26,7 @@ from village.engines.disclosure.guard import (
     Query,
     Table,
 )
+from village.engines.disclosure.ledger import Audience, Ids, Ledger
 from village.engines.disclosure.policy import Policy, PolicyError
 from village.engines.disclosure.population import (
     Population,
@@ -34,11 +38,15 @@ from village.engines.disclosure.population import (
 from village.engines.disclosure.reasons import ReasonCode, Suppression
 
 __all__ = [
+    "Audience",
+    "AuditStats",
     "Breach",
     "Cell",
     "CommentCell",
     "CommentTable",
     "DisclosureGuard",
+    "Ids",
+    "Ledger",
     "LogEntry",
     "Policy",
     "PolicyError",

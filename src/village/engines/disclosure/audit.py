@@ -8,32 +8,36 @@ vector over respondents. Someone holding the released counts can compute the cou
 group ``S`` whose indicator is a linear combination of released indicators: differences of
 nested groups (``A`` minus ``A and B``), a total minus the other cells, margins of two tables,
 and any longer chain. With means the same combination gives the sum of scores over ``S``.
-They learn nothing exact about a group outside that span. So the promise "no group of fewer
-than ``minimum`` people can be recovered" is exactly:
+They learn nothing exact about a group outside that span ``V``. So the promise "no group of
+fewer than ``minimum`` people can be recovered" is exactly:
 
-    no 0/1 vector ``x`` with ``0 < |x| < minimum`` lies in the span ``V`` of released groups.
+    no 0/1 vector ``x`` with ``0 < |x| < minimum`` lies in ``V``.
 
-How it is checked, exactly:
+How it is decided, exactly and without a search limit:
 
-1. *Blocks.* Respondents who are in exactly the same released groups are indistinguishable
-   to the attacker: every vector in ``V`` is constant on such a block. So ``x`` is a union
-   of blocks (respondents in no released group can never be part of it). Working per block,
-   not per attribute combination, also assumes the attacker knows which combinations are
-   empty, which is the cautious assumption.
-2. *Only small blocks matter.* A union weighing less than ``minimum`` uses only blocks that
-   weigh less than ``minimum``. So we need ``V0``: the part of ``V`` that is zero on every
-   large block, restricted to the small ones. With ``A`` the released-groups x blocks matrix,
-   ``V0 = {A_small^T y : A_large^T y = 0}``, computed with a null space.
-3. *Pivots.* Put a basis of ``V0`` in reduced row echelon form with pivot blocks
-   ``p_1..p_d``. Any ``x`` in ``V0`` equals ``sum_i x[p_i] * row_i``, so a 0/1 ``x`` is the
-   sum of the rows whose pivot it contains. Its weight is at least the weight of those pivot
-   blocks, so only sets of pivots weighing less than ``minimum`` need trying.
+1. *Microcells.* Respondents with the same attributes (a microcell) are in every group
+   together, so ``V`` lives on microcells. The audit keeps a reduced basis of ``V`` over
+   microcells, updated by one row operation per released group, with the microcells that
+   hold at least ``minimum`` people ("large") pivoted first. The rows whose pivot is on a
+   small microcell then span ``V0``, the part of ``V`` that is zero on every large
+   microcell. A group under the minimum can only use small microcells, so it lies in
+   ``V0``; when ``V0`` is empty (the usual case) the check is over at once.
+2. *Blocks.* Respondents in exactly the same released groups (a block) are
+   indistinguishable, and a recoverable group is a union of blocks. Working per block also
+   assumes the attacker knows which combinations are empty, the cautious assumption. A
+   block weighing ``minimum`` or more can never be part of a small group, so ``V0`` is cut
+   down to the vectors that are zero on those blocks too (a null space of a few rows).
+3. *Pivots.* In reduced form, heaviest blocks first, a 0/1 ``x`` in ``V0`` is the sum of the
+   rows whose pivot it contains, and weighs at least the blocks only those rows touch. Rows
+   split into independent components (no shared block), and a smallest recoverable group
+   lies in one component, so each component is enumerated on its own, in full: every set
+   of rows light enough to be under the minimum is tried. Rows that can never add up to a
+   0/1 vector are dropped first.
 
-Step 3 is a search; it stops after ``search_limit`` tries and then reports "unknown", which
-the guard treats as unsafe. The audit therefore never passes a release it has not proven
-safe. Floating-point is used with tolerances that can only turn a near-miss into a reported
-breach (more hiding), never hide a real one: released groups are 0/1 vectors, so a true
-recoverable group is an exact rational solution that the tolerance always accepts.
+The answer is therefore always a decision: either a breach naming its members, or a proof
+that there is none. Floating-point is used with tolerances that can only turn a near-miss
+into a reported breach (more hiding), never hide a real one: released groups are 0/1
+vectors, so a true recoverable group is an exact rational solution the tolerance accepts.
 
 Not covered (documented limits): inference from inequalities (a count cannot be negative,
 so some hidden cells have bounds), and knowledge from outside the reports. Rounding the
@@ -49,127 +53,209 @@ at least the comment minimum of commenters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 Mask = npt.NDArray[np.bool_]
 Matrix = npt.NDArray[np.float64]
+Labels = npt.NDArray[np.intp]
 
-TOLERANCE = 1e-7
+TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
 class Breach:
-    """A small group that could be recovered; ``members`` is None if the search gave up."""
+    """A small group that could be recovered: the respondents in it."""
 
-    members: frozenset[int] | None
+    members: frozenset[int]
 
 
-class _SearchLimit(Exception):
-    pass
+@dataclass
+class AuditStats:
+    """How many checks were made, and how each was decided (there is no third outcome)."""
+
+    checks: int = 0
+    safe: int = 0
+    breaches: int = 0
+
+    @property
+    def undecided(self) -> int:
+        return self.checks - self.safe - self.breaches
+
+
+@dataclass
+class _Basis:
+    """A reduced basis of the released span over microcells: every pivot column is a unit
+    vector, and large microcells are pivoted before small ones."""
+
+    rows: Matrix
+    pivots: list[int] = field(default_factory=list)
+
+    def residual(self, vector: Matrix) -> Matrix | None:
+        """What ``vector`` adds to the span, zero at every pivot; None if it adds nothing."""
+        count = len(self.pivots)
+        if count:
+            vector = vector - vector[self.pivots] @ self.rows[:count]
+        vector[np.abs(vector) <= TOLERANCE] = 0.0
+        return vector if np.any(vector) else None
+
+    def insert(self, vector: Matrix, *, large: int) -> None:
+        found = self.residual(vector)
+        if found is None:
+            return
+        vector = found
+        count = len(self.pivots)
+        if large and np.any(vector[:large]):
+            pivot = int(np.argmax(np.abs(vector[:large])))
+        else:
+            pivot = int(np.argmax(np.abs(vector)))
+        vector /= vector[pivot]
+        if count:
+            factors = self.rows[:count, pivot].copy()
+            nonzero = np.flatnonzero(factors)
+            if nonzero.size:
+                self.rows[nonzero] -= np.outer(factors[nonzero], vector)
+                block = self.rows[nonzero]
+                block[np.abs(block) <= TOLERANCE] = 0.0
+                self.rows[nonzero] = block
+        if count == self.rows.shape[0]:
+            grown = np.zeros((max(8, 2 * count), self.rows.shape[1]))
+            grown[:count] = self.rows[:count]
+            self.rows = grown
+        self.rows[count] = vector
+        self.pivots.append(pivot)
+
+    def small_rows(self, *, large: int) -> Matrix:
+        """A basis of the released span that is zero on every large microcell."""
+        chosen = [i for i, pivot in enumerate(self.pivots) if pivot >= large]
+        return self.rows[chosen]
 
 
 class LinearAudit:
-    """The groups released so far for one population, and the check for the next one.
+    """The groups released so far for one population, and the check for the next ones.
 
-    Keeps each person's block label up to date as groups are released, so checking a
-    candidate only refines the labels by one more group instead of regrouping everyone.
+    ``atoms`` gives each respondent's microcell: respondents sharing one are in every group
+    together (the guard passes each respondent's combination of attributes).
     """
 
-    def __init__(self, *, size: int, minimum: int, search_limit: int = 20_000) -> None:
-        self.size = size
+    def __init__(self, *, atoms: Labels, minimum: int) -> None:
         self.minimum = minimum
-        self.search_limit = search_limit
-        self._released: list[Mask] = []
+        codes, first, inverse, weights = np.unique(
+            atoms, return_index=True, return_inverse=True, return_counts=True
+        )
+        # Columns: large microcells first, then small ones; the order only speeds things up.
+        order = np.lexsort((codes, weights < minimum))
+        position = np.empty(len(codes), dtype=np.intp)
+        position[order] = np.arange(len(codes))
+        self._column_of = position[inverse.ravel()]  # each respondent's column
+        self._units = first[order]  # one respondent standing for each column
+        self._weights = weights[order]
+        self._large = int(np.sum(weights >= minimum))
+        self._basis = _Basis(rows=np.zeros((8, len(codes))))
+        self._labels = np.zeros(len(codes), dtype=np.intp)
         self._keys: set[bytes] = set()
-        self._labels = np.zeros(size, dtype=np.intp)
-        self._covered = np.zeros(size, dtype=np.bool_)
+        self._released: list[Mask] = []
+        self.stats = AuditStats()
 
     @property
     def released(self) -> tuple[Mask, ...]:
         return tuple(self._released)
 
     def check(self, group: Mask) -> Breach | None:
-        """Would releasing ``group`` as well let a group under the minimum be recovered?"""
-        if group.tobytes() in self._keys:
-            return None
-        return _find(
-            [*self._released, group],
-            labels=_refine(self._labels, group),
-            covered=self._covered | group,
-            minimum=self.minimum,
-            limit=self.search_limit,
-        )
+        """Would releasing ``group`` as well let a group under the minimum be recovered?
+
+        Nothing is copied: a new group either lies in the released span (nothing new is
+        learnt) or adds one direction, which joins ``V0`` only if it is zero on every large
+        microcell; its blocks are split by the group either way.
+        """
+        self.stats.checks += 1
+        column = group[self._units]
+        rows = self._basis.small_rows(large=self._large)
+        found = None
+        if group.tobytes() not in self._keys:
+            residual = self._basis.residual(column.astype(np.float64))
+            if residual is not None:
+                if not np.any(residual[: self._large]):
+                    rows = np.vstack([rows, residual])
+                found = self._find(rows, _refine(self._labels, column))
+        return self._decided(found)
+
+    def breach(self) -> Breach | None:
+        """A recoverable small group among everything committed, or None if there is none."""
+        self.stats.checks += 1
+        return self._decided(self._find(self._basis.small_rows(large=self._large), self._labels))
 
     def commit(self, group: Mask) -> None:
         key = group.tobytes()
         if key not in self._keys:
             self._keys.add(key)
             self._released.append(group.copy())
-            self._labels = _refine(self._labels, group)
-            self._covered |= group
+            column = group[self._units]
+            self._basis.insert(column.astype(np.float64), large=self._large)
+            self._labels = _refine(self._labels, column)
+
+    def _decided(self, columns: npt.NDArray[np.intp] | None) -> Breach | None:
+        if columns is None:
+            self.stats.safe += 1
+            return None
+        self.stats.breaches += 1
+        members = np.flatnonzero(np.isin(self._column_of, columns))
+        return Breach(members=frozenset(int(i) for i in members))
+
+    def _find(self, rows: Matrix, labels: Labels) -> npt.NDArray[np.intp] | None:
+        """Columns (microcells) of a recoverable small group, or None if provably none.
+
+        ``rows`` span ``V0`` over microcells; ``labels`` give each microcell's block.
+        """
+        if rows.shape[0] == 0:
+            return None
+        block_of = np.unique(labels, return_inverse=True)[1].ravel()
+        block_weights = np.bincount(block_of, weights=self._weights).astype(np.int64)
+        heavy = block_weights[block_of] >= self.minimum
+        if np.any(rows[:, heavy]):
+            rows = _null_space_of_columns(rows[:, heavy]).T @ rows
+            if rows.shape[0] == 0:
+                return None
+        # One column per small block touched by the rows, heaviest first.
+        touched = np.unique(block_of[np.any(np.abs(rows) > TOLERANCE, axis=0) & ~heavy])
+        if touched.size == 0:
+            return None
+        representative = np.zeros(block_weights.size, dtype=np.intp)
+        representative[block_of[::-1]] = np.arange(block_of.size)[::-1]
+        touched = touched[np.argsort(-block_weights[touched], kind="stable")]
+        reduced, pivots = _rref(rows[:, representative[touched]])
+        chosen = _search(reduced, pivots, block_weights[touched], minimum=self.minimum)
+        if chosen is None:
+            return None
+        return np.flatnonzero(np.isin(block_of, touched[chosen]))
 
 
-def find_small_group(groups: list[Mask], *, minimum: int, limit: int = 20_000) -> Breach | None:
+def find_small_group(groups: list[Mask], *, minimum: int) -> Breach | None:
     """A recoverable group with 0 < size < minimum, or None if there is provably none."""
     if not groups:
         return None
-    labels = np.zeros(groups[0].shape[0], dtype=np.intp)
-    covered = np.zeros(groups[0].shape[0], dtype=np.bool_)
+    atoms = np.zeros(groups[0].shape[0], dtype=np.intp)
     for group in groups:
-        labels = _refine(labels, group)
-        covered |= group
-    return _find(groups, labels=labels, covered=covered, minimum=minimum, limit=limit)
+        atoms = _refine(atoms, group)
+    audit = LinearAudit(atoms=atoms, minimum=minimum)
+    for group in groups:
+        audit.commit(group)
+    return audit.breach()
 
 
-def _refine(labels: npt.NDArray[np.intp], group: Mask) -> npt.NDArray[np.intp]:
+def _refine(labels: Labels, group: Mask) -> Labels:
     """Split every block in two: those in ``group`` and those not."""
     _, inverse = np.unique(labels * 2 + group, return_inverse=True)
     return inverse.ravel().astype(np.intp)
 
 
-def _find(
-    groups: list[Mask],
-    *,
-    labels: npt.NDArray[np.intp],
-    covered: Mask,
-    minimum: int,
-    limit: int,
-) -> Breach | None:
-    people = np.flatnonzero(covered)
-    if people.size == 0:
-        return None
-    _, first, inverse, weights = np.unique(
-        labels[people], return_index=True, return_inverse=True, return_counts=True
-    )
-    small = weights < minimum
-    if not small.any():
-        return None
-    representatives = people[first]
-    blocks = np.vstack([group[representatives] for group in groups]).astype(np.float64)
-    try:
-        directions = _null_space_of_rows(blocks[:, ~small])
-        if directions.shape[1] == 0:
-            return None
-        rows, pivots = _rref(directions.T @ blocks[:, small])
-        found = _search(rows, pivots, weights[small], minimum=minimum, limit=limit)
-    except (_SearchLimit, np.linalg.LinAlgError):
-        return Breach(members=None)
-    if found is None:
-        return None
-    small_ids = np.flatnonzero(small)[found]
-    members = people[np.isin(inverse.ravel(), small_ids)]
-    return Breach(members=frozenset(int(i) for i in members))
-
-
-def _null_space_of_rows(matrix: Matrix) -> Matrix:
+def _null_space_of_columns(matrix: Matrix) -> Matrix:
     """Combinations ``y`` of the rows with ``y @ matrix == 0``, as orthonormal columns.
 
-    Uses the eigenvectors of the small Gram matrix: robust where an SVD of the tall matrix
-    can fail to converge. Borderline eigenvalues count as zero, which can only add
-    directions (more hiding), never drop a real one.
+    Borderline singular values count as zero, which can only add directions (more hiding),
+    never drop a real one.
     """
     if matrix.shape[1] == 0:
         return np.eye(matrix.shape[0])
@@ -189,7 +275,7 @@ def _rref(matrix: Matrix) -> tuple[Matrix, list[int]]:
         if row == row_count:
             break
         best = row + int(np.argmax(np.abs(work[row:, column])))
-        if abs(work[best, column]) <= TOLERANCE * scale:
+        if abs(work[best, column]) <= 1e-7 * scale:
             continue
         work[[row, best]] = work[[best, row]]
         work[row] /= work[row, column]
@@ -197,32 +283,81 @@ def _rref(matrix: Matrix) -> tuple[Matrix, list[int]]:
         work[others] -= np.outer(work[others, column], work[row])
         pivots.append(column)
         row += 1
-    work[np.abs(work) <= TOLERANCE] = 0.0
+    work[np.abs(work) <= 1e-7] = 0.0
     return work[:row], pivots
 
 
 def _search(
+    rows: Matrix, pivots: list[int], weights: npt.NDArray[np.int64], *, minimum: int
+) -> npt.NDArray[np.intp] | None:
+    """Columns of a set of rows summing to a 0/1 vector of total weight in (0, minimum).
+
+    Exhaustive within each component of rows that share a column, so it always decides.
+    """
+    alive = _feasible_rows(rows)
+    nonzero = np.abs(rows) > 1e-6
+    for component in _components(nonzero, alive):
+        # Each row's weight on columns no other live row touches is fixed once it is used.
+        shared = nonzero[component].sum(axis=0) > 1
+        fixed = [int(weights[nonzero[i] & ~shared].sum()) for i in component]
+        order = [component[j] for j in np.argsort(fixed, kind="stable")]
+        bound = {i: f for i, f in zip(component, fixed, strict=True)}
+        found = _enumerate(rows, order, bound, weights, minimum=minimum)
+        if found is not None:
+            return found
+    return None
+
+
+def _feasible_rows(rows: Matrix) -> list[int]:
+    """Rows that can be part of a 0/1 sum: a column only one live row touches must hold 1."""
+    alive = list(range(rows.shape[0]))
+    nonzero = np.abs(rows) > 1e-6
+    while True:
+        touching = nonzero[alive].sum(axis=0)
+        keep = [
+            i for i in alive if np.all(np.abs(rows[i, nonzero[i] & (touching == 1)] - 1.0) <= 1e-6)
+        ]
+        if len(keep) == len(alive):
+            return alive
+        alive = keep
+
+
+def _components(nonzero: npt.NDArray[np.bool_], alive: list[int]) -> list[list[int]]:
+    """Live rows grouped by shared columns (a union-find over rows)."""
+    parent = {i: i for i in alive}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for column in range(nonzero.shape[1]):
+        users = [i for i in alive if nonzero[i, column]]
+        for other in users[1:]:
+            parent[root(other)] = root(users[0])
+    groups: dict[int, list[int]] = {}
+    for i in alive:
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+def _enumerate(
     rows: Matrix,
-    pivots: list[int],
+    order: list[int],
+    bound: dict[int, int],
     weights: npt.NDArray[np.int64],
     *,
     minimum: int,
-    limit: int,
 ) -> npt.NDArray[np.intp] | None:
-    """Find a set of rows summing to a 0/1 vector of total weight in (0, minimum)."""
-    order = sorted(range(len(pivots)), key=lambda i: int(weights[pivots[i]]))
-    tries = 0
+    """Try every set of rows from ``order`` whose fixed weights stay under the minimum."""
 
-    def extend(start: int, total: Matrix, pivot_weight: int) -> npt.NDArray[np.intp] | None:
-        nonlocal tries
+    def extend(start: int, total: Matrix, weight: int) -> npt.NDArray[np.intp] | None:
         for position in range(start, len(order)):
             index = order[position]
-            weight = pivot_weight + int(weights[pivots[index]])
-            if weight >= minimum:
+            added = weight + bound[index]
+            if added >= minimum:
                 break
-            tries += 1
-            if tries > limit:
-                raise _SearchLimit
             candidate = total + rows[index]
             rounded = np.rint(candidate)
             if np.all(np.abs(candidate - rounded) <= 1e-6) and np.all(
@@ -231,7 +366,7 @@ def _search(
                 size = int(weights @ rounded)
                 if 0 < size < minimum:
                     return np.flatnonzero(rounded == 1)
-            found = extend(position + 1, candidate, weight)
+            found = extend(position + 1, candidate, added)
             if found is not None:
                 return found
         return None

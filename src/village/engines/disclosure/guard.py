@@ -7,8 +7,13 @@ only if it passes, in order:
 1. the minimum group size (``SMALL_GROUP``);
 2. the remainder rule: dropping any one of the cell's conditions gives a wider group, and
    what is left of that wider group without the cell must be empty or at least the minimum
-   (``REMAINDER``) - so this cell and its wider group can never be subtracted;
-3. the audit over everything released so far in the round, this table included
+   (``REMAINDER``) - so this cell and its wider group can never be subtracted. Conditions
+   on ``structural`` attributes (members or guests; who answered or not) are never dropped:
+   those parts are reported apart, and the audit still sees every combination;
+3. across rounds, with a ``ledger`` of earlier reports' audiences: the people the cell
+   covers must not differ from those of a group already released by 1 to minimum - 1
+   people (``ACROSS_ROUNDS``, see ``ledger``);
+4. the exact audit over everything released so far in the round, this table included
    (``DIFFERENCING``): no group under the minimum can be recovered by any combination of
    released counts. This also does secondary suppression: when a hidden cell could be
    worked out from the total, the next cell in line is hidden too.
@@ -17,21 +22,22 @@ If the filtered group itself fails these rules the whole table is refused. Becau
 depend on what was released before, the app should store ``history`` and pass it back when
 it rebuilds the guard, and should release its standard report tables in a fixed order when
 the round closes, so that what a manager sees does not depend on who looked first.
-Releasing is the costly step (roughly 1-50 ms a cell for 20,000 respondents, growing with
-how much is already released), so build the standard tables once and keep them.
+Releasing a round's standard tables takes seconds for 20,000 respondents
+(``bench/pulse_release.py``), so build them once and keep them.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from village.engines.disclosure.audit import CommentAudit, LinearAudit, Mask
+from village.engines.disclosure.audit import AuditStats, CommentAudit, LinearAudit, Mask
+from village.engines.disclosure.ledger import Audience, Ids, Ledger
 from village.engines.disclosure.policy import Policy
 from village.engines.disclosure.population import Population, PopulationError, roll_up
 from village.engines.disclosure.reasons import ReasonCode, Suppression
@@ -151,8 +157,12 @@ class DisclosureGuard:
         policy: Policy | None = None,
         hierarchies: Mapping[str, Mapping[str, str | None]] | None = None,
         history: Sequence[LogEntry] = (),
+        structural: Collection[str] = (),
+        audience: Audience | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self.policy = policy or Policy()
+        self.structural = frozenset(structural)
         self.reported_as: dict[str, Mapping[str, str]] = {}
         for attribute, parents in (hierarchies or {}).items():
             rolled = roll_up(
@@ -162,8 +172,13 @@ class DisclosureGuard:
                 minimum=self.policy.minimum,
             )
             population, self.reported_as[attribute] = rolled.population, rolled.reported_as
+            if audience is not None:
+                audience = audience.mapped(attribute, rolled.reported_as)
         self.population = population
-        self._audit = LinearAudit(size=len(population), minimum=self.policy.minimum)
+        self.audience = audience
+        self.ledger = ledger
+        self._released_audiences: dict[bytes, Ids] = {}
+        self._audit = LinearAudit(atoms=population.atoms(), minimum=self.policy.minimum)
         self._comment_audits: dict[str, CommentAudit] = {}
         self._tables: dict[Query, Table] = {}
         self._comments: dict[tuple[str, Query], CommentTable] = {}
@@ -173,6 +188,16 @@ class DisclosureGuard:
                 self.table(entry.query)
             else:
                 self.comments(question=entry.question, query=entry.query)
+
+    @property
+    def audit_stats(self) -> AuditStats:
+        """How many audit checks were made and how each was decided."""
+        return self._audit.stats
+
+    @property
+    def released_audiences(self) -> tuple[Ids, ...]:
+        """The audience of every group shown so far: what the next round's ledger holds."""
+        return tuple(self._released_audiences.values())
 
     @property
     def history(self) -> tuple[LogEntry, ...]:
@@ -240,8 +265,12 @@ class DisclosureGuard:
 
     def _check_measures(self, query: Query) -> None:
         unknown = set(query.measures) - self.population.score_names
-        if unknown and len(self.population):
+        if unknown and self.population.scored.any():
             raise PopulationError(f"unknown scores {sorted(unknown)}")
+        if query.measures:
+            group = self.population.mask(dict(query.filters))
+            if not self.population.scored[group].all():
+                raise PopulationError("averages need a filter to people who answered")
 
     def _release_cells(self, query: Query, filters: Mapping[str, str]) -> tuple[Cell, ...]:
         keys = self._keys(query)
@@ -272,6 +301,10 @@ class DisclosureGuard:
                 suppression=Suppression.because(reason, minimum=self.policy.minimum),
             )
         self._audit.commit(mask)
+        if self.audience is not None:
+            covered = self.audience.covered(conditions)
+            if covered.size:
+                self._released_audiences.setdefault(covered.tobytes(), covered)
         means = {
             name: self.policy.round_mean(float(self.population.scores(name)[mask].mean()))
             for name in measures
@@ -287,10 +320,16 @@ class DisclosureGuard:
         count = int(mask.sum())
         if count < minimum:
             return ReasonCode.SMALL_GROUP
-        for dropped in conditions:
+        for dropped in set(conditions) - self.structural:
             wider = self.population.mask({k: v for k, v in conditions.items() if k != dropped})
             if 0 < int(wider.sum()) - count < minimum:
                 return ReasonCode.REMAINDER
+        if (
+            self.audience is not None
+            and self.ledger is not None
+            and self.ledger.near(self.audience.covered(conditions))
+        ):
+            return ReasonCode.ACROSS_ROUNDS
         if self._audit.check(mask) is not None:
             return ReasonCode.DIFFERENCING
         return None
@@ -306,7 +345,7 @@ class DisclosureGuard:
         count = int(commenters.sum())
         if count < minimum:
             return Suppression.because(ReasonCode.FEW_COMMENTS, minimum=minimum)
-        for dropped in conditions:
+        for dropped in set(conditions) - self.structural:
             wider = self.population.mask({k: v for k, v in conditions.items() if k != dropped})
             if 0 < int((wider & commented).sum()) - count < minimum:
                 return Suppression.because(ReasonCode.REMAINDER, minimum=minimum)

@@ -72,22 +72,37 @@ class Population:
 
     def validate(self) -> None:
         names = set(self.domains)
-        score_names = set(self.respondents[0].scores) if self.respondents else set()
+        score_names = set(self.score_names)
         for index, person in enumerate(self.respondents):
             if set(person.attributes) != names:
                 raise PopulationError(f"respondent {index} does not have attributes {names}")
             for name, value in person.attributes.items():
                 if value not in self.domains[name]:
                     raise PopulationError(f"{name}={value!r} is not in the snapshot's values")
-            if set(person.scores) != score_names:
-                raise PopulationError("every respondent must have the same scores")
+            if person.scores and set(person.scores) != score_names:
+                raise PopulationError("every respondent must have the same scores, or none")
 
     def __len__(self) -> int:
         return len(self.respondents)
 
-    @property
+    @functools.cached_property
     def score_names(self) -> frozenset[str]:
-        return frozenset(self.respondents[0].scores) if self.respondents else frozenset()
+        return next((frozenset(p.scores) for p in self.respondents if p.scores), frozenset())
+
+    @functools.cached_property
+    def scored(self) -> Mask:
+        """Who has scores; someone asked who did not answer is counted, never averaged."""
+        return np.fromiter(
+            (bool(p.scores) for p in self.respondents), dtype=np.bool_, count=len(self)
+        )
+
+    def atoms(self) -> npt.NDArray[np.intp]:
+        """Each respondent's combination of attribute values, as a label."""
+        if not self.domains or not self.respondents:
+            return np.zeros(len(self), dtype=np.intp)
+        columns = np.vstack([self._columns[name] for name in sorted(self.domains)]).T
+        _, labels = np.unique(columns, axis=0, return_inverse=True)
+        return labels.ravel().astype(np.intp)
 
     def mask(self, conditions: Mapping[str, str]) -> Mask:
         """Who matches every ``attribute == value`` condition."""
@@ -131,7 +146,9 @@ class Population:
     @functools.cached_property
     def _score_columns(self) -> Mapping[str, npt.NDArray[np.float64]]:
         return {
-            name: np.array([person.scores[name] for person in self.respondents], dtype=np.float64)
+            name: np.array(
+                [person.scores.get(name, np.nan) for person in self.respondents], dtype=np.float64
+            )
             for name in self.score_names
         }
 

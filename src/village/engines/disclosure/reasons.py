@@ -10,6 +10,7 @@ class ReasonCode(StrEnum):
     SMALL_GROUP = "small_group"
     REMAINDER = "remainder"
     DIFFERENCING = "differencing"
+    ACROSS_ROUNDS = "across_rounds"
     FEW_COMMENTS = "few_comments"
     COMMENT_OVERLAP = "comment_overlap"
 
@@ -25,6 +26,10 @@ _MESSAGES = {
     ),
     ReasonCode.DIFFERENCING: (
         "Hidden because showing it would let someone work out a smaller group by subtraction."
+    ),
+    ReasonCode.ACROSS_ROUNDS: (
+        "Hidden because it covers almost the same people as a group shown in an earlier "
+        "report: fewer than {minimum} people differ, so comparing the two could single them out."
     ),
     ReasonCode.FEW_COMMENTS: (
         "Fewer than {minimum} people wrote a comment in this group, so the comments are "
