@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "village.people.middleware.MemberMiddleware",
     "village.people.browser_key.BrowserKeyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "village.errors.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "village.config.urls"
@@ -150,6 +151,15 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # are never written to the database: the default is this process's memory. Several app servers
 # share one cache by setting CACHE_URL (for example redis://127.0.0.1:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://village")}
+# Behind a load balancer every request comes from its address: name the header it sets
+# (for example HTTP_X_FORWARDED_FOR) so per-client limits count each client. The address is
+# only ever hashed with the secret key, never stored or logged.
+VILLAGE_CLIENT_ADDRESS_HEADER = env.str("VILLAGE_CLIENT_ADDRESS_HEADER", default="")
+
+# Posts up to 10 MB are read, so an over-long text gets a clear message with the text kept
+# in the box; anything bigger gets the designed 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+CSRF_FAILURE_VIEW = "village.errors.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
