@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 
 from village.people.throttle import Throttled
@@ -82,14 +82,31 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _has_nul(data: QueryDict) -> bool:
+    return any("\x00" in value for _key, values in data.lists() for value in values)
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    cleaned = data.copy()
+    for key in cleaned:
+        cleaned.setlist(key, [value.replace("\x00", "") for value in cleaned.getlist(key)])
+    cleaned._mutable = False
+    return cleaned
+
+
 class FaultMiddleware:
-    """Turns a client over a limit into a 429 page, and a database outage into a 503 page
-    with the words given back, before they become a bare error."""
+    """Drops NUL characters from what was sent (invisible, never meant, and refused by
+    PostgreSQL), turns a client over a limit into a 429 page, and a database outage into a
+    503 page with the words given back, before either becomes a bare error."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET):
+            request.GET = _without_nul(request.GET)
+        if request.method == "POST" and _has_nul(request.POST):
+            request.POST = _without_nul(request.POST)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

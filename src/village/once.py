@@ -1,6 +1,7 @@
 """One-time form tokens: a form that creates something creates it once per page it was sent from.
 
-Each create form carries a random hidden token. The first post of a token runs the view and,
+Each create form carries a random hidden token. The first post of a token (with the same
+path and the same fields) runs the view and,
 if it ends in a redirect (saved), the cache remembers where it went for a day; any later post
 of the same token (a double click, ten tabs, a retry after a lost reply) creates nothing and
 is sent to that same place. A post that ends any other way (a form error, the database being
@@ -50,11 +51,22 @@ def _key(request: HttpRequest) -> str | None:
     token = str(request.POST.get(FIELD, ""))
     if not 16 <= len(token) <= 64:
         return None
-    return "once:" + hashlib.sha256(f"{request.path}\0{token}".encode()).hexdigest()
+    # What was sent is part of the key: one page may hold several forms with one token.
+    sent = sorted(
+        (k, v) for k, values in request.POST.lists() if k != "csrfmiddlewaretoken" for v in values
+    )
+    digest = hashlib.sha256(f"{request.path}\0{token}\0{sent!r}".encode()).hexdigest()
+    return f"once:{digest}"
 
 
-def run_once(request: HttpRequest, create: Callable[[], HttpResponse]) -> HttpResponse:
-    """Run create() for the first post of this form's token; repeat posts get its redirect."""
+def run_once(
+    request: HttpRequest, create: Callable[[], HttpResponse], *, replay_to: str | None = None
+) -> HttpResponse:
+    """Run create() for the first post of this form's token; repeat posts get its redirect.
+
+    A view whose successful create shows a page instead of redirecting (an invitation link
+    shown once) passes replay_to: a 200 counts as saved, and repeats are sent there.
+    """
     key = _key(request)
     if key is None:
         return create()
@@ -76,6 +88,8 @@ def run_once(request: HttpRequest, create: Callable[[], HttpResponse]) -> HttpRe
         raise
     if isinstance(response, HttpResponseRedirect):
         cache.set(key, response["Location"], timeout=_KEEP_SECONDS)
+    elif replay_to is not None and response.status_code == 200:
+        cache.set(key, replay_to, timeout=_KEEP_SECONDS)
     else:
         cache.delete(key)
     return response
