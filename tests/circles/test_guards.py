@@ -127,9 +127,7 @@ def test_facilitator_closes_the_circle_to_new_guests(circle: Circle, facilitator
     assert Participant.objects.filter(circle=circle).count() == 2
 
 
-def test_only_facilitators_close_a_circle_to_guests(
-    circle: Circle, make_member: object
-) -> None:
+def test_only_facilitators_close_a_circle_to_guests(circle: Circle, make_member: object) -> None:
     staff = make_member("staff")  # type: ignore[operator]
     response = client_for(staff).post(
         reverse("circles:guests", kwargs={"pk": circle.pk}), {"guests": "close"}
@@ -198,9 +196,11 @@ def test_facilitator_create_forms_create_once(
     posted = {**data, "owner_agency": str(agency.pk), "form_token": "t" * 22}  # type: ignore[attr-defined]
     for _attempt in range(3):
         client.post(reverse(name, kwargs={"pk": circle.pk}), posted)
-    assert Theme.objects.filter(name="Once only").count() + circle.actions.filter(
-        text="Once only"
-    ).count() == 1
+    assert (
+        Theme.objects.filter(name="Once only").count()
+        + circle.actions.filter(text="Once only").count()
+        == 1
+    )
 
 
 def test_circle_create_form_creates_once(facilitator: Member) -> None:

@@ -288,9 +288,7 @@ def dots(request: HttpRequest, code: str) -> HttpResponse:
     def create() -> HttpResponse:
         try:
             _limit(request, circle, "dots", guests_only=True)
-            services.dots_cast(
-                circle=circle, participant=participant, allocation=form.allocation()
-            )
+            services.dots_cast(circle=circle, participant=participant, allocation=form.allocation())
         except (services.CircleError, throttle.Throttled) as error:
             messages.error(request, str(error))
         else:

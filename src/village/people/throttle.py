@@ -35,22 +35,53 @@ class Limit:
 
 MINUTE = 60
 LIMITS: dict[str, Limit] = {
-    "join": Limit(10, 10, 10 * MINUTE, _("Many people have joined from here in a short time. "
-                                          "Please wait a few minutes and try again.")),
-    "checkin": Limit(4, 10, 10 * MINUTE, _("You have answered a lot in a short time. "
-                                            "Please wait a few minutes.")),
-    "dots": Limit(6, 10, 10 * MINUTE, _("You have voted a lot in a short time. "
-                                         "Please wait a few minutes.")),
-    "post": Limit(10, 30, MINUTE, _("You have posted a lot in a short time. "
-                                     "Please wait a minute.")),
-    "pause": Limit(3, 10, 10 * MINUTE, _("A pause has been asked for from here already. "
-                                          "Please wait a few minutes before asking again.")),
-    "code": Limit(10, 10, 10 * MINUTE, _("You have tried a lot of codes in a short time. "
-                                          "Please wait a few minutes, and check the code with "
-                                          "whoever shared it.")),
-    "pulse": Limit(3, 5, 10 * MINUTE, _("Many check-ins have been sent from here in a short "
-                                         "time. Please wait a few minutes and try again. Your "
-                                         "answers are still on this page.")),
+    "join": Limit(
+        10,
+        10,
+        10 * MINUTE,
+        _(
+            "Many people have joined from here in a short time. "
+            "Please wait a few minutes and try again."
+        ),
+    ),
+    "checkin": Limit(
+        4, 10, 10 * MINUTE, _("You have answered a lot in a short time. Please wait a few minutes.")
+    ),
+    "dots": Limit(
+        6, 10, 10 * MINUTE, _("You have voted a lot in a short time. Please wait a few minutes.")
+    ),
+    "post": Limit(
+        10, 30, MINUTE, _("You have posted a lot in a short time. Please wait a minute.")
+    ),
+    "pause": Limit(
+        3,
+        10,
+        10 * MINUTE,
+        _(
+            "A pause has been asked for from here already. "
+            "Please wait a few minutes before asking again."
+        ),
+    ),
+    "code": Limit(
+        10,
+        10,
+        10 * MINUTE,
+        _(
+            "You have tried a lot of codes in a short time. "
+            "Please wait a few minutes, and check the code with "
+            "whoever shared it."
+        ),
+    ),
+    "pulse": Limit(
+        3,
+        5,
+        10 * MINUTE,
+        _(
+            "Many check-ins have been sent from here in a short "
+            "time. Please wait a few minutes and try again. Your "
+            "answers are still on this page."
+        ),
+    ),
 }
 
 
@@ -84,8 +115,9 @@ def _limits() -> dict[str, Limit]:
 
 def _keys(request: HttpRequest, action: str, scope: str, limit: Limit) -> list[tuple[str, int]]:
     window = int(time.time() // limit.seconds)
-    keys = [(f"throttle:{action}:{scope}:a:{_hashed(_client_address(request))}:{window}",
-             limit.address)]
+    keys = [
+        (f"throttle:{action}:{scope}:a:{_hashed(_client_address(request))}:{window}", limit.address)
+    ]
     browser = request.COOKIES.get(COOKIE_NAME, "")
     if browser:
         keys.append((f"throttle:{action}:{scope}:b:{_hashed(browser)}:{window}", limit.browser))
@@ -112,7 +144,8 @@ def is_over(request: HttpRequest, *, action: str, scope: object = "") -> bool:
     """Whether this client is already over a limit, without counting anything."""
     limit = _limits()[action]
     return any(
-        (cache.get(key) or 0) >= allowed for key, allowed in _keys(request, action, str(scope), limit)
+        (cache.get(key) or 0) >= allowed
+        for key, allowed in _keys(request, action, str(scope), limit)
     )
 
 
