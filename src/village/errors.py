@@ -104,9 +104,9 @@ class FaultMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request.GET):
-            request.GET = _without_nul(request.GET)
+            request.GET = _without_nul(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and _has_nul(request.POST):
-            request.POST = _without_nul(request.POST)
+            request.POST = _without_nul(request.POST)  # type: ignore[assignment]
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -29,10 +29,10 @@ from village.circles.models import (
 )
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
-from village.people.browser_key import browser_key
-from village.people.models import Member
 from village.once import new_token, run_once
 from village.people import throttle
+from village.people.browser_key import browser_key
+from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from village.people.browser_key import COOKIE_NAME
@@ -30,7 +31,7 @@ class Limit:
     browser: int
     address: int
     seconds: int
-    message: str
+    message: str | Promise
 
 
 MINUTE = 60
