@@ -211,8 +211,11 @@ def reflection_create(
         created_on=timezone.localdate(),
     )
     reflection.secret_hash = reflection_secret(reflection_id=reflection.id, key=browser_key)
-    reflection.save(force_insert=True)
-    _bump(circle)
+    # One transaction: if the database goes away in between, neither happened, so the words
+    # given back on the "not saved yet" page are saved exactly once when sent again.
+    with transaction.atomic():
+        reflection.save(force_insert=True)
+        _bump(circle)
     return reflection
 
 
