@@ -14,6 +14,8 @@ from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.once import OnceForm
 from village.people.models import Agency
 
+TOO_LONG = _("Please keep it to 2,000 characters. This is much longer than that.")
+
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
@@ -107,6 +109,7 @@ class ReflectionForm(OnceForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
         help_text=_("Up to 2,000 characters. Please don't name children, families or colleagues."),
+        error_messages={"max_length": TOO_LONG},
     )
     show_name = forms.BooleanField(
         label=_("Show my name with this (it is anonymous unless you tick this)"), required=False
@@ -136,6 +139,7 @@ class ReflectionEditForm(forms.Form):
         label=_("Your reflection"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
+        error_messages={"max_length": TOO_LONG},
     )
 
 
