@@ -74,7 +74,9 @@ def run_once(
     while not cache.add(key, _PENDING, timeout=_KEEP_SECONDS):
         location = cache.get(key)
         if location not in (None, _PENDING):
-            messages.info(request, _("This was already sent. It is saved once."))
+            messages.info(
+                request, _("This was already sent. It is saved once."), fail_silently=True
+            )
             return HttpResponseRedirect(location)
         if time.monotonic() > deadline:
             return HttpResponse(

@@ -220,3 +220,28 @@ def test_circle_create_form_creates_once(facilitator: Member) -> None:
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert Circle.objects.filter(title="Made once").count() == 1
+
+
+def test_client_addresses_are_never_stored_or_kept_in_the_cache(
+    circle: Circle, settings: object
+) -> None:
+    """The limits count a keyed hash of the address in the cache; no table holds the address,
+    and neither do the cache's keys or values."""
+    from io import StringIO
+
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    address = "203.0.113.77"
+    client = Client(REMOTE_ADDR=address)
+    client.post(_url("circles:join_circle", circle), {"agree": "on"})
+    client.post(_url("circles:checkin", circle, moment="arrive"), {"score": "3"})
+    prompt = circle.prompts.first().pk  # type: ignore[union-attr]
+    client.post(_url("circles:reflect", circle), {"prompt": prompt, "text": "Counted, not kept"})
+    client.get("/circles/c/WRONG000/")
+    dump = StringIO()
+    call_command("dumpdata", stdout=dump)
+    assert address not in dump.getvalue()
+    internal = cache._cache  # type: ignore[attr-defined]  # the local-memory cache's own dict
+    assert any(key.startswith(":1:throttle:") for key in internal)
+    assert not any(address in key or address.encode() in value for key, value in internal.items())

@@ -2,9 +2,10 @@
 
 Sign-in throttling counts attempts per account and is never given the client's address.
 The per-client limits below stop one person from stuffing a circle or a guest round by
-clearing cookies: each action is counted twice, per browser key and per client address, in
-fixed windows. Neither is kept as it is: the cache key holds a keyed hash (HMAC with the
-secret key) of the address or of the browser key, and the count expires with its window.
+clearing cookies: each action is counted twice, per browser key and per client address, in a
+window that starts with the first action. Neither is kept as it is: the cache key holds a
+keyed hash (HMAC with the secret key) of the address or of the browser key, and the count
+expires with its window.
 Nothing here is logged or written to the database.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -115,13 +115,11 @@ def _limits() -> dict[str, Limit]:
 
 
 def _keys(request: HttpRequest, action: str, scope: str, limit: Limit) -> list[tuple[str, int]]:
-    window = int(time.time() // limit.seconds)
-    keys = [
-        (f"throttle:{action}:{scope}:a:{_hashed(_client_address(request))}:{window}", limit.address)
-    ]
+    """Each count lives `seconds` from its first action: incrementing keeps its expiry."""
+    keys = [(f"throttle:{action}:{scope}:a:{_hashed(_client_address(request))}", limit.address)]
     browser = request.COOKIES.get(COOKIE_NAME, "")
     if browser:
-        keys.append((f"throttle:{action}:{scope}:b:{_hashed(browser)}:{window}", limit.browser))
+        keys.append((f"throttle:{action}:{scope}:b:{_hashed(browser)}", limit.browser))
     return keys
 
 
