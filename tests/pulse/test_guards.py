@@ -115,3 +115,15 @@ def test_confirming_a_licence_twice_confirms_once(make_member: Callable[..., Mem
     for _attempt in range(3):
         admin.post(reverse("pulse:licences"), data)
     assert LicenceConfirmation.objects.filter(instrument="swemwbs").count() == 1
+
+
+def test_sending_the_last_step_twice_stores_one_response(
+    make_round: Callable[..., Round],
+) -> None:
+    round_ = make_round()
+    client = Client()
+    first = _guest_answers(round_, client, {"comment": "Once", "next": "1"})
+    second = _step(client, round_, 3, {"comment": "Once", "next": "1"})
+    assert first.status_code == 200  # type: ignore[attr-defined]
+    assert "You have already taken part in this check-in." in second.content.decode()  # type: ignore[attr-defined]
+    assert Response.objects.filter(round=round_).count() == 1
