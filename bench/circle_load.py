@@ -3,6 +3,7 @@
     python bench/circle_load.py                    # 200 participants x 60 s, SQLite and PostgreSQL
     python bench/circle_load.py --small            # 20 participants x 5 s (CI), both if reachable
     python bench/circle_load.py --db sqlite --participants 50 --seconds 20
+    python bench/circle_load.py --db postgres --restart-database   # restart PostgreSQL mid-run
 
 For each database the script makes a fresh one in a temporary directory (SQLite) or a
 throwaway database on 127.0.0.1:5432 (PostgreSQL, user postgres), migrates it, loads the demo
@@ -13,11 +14,26 @@ in and, until the time is up:
 - polls GET /circles/c/<code>/live/?v=<version>&phase=reflect every 2 seconds, as the page's
   HTMX does (204 when nothing changed, else the new list, whose version it then polls with);
 - posts a reflection every --post-every seconds on average (jittered), each with a unique
-  marker made of letters only, so nothing in it looks like a phone number, date or name.
+  marker made of letters only, so nothing in it looks like a phone number, date or name, and
+  a one-time form token as the page's form carries.
 
-A post counts as successful only when it gets the 302 the reflect view sends after saving.
-Afterwards the database is read directly (through the ORM in a subprocess) and every
-successful post's marker is looked for: any not found is a LOST POST, which must be 0.
+A post counts as saved only when it gets the 302 the reflect view sends after saving. When it
+gets anything else (the 503 "not saved yet" page while the database is down, or a dropped
+connection) the participant sends the same words with the same token again, as a person
+would press "Send again", until it is saved or the run's grace period ends.
+
+Each participant sends its own X-Forwarded-For address, as a load balancer would, and the
+server is told to read it (VILLAGE_CLIENT_ADDRESS_HEADER): otherwise every simulated guest
+would share 127.0.0.1 and the per-client limits would, rightly, refuse most of them. When
+redis-server and the redis package are here, the app processes share a Redis cache (form
+tokens and limits are then shared, as in production with several processes); otherwise one
+process with more threads keeps them in its own memory.
+
+With --restart-database (PostgreSQL only) the database server is restarted half way through
+(pg_ctlcluster ... restart). Afterwards the database is read directly (through the ORM in a
+subprocess) and every post's marker is looked for: a saved post not found is a LOST POST, a
+post never confirmed but found is STORED BUT UNACKNOWLEDGED, and a marker found twice is a
+DUPLICATE. All three must be 0.
 
 Nothing is asserted about timing. Everything stops by itself: the timed window, a grace period
 for requests still in flight, and hard timeouts on the server start and the checks; the server,
@@ -28,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import random
@@ -55,8 +72,10 @@ REQUEST_TIMEOUT = 30.0
 SETUP_CONCURRENCY = 25
 # 2 cores: three processes keep both cores busy while one waits; eight threads each cover the
 # time requests spend waiting on the database (SQLite's write lock, PostgreSQL round trips).
+# Without a shared cache, one process (so one memory for form tokens and limits).
 GUNICORN_WORKERS = 3
 GUNICORN_THREADS = 8
+SOLO_THREADS = 16
 
 SETUP_SNIPPET = """
 import django
@@ -77,13 +96,17 @@ code = sys.argv[1]
 wanted = json.load(sys.stdin)
 texts = list(Reflection.objects.filter(circle__join_code=code).values_list("text", flat=True))
 found = set()
+seen = {}
 marker = __import__("re").compile(r"\\bmark[a-z]+\\b")
 for text in texts:
-    found.update(marker.findall(text))
+    for m in marker.findall(text):
+        found.add(m)
+        seen[m] = seen.get(m, 0) + 1
 print(json.dumps({
     "reflections": len(texts),
     "missing": sorted(m for m in wanted["acknowledged"] if m not in found),
     "stored_unacknowledged": sum(1 for m in wanted["unacknowledged"] if m in found),
+    "duplicates": sum(n - 1 for n in seen.values() if n > 1),
 }))
 """
 
@@ -103,6 +126,10 @@ def letters(number: int) -> str:
 class Stats:
     poll_ms: list[float] = field(default_factory=list)
     post_ms: list[float] = field(default_factory=list)
+    saved_ms: list[float] = field(default_factory=list)
+    retried_saved_ms: list[float] = field(default_factory=list)
+    retries: int = 0
+    not_saved_yet_pages: int = 0
     polls_changed: int = 0
     polls_unchanged: int = 0
     posts_ok: int = 0
@@ -182,7 +209,51 @@ def database(kind: str, home: Path) -> Iterator[str]:
 
 
 @contextmanager
-def server(env: dict[str, str], home: Path) -> Iterator[str]:
+def shared_cache() -> Iterator[str]:
+    """A throwaway redis-server on a free port for the app processes, or "" if there is none."""
+    if not shutil.which("redis-server") or importlib.util.find_spec("redis") is None:
+        yield ""
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection((HOST, port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("redis-server did not start within 10 s") from None
+                time.sleep(0.1)
+        yield f"redis://{HOST}:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def restart_postgres() -> float:
+    """Restart the local PostgreSQL cluster; the seconds until it accepts connections again."""
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    began = time.monotonic()
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    while not postgres_reachable():
+        time.sleep(0.1)
+    return time.monotonic() - began
+
+
+@contextmanager
+def server(env: dict[str, str], home: Path, workers: int, threads: int) -> Iterator[str]:
     port = free_port()
     log = open(home / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
@@ -194,9 +265,9 @@ def server(env: dict[str, str], home: Path) -> Iterator[str]:
             "--bind",
             f"{HOST}:{port}",
             "--workers",
-            str(GUNICORN_WORKERS),
+            str(workers),
             "--threads",
-            str(GUNICORN_THREADS),
+            str(threads),
             "--worker-class",
             "gthread",
             "--backlog",
@@ -274,6 +345,11 @@ class Participant:
                 max_connections=2, max_keepalive_connections=2, keepalive_expiry=2.5
             ),
             trust_env=False,  # never a proxy: only 127.0.0.1
+            # As a load balancer would say which client each request came from.
+            headers={
+                "X-Forwarded-For": f"10.{number // 65536 % 256}.{number // 256 % 256}."
+                f"{number % 256}"
+            },
         )
 
     @property
@@ -342,27 +418,47 @@ class Participant:
             marker = f"mark{self.run_id}q{letters(self.number)}q{letters(self.posted)}"
             self.posted += 1
             text = f"Planning visits together helps me feel less alone. {marker}"
-            began = time.monotonic()
+            data = self._form(
+                prompt=random.choice(self.prompts),
+                text=text,
+                form_token="".join(random.choice(string.ascii_letters) for _ in range(22)),
+            )
+            if await self.send(data, until + GRACE_SECONDS / 2):
+                self.stats.acknowledged.append(marker)
+            else:
+                self.stats.unacknowledged.append(marker)
+            when += random.uniform(0.5 * every, 1.5 * every)
+            when = max(when, time.monotonic())
+
+    async def send(self, data: dict[str, str], give_up_at: float) -> bool:
+        """Post until saved, as a person presses "Send again": the same words, the same token."""
+        began = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            sent = time.monotonic()
             try:
-                response = await self.client.post(
-                    self.room + "reflect/",
-                    data=self._form(prompt=random.choice(self.prompts), text=text),
-                )
+                response = await self.client.post(self.room + "reflect/", data=data)
             except Exception as error:
                 self.stats.errors[f"post: {describe(error)}"] += 1
-                self.stats.unacknowledged.append(marker)
             else:
-                elapsed = (time.monotonic() - began) * 1000
                 if response.status_code == 302:
+                    now = time.monotonic()
                     self.stats.posts_ok += 1
-                    self.stats.post_ms.append(elapsed)
-                    self.stats.acknowledged.append(marker)
+                    self.stats.post_ms.append((now - sent) * 1000)
+                    self.stats.saved_ms.append((now - began) * 1000)
+                    if attempt > 1:
+                        self.stats.retried_saved_ms.append((now - began) * 1000)
+                    return True
+                if response.status_code == 503 and "Your words are still here" in response.text:
+                    self.stats.not_saved_yet_pages += 1
                 else:
                     kind = "identifying warning" if "identifying-warning" in response.text else ""
                     self.stats.errors[f"post: HTTP {response.status_code} {kind}".strip()] += 1
-                    self.stats.unacknowledged.append(marker)
-            when += random.uniform(0.5 * every, 1.5 * every)
-            when = max(when, time.monotonic())
+            if time.monotonic() > give_up_at:
+                return False
+            self.stats.retries += 1
+            await asyncio.sleep(random.uniform(0.5, 1.5))
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -373,8 +469,13 @@ def describe(error: BaseException) -> str:
 
 
 async def drive(
-    base_url: str, code: str, participants: int, seconds: float, post_every: float
-) -> tuple[Stats, float]:
+    base_url: str,
+    code: str,
+    participants: int,
+    seconds: float,
+    post_every: float,
+    restart: bool,
+) -> tuple[Stats, float, float | None]:
     stats = Stats()
     run_id = "".join(random.choice(string.ascii_lowercase) for _ in range(6))
     people = [Participant(n, base_url, code, run_id, stats) for n in range(participants)]
@@ -394,6 +495,11 @@ async def drive(
         until = start + seconds
         tasks = [asyncio.create_task(p.poll_loop(start, until)) for p in active]
         tasks += [asyncio.create_task(p.post_loop(start, until, post_every)) for p in active]
+        restarted = None
+        if restart:
+            await asyncio.sleep(seconds / 2)
+            print(f"  restarting PostgreSQL at {seconds / 2:g} s ...")
+            restarted = asyncio.create_task(asyncio.to_thread(restart_postgres))
         done, pending = await asyncio.wait(tasks, timeout=seconds + GRACE_SECONDS)
         for task in pending:
             task.cancel()
@@ -404,9 +510,10 @@ async def drive(
             if task.exception() is not None:
                 stats.errors[f"participant crashed: {describe(task.exception())}"] += 1  # type: ignore[arg-type]
         elapsed = min(time.monotonic() - start, seconds + GRACE_SECONDS)
+        down = await restarted if restarted is not None else None
     finally:
         await asyncio.gather(*(p.close() for p in people), return_exceptions=True)
-    return stats, max(elapsed, seconds)
+    return stats, max(elapsed, seconds), down
 
 
 # --- one database, end to end -------------------------------------------------------------
@@ -420,9 +527,15 @@ class Result:
     reflections: int
     missing: list[str]
     stored_unacknowledged: int
+    duplicates: int
+    restart_seconds: float | None
+    shared_cache: bool
+    load: tuple[float, float]
 
 
-def bench_one(kind: str, participants: int, seconds: float, post_every: float) -> Result:
+def bench_one(
+    kind: str, participants: int, seconds: float, post_every: float, restart: bool
+) -> Result:
     home = Path(tempfile.mkdtemp(prefix=f"village-bench-{kind}-"))
     (home / "var").mkdir()
     try:
@@ -436,15 +549,28 @@ def bench_one(kind: str, participants: int, seconds: float, post_every: float) -
                 "DEBUG": "false",
                 "LOG_LEVEL": "WARNING",
                 "SECRET_KEY": "".join(random.choice(string.ascii_letters) for _ in range(50)),
+                "VILLAGE_CLIENT_ADDRESS_HEADER": "HTTP_X_FORWARDED_FOR",
             }
             village = village_command()
             run([*village, "migrate", "--no-input", "-v", "0"], env, timeout=180)
             code = run([sys.executable, "-c", SETUP_SNIPPET], env, timeout=120).split()[-1]
-            with server(env, home) as base_url:
-                print(f"  {kind}: gunicorn at {base_url}, circle {code}, {participants} joining")
-                stats, elapsed = asyncio.run(
-                    drive(base_url, code, participants, seconds, post_every)
-                )
+            with shared_cache() as cache_url:
+                if cache_url:
+                    env["CACHE_URL"] = cache_url
+                    workers, threads = GUNICORN_WORKERS, GUNICORN_THREADS
+                else:
+                    workers, threads = 1, SOLO_THREADS
+                with server(env, home, workers, threads) as base_url:
+                    print(
+                        f"  {kind}: gunicorn at {base_url} ({workers} x {threads} threads, "
+                        f"cache {'Redis' if cache_url else 'in process'}), circle {code}, "
+                        f"{participants} joining"
+                    )
+                    load_before = os.getloadavg()[0]
+                    stats, elapsed, down = asyncio.run(
+                        drive(base_url, code, participants, seconds, post_every, restart)
+                    )
+                    load_after = os.getloadavg()[0]
             checked = json.loads(
                 run(
                     [sys.executable, "-c", VERIFY_SNIPPET, code],
@@ -462,6 +588,10 @@ def bench_one(kind: str, participants: int, seconds: float, post_every: float) -
             reflections=checked["reflections"],
             missing=checked["missing"],
             stored_unacknowledged=checked["stored_unacknowledged"],
+            duplicates=checked["duplicates"],
+            restart_seconds=down,
+            shared_cache=bool(cache_url),
+            load=(load_before, load_after),
         )
     finally:
         shutil.rmtree(home, ignore_errors=True)
@@ -472,27 +602,41 @@ def report(result: Result, participants: int, seconds: float, post_every: float)
     name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[result.kind]
     polls = s.polls_changed + s.polls_unchanged
     print(f"\n{name}: {participants} participants, {seconds:g} s, a post every ~{post_every:g} s")
+    print(f"  load average (1 min)      {result.load[0]:.2f} before, {result.load[1]:.2f} after")
+    if result.restart_seconds is not None:
+        print(
+            f"  database restarted        mid-run, accepting again after "
+            f"{result.restart_seconds:.1f} s"
+        )
     print(f"  joined and checked in     {s.joined} of {participants}")
     if s.setup_errors:
         print(f"  setup errors              {dict(s.setup_errors)}")
-    print(f"  successful posts          {s.posts_ok}  ({s.posts_ok / result.seconds:.1f} posts/s)")
+    print(f"  saved posts               {s.posts_ok}  ({s.posts_ok / result.seconds:.1f} posts/s)")
+    print(f"  'not saved yet' pages     {s.not_saved_yet_pages}  (503, words given back)")
+    print(f"  sent again                {s.retries}; {len(s.retried_saved_ms)} saved after a retry")
     print(
         f"  polls                     {polls}  ({polls / result.seconds:.1f}/s; "
         f"{s.polls_changed} with new reflections, {s.polls_unchanged} unchanged)"
     )
     print(f"  {'latency (ms)':<24}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
-    for label, values in (("post", s.post_ms), ("poll", s.poll_ms)):
+    for label, values in (
+        ("post (saving request)", s.post_ms),
+        ("post, until saved", s.saved_ms),
+        ("  of those retried", s.retried_saved_ms),
+        ("poll", s.poll_ms),
+    ):
         row = [percentile(values, q) for q in (0.50, 0.95, 0.99)]
         row.append(max(values) if values else float("nan"))
         print(f"  {label:<24}" + "".join(f"{v:>8.0f}" for v in row))
     errors = sum(s.errors.values())
-    print(f"  errors                    {errors}" + (f"  {dict(s.errors)}" if errors else ""))
+    print(f"  other errors              {errors}" + (f"  {dict(s.errors)}" if errors else ""))
     print(f"  reflections in database   {result.reflections}")
-    if result.stored_unacknowledged:
-        print(f"  stored but not confirmed  {result.stored_unacknowledged} (the reply was lost)")
+    print(f"  never confirmed           {len(s.unacknowledged)}")
     print(f"  LOST POSTS                {len(result.missing)}")
     if result.missing:
         print(f"    first missing markers: {result.missing[:5]}")
+    print(f"  STORED BUT UNACKNOWLEDGED {result.stored_unacknowledged}")
+    print(f"  DUPLICATES                {result.duplicates}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -502,30 +646,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="default 60 (5 with --small)")
     parser.add_argument("--post-every", type=float, default=10.0, help="mean seconds between posts")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument(
+        "--restart-database",
+        action="store_true",
+        help="restart PostgreSQL half way through (PostgreSQL only; needs pg_ctlcluster)",
+    )
     args = parser.parse_args(argv)
     participants = args.participants or (20 if args.small else 200)
     seconds = args.seconds or (5.0 if args.small else 60.0)
     post_every = min(args.post_every, seconds) if args.small else args.post_every
 
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    if args.restart_database:
+        kinds = ["postgres"]
+        if not shutil.which("pg_ctlcluster") or not Path("/etc/postgresql").is_dir():
+            print("--restart-database needs a local PostgreSQL cluster and pg_ctlcluster.")
+            return 1
     if "postgres" in kinds and not postgres_reachable():
-        if args.db == "postgres":
+        if args.db == "postgres" or args.restart_database:
             print(f"PostgreSQL is not reachable at {HOST}:{PG_PORT} as {PG_USER}.")
             return 1
         print(f"Note: PostgreSQL is not reachable at {HOST}:{PG_PORT}; running SQLite only.")
         kinds.remove("postgres")
 
     print(
-        f"circle_load: {participants} participants x {seconds:g} s on {', '.join(kinds)}; "
-        f"gunicorn gthread, {GUNICORN_WORKERS} workers x {GUNICORN_THREADS} threads, "
-        f"{os.cpu_count()} CPU(s)"
+        f"circle_load: {participants} participants x {seconds:g} s on {', '.join(kinds)}"
+        f"{', PostgreSQL restarted mid-run' if args.restart_database else ''}; "
+        f"gunicorn gthread, {os.cpu_count()} CPU(s)"
     )
-    lost = 0
+    failed = 0
     for kind in kinds:
-        result = bench_one(kind, participants, seconds, post_every)
+        result = bench_one(kind, participants, seconds, post_every, args.restart_database)
         report(result, participants, seconds, post_every)
-        lost += len(result.missing)
-    return 1 if lost else 0
+        failed += len(result.missing) + result.stored_unacknowledged + result.duplicates
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

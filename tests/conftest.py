@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +25,12 @@ ROLES = tuple(Role.values)
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is deliberately slow; tests that only need accounts use a quick hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Throttle counts and form tokens live in the cache: each test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture

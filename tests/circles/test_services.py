@@ -200,20 +200,25 @@ def test_action_owner_must_be_in_the_partnership(
         )
 
 
-def test_mood_spread_hidden_below_the_minimum(circle: Circle) -> None:
-    for index in range(4):
-        participant = services.participant_join(
-            circle=circle, member=None, browser_key=f"{index}" * 43
-        )
-        services.checkin_record(
-            circle=circle, participant=participant, moment=Moment.ARRIVE, score=2
-        )
-    summary = selectors.circle_summary(circle=circle)
+def test_mood_spread_hidden_below_the_minimum(
+    make_circle: Callable[..., Circle], facilitator: Member
+) -> None:
+    small, large = make_circle(), make_circle()
+    for circle, answers in ((small, 4), (large, 5)):
+        for index in range(answers):
+            participant = services.participant_join(
+                circle=circle, member=None, browser_key=f"{index}" * 43
+            )
+            services.checkin_record(
+                circle=circle, participant=participant, moment=Moment.ARRIVE, score=2 + index // 4
+            )
+        services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ENDED)
+    summary = selectors.circle_summary(circle=small)
+    assert summary.arriving is not None
     assert summary.arriving.answered == 4 and summary.arriving.counts is None
-    participant = services.participant_join(circle=circle, member=None, browser_key="z" * 43)
-    services.checkin_record(circle=circle, participant=participant, moment=Moment.ARRIVE, score=5)
-    summary = selectors.circle_summary(circle=circle)
-    assert summary.arriving.counts == (0, 4, 0, 0, 1)
+    summary = selectors.circle_summary(circle=large)
+    assert summary.arriving is not None
+    assert summary.arriving.counts == (0, 4, 1, 0, 0)
 
 
 def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None:

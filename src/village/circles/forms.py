@@ -11,14 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from village.circles.models import CHECKIN_WORD_MAX_LENGTH, REFLECTION_MAX_LENGTH, Prompt, Theme
 from village.circles.services import DEFAULT_AGREEMENTS, DEFAULT_PROMPTS
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.once import OnceForm
 from village.people.models import Agency
+
+TOO_LONG = _("Please keep it to 2,000 characters. This is much longer than that.")
 
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
-class CircleForm(OpeningWindowForm):
+class CircleForm(OnceForm, OpeningWindowForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -70,7 +73,7 @@ class JoinForm(forms.Form):
     )
 
 
-class AgreeForm(forms.Form):
+class AgreeForm(OnceForm):
     agree = forms.BooleanField(
         label=_("I agree to keep these agreements"),
         error_messages={"required": _("Tick the box to say you agree, so you can join.")},
@@ -86,7 +89,7 @@ SCORE_CHOICES = [
 ]
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(OnceForm):
     score = forms.TypedChoiceField(
         choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect, label=_("Choose a number")
     )
@@ -97,7 +100,7 @@ class CheckInForm(forms.Form):
     )
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(OnceForm):
     prompt = forms.ModelChoiceField(
         queryset=Prompt.objects.none(), label=_("Which question is this about?"), empty_label=None
     )
@@ -106,6 +109,7 @@ class ReflectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
         help_text=_("Up to 2,000 characters. Please don't name children, families or colleagues."),
+        error_messages={"max_length": TOO_LONG},
     )
     show_name = forms.BooleanField(
         label=_("Show my name with this (it is anonymous unless you tick this)"), required=False
@@ -135,10 +139,11 @@ class ReflectionEditForm(forms.Form):
         label=_("Your reflection"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
+        error_messages={"max_length": TOO_LONG},
     )
 
 
-class ThemeForm(forms.Form):
+class ThemeForm(OnceForm):
     name = forms.CharField(label=_("Theme name"), max_length=120)
     reflections = forms.MultipleChoiceField(
         label=_("Reflections in this theme"), required=False, widget=forms.CheckboxSelectMultiple
@@ -172,7 +177,7 @@ class GroupForm(forms.Form):
         self.fields["reflections"].choices = reflection_choices  # type: ignore[attr-defined]
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceForm):
     text = forms.CharField(label=_("What will happen"), max_length=500)
     owner_agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(), label=_("Which agency owns it")
@@ -188,7 +193,7 @@ class ActionForm(forms.Form):
         self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
 
 
-class DotsForm(forms.Form):
+class DotsForm(OnceForm):
     """One number field per theme; built from the circle's themes."""
 
     def __init__(self, *args: Any, themes: list[Theme], dots: int, **kwargs: Any) -> None:

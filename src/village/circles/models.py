@@ -55,6 +55,7 @@ class Circle(models.Model):
     version = models.PositiveIntegerField(default=0)
     pause_requests = models.PositiveIntegerField(default=0)
     pauses_seen = models.PositiveIntegerField(default=0)
+    guests_closed = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-opens_at"]

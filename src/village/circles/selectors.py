@@ -8,8 +8,18 @@ from typing import NamedTuple
 from uuid import UUID
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
-from village.circles.models import Action, CheckIn, Circle, Moment, Participant, Reflection, Theme
+from village.circles.models import (
+    Action,
+    CheckIn,
+    Circle,
+    Moment,
+    Participant,
+    Phase,
+    Reflection,
+    Theme,
+)
 from village.circles.services import participant_hash, reflection_secret
 from village.people import join_codes
 from village.people.models import Member, Partnership
@@ -29,13 +39,20 @@ class MoodSpread:
 
 @dataclass(frozen=True)
 class CircleSummary:
+    """Counts are None until the circle has ended, so nobody can watch them change as each
+    person acts."""
+
     circle: Circle
     themes: list[Theme]
     actions: list[Action]
-    arriving: MoodSpread
-    leaving: MoodSpread
-    participants: int
-    reflections: int
+    arriving: MoodSpread | None
+    leaving: MoodSpread | None
+    participants: int | None
+    reflections: int | None
+
+    @property
+    def counts_shown(self) -> bool:
+        return self.participants is not None
 
 
 def circles_for(*, partnership: Partnership) -> QuerySet[Circle]:
@@ -109,14 +126,34 @@ def _spread(*, circle: Circle, moment: str, minimum: int) -> MoodSpread:
     return MoodSpread(answered=answered, counts=tuple(scores.get(s, 0) for s in range(1, 6)))
 
 
+def has_ended(*, circle: Circle) -> bool:
+    return circle.phase == Phase.ENDED or timezone.now() >= circle.closes_at
+
+
+def participant_count(*, circle: Circle) -> int:
+    return Participant.objects.filter(circle=circle).count()
+
+
 def circle_summary(*, circle: Circle) -> CircleSummary:
+    themes = list(themes_for(circle=circle))
+    actions = list(Action.objects.filter(circle=circle).select_related("owner_agency", "theme"))
+    if not has_ended(circle=circle):
+        return CircleSummary(
+            circle=circle,
+            themes=themes,
+            actions=actions,
+            arriving=None,
+            leaving=None,
+            participants=None,
+            reflections=None,
+        )
     minimum = circle.partnership.min_group_size
     return CircleSummary(
         circle=circle,
-        themes=list(themes_for(circle=circle)),
-        actions=list(Action.objects.filter(circle=circle).select_related("owner_agency", "theme")),
+        themes=themes,
+        actions=actions,
         arriving=_spread(circle=circle, moment=Moment.ARRIVE, minimum=minimum),
         leaving=_spread(circle=circle, moment=Moment.LEAVE, minimum=minimum),
-        participants=Participant.objects.filter(circle=circle).count(),
+        participants=participant_count(circle=circle),
         reflections=Reflection.objects.filter(circle=circle).count(),
     )

@@ -123,6 +123,13 @@ def participant_join(*, circle: Circle, member: Member | None, browser_key: str)
         lookup["member"] = member
     else:
         lookup["browser_hash"] = participant_hash(circle=circle, key=browser_key)
+        if circle.guests_closed and not Participant.objects.filter(**lookup).exists():
+            raise CircleError(
+                _(
+                    "This circle is not taking new guests now. "
+                    "If you were expecting to join, ask the facilitator."
+                )
+            )
     try:
         with transaction.atomic():
             participant, _created = Participant.objects.get_or_create(**lookup)
@@ -204,8 +211,11 @@ def reflection_create(
         created_on=timezone.localdate(),
     )
     reflection.secret_hash = reflection_secret(reflection_id=reflection.id, key=browser_key)
-    reflection.save(force_insert=True)
-    _bump(circle)
+    # One transaction: if the database goes away in between, neither happened, so the words
+    # given back on the "not saved yet" page are saved exactly once when sent again.
+    with transaction.atomic():
+        reflection.save(force_insert=True)
+        _bump(circle)
     return reflection
 
 
@@ -327,6 +337,16 @@ def action_delete(*, action: Action, actor: Member) -> None:
     audit_record(partnership=circle.partnership, actor=actor, action="action.delete", target=action)
     action.delete()
     _bump(circle)
+
+
+def circle_guests_set(*, circle: Circle, actor: Member, open_to_guests: bool) -> Circle:
+    """Close a circle to new guests, or open it again. Guests already in stay in."""
+    circle.guests_closed = not open_to_guests
+    circle.save(update_fields=["guests_closed"])
+    _bump(circle)
+    action = "circle.guests.open" if open_to_guests else "circle.guests.close"
+    audit_record(partnership=circle.partnership, actor=actor, action=action, target=circle)
+    return circle
 
 
 def pause_request(*, circle: Circle) -> None:

@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/themes/<int:theme_pk>/delete/", views.theme_delete, name="theme_delete"),
     path("<int:pk>/actions/", views.action_create, name="action_create"),
     path("<int:pk>/actions/<int:action_pk>/delete/", views.action_delete, name="action_delete"),
+    path("<int:pk>/guests/", views.guests, name="guests"),
     path("<int:pk>/pauses/seen/", views.pauses_seen, name="pauses_seen"),
     path("<int:pk>/summary/", views.summary, name="summary"),
     path("<int:pk>/summary.csv", views.summary_csv, name="summary_csv"),

@@ -29,6 +29,8 @@ from village.circles.models import (
 )
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
+from village.once import new_token, run_once
+from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
@@ -39,11 +41,26 @@ def _member(request: HttpRequest) -> Member | None:
     return member if member else None
 
 
-def _circle_for_code(code: str) -> Circle:
+def _circle_for_code(request: HttpRequest, code: str) -> Circle:
+    """Find the circle; misses count towards this client's limit on trying codes."""
+    if throttle.is_over(request, action="code"):
+        raise throttle.Throttled(throttle.message("code"))
     circle = selectors.circle_by_code(code=code)
     if circle is None:
+        throttle.check(request, action="code")
         raise Http404(_("We could not find a circle with that code."))
     return circle
+
+
+def _is_guest(request: HttpRequest, circle: Circle) -> bool:
+    """Guests can start again by clearing cookies, so their actions are limited per client."""
+    member = _member(request)
+    return member is None or member.partnership_id != circle.partnership_id
+
+
+def _limit(request: HttpRequest, circle: Circle, action: str, *, guests_only: bool) -> None:
+    if _is_guest(request, circle) or not guests_only:
+        throttle.check(request, action=action, scope=circle.pk)
 
 
 def _facilitated_circle(request: HttpRequest, pk: int) -> tuple[Circle, Member]:
@@ -65,7 +82,7 @@ def _participant(request: HttpRequest, circle: Circle) -> Participant | None:
 
 def _joined(request: HttpRequest, code: str) -> tuple[Circle, Participant]:
     """Fetch the circle and this person's place in it; someone who has not joined is refused."""
-    circle = _circle_for_code(code)
+    circle = _circle_for_code(request, code)
     participant = _participant(request, circle)
     if participant is None:
         raise PermissionDenied
@@ -81,6 +98,7 @@ def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[st
         "support_links": support_links_for(partnership=circle.partnership),
         "agree_form": forms.AgreeForm(),
         "checkin_form": forms.CheckInForm(),
+        "pause_token": new_token(),
     }
     if participant is not None:
         context["reflection_form"] = forms.ReflectionForm(prompts=circle.prompts.all())
@@ -97,7 +115,7 @@ def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[st
 
 @require_GET
 def room(request: HttpRequest, code: str) -> HttpResponse:
-    circle = _circle_for_code(code)
+    circle = _circle_for_code(request, code)
     return render(request, "circles/room.html", _room_context(request, circle))
 
 
@@ -116,17 +134,23 @@ def live(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def join_circle(request: HttpRequest, code: str) -> HttpResponse:
-    circle = _circle_for_code(code)
+    circle = _circle_for_code(request, code)
     form = forms.AgreeForm(request.POST)
     if not form.is_valid():
         return render(request, "circles/room.html", _room_context(request, circle, agree_form=form))
-    try:
-        services.participant_join(
-            circle=circle, member=_member(request), browser_key=browser_key(request)
-        )
-    except services.CircleError as error:
-        messages.error(request, str(error))
-    return redirect("circles:room", code=circle.join_code)
+
+    def create() -> HttpResponse:
+        try:
+            if _participant(request, circle) is None:
+                _limit(request, circle, "join", guests_only=True)
+            services.participant_join(
+                circle=circle, member=_member(request), browser_key=browser_key(request)
+            )
+        except (services.CircleError, throttle.Throttled) as error:
+            messages.error(request, str(error))
+        return redirect("circles:room", code=circle.join_code)
+
+    return run_once(request, create)
 
 
 @require_POST
@@ -139,19 +163,24 @@ def checkin(request: HttpRequest, code: str, moment: str) -> HttpResponse:
         return render(
             request, "circles/room.html", _room_context(request, circle, checkin_form=form)
         )
-    try:
-        services.checkin_record(
-            circle=circle,
-            participant=participant,
-            moment=moment,
-            score=form.cleaned_data["score"],
-            word=form.cleaned_data["word"],
-        )
-    except services.CircleError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Thank you. Your answer is anonymous."))
-    return redirect("circles:room", code=circle.join_code)
+
+    def create() -> HttpResponse:
+        try:
+            _limit(request, circle, "checkin", guests_only=True)
+            services.checkin_record(
+                circle=circle,
+                participant=participant,
+                moment=moment,
+                score=form.cleaned_data["score"],
+                word=form.cleaned_data["word"],
+            )
+        except (services.CircleError, throttle.Throttled) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Thank you. Your answer is anonymous."))
+        return redirect("circles:room", code=circle.join_code)
+
+    return run_once(request, create)
 
 
 @require_POST
@@ -177,24 +206,32 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
                 identifying_hints=hints,
             ),
         )
-    try:
-        services.reflection_create(
-            circle=circle,
-            participant=participant,
-            prompt=form.cleaned_data["prompt"],
-            text=text,
-            browser_key=browser_key(request),
-            author_label=form.cleaned_data["name_to_show"]
-            if form.cleaned_data["show_name"]
-            else "",
-        )
-    except services.CircleError as error:
-        form.add_error("text", str(error))
-        return render(
-            request, "circles/room.html", _room_context(request, circle, reflection_form=form)
-        )
-    messages.success(request, _("Posted. You can change or withdraw it from this device."))
-    return redirect("circles:room", code=circle.join_code)
+
+    def create() -> HttpResponse:
+        try:
+            _limit(request, circle, "post", guests_only=False)
+            services.reflection_create(
+                circle=circle,
+                participant=participant,
+                prompt=form.cleaned_data["prompt"],
+                text=text,
+                browser_key=browser_key(request),
+                author_label=form.cleaned_data["name_to_show"]
+                if form.cleaned_data["show_name"]
+                else "",
+            )
+        except (services.CircleError, throttle.Throttled) as error:
+            form.add_error("text", str(error))
+            return render(
+                request,
+                "circles/room.html",
+                _room_context(request, circle, reflection_form=form),
+                status=429 if isinstance(error, throttle.Throttled) else 200,
+            )
+        messages.success(request, _("Posted. You can change or withdraw it from this device."))
+        return redirect("circles:room", code=circle.join_code)
+
+    return run_once(request, create)
 
 
 def _own_reflection(request: HttpRequest, circle: Circle, reflection_id: str) -> Reflection:
@@ -209,7 +246,7 @@ def _own_reflection(request: HttpRequest, circle: Circle, reflection_id: str) ->
 
 
 def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
-    circle = _circle_for_code(code)
+    circle = _circle_for_code(request, code)
     reflection = _own_reflection(request, circle, reflection_id)
     form = forms.ReflectionEditForm(request.POST or None, initial={"text": reflection.text})
     if request.method == "POST" and form.is_valid():
@@ -228,7 +265,7 @@ def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> Http
 
 
 def reflection_withdraw(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
-    circle = _circle_for_code(code)
+    circle = _circle_for_code(request, code)
     reflection = _own_reflection(request, circle, reflection_id)
     if request.method == "POST":
         services.reflection_withdraw(reflection=reflection, browser_key=browser_key(request))
@@ -247,31 +284,50 @@ def dots(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.DotsForm(request.POST, themes=themes, dots=left)
     if not form.is_valid():
         return render(request, "circles/room.html", _room_context(request, circle, dots_form=form))
-    try:
-        services.dots_cast(circle=circle, participant=participant, allocation=form.allocation())
-    except services.CircleError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Your dots are in. Nobody can see whose dots are whose."))
-    return redirect("circles:room", code=circle.join_code)
+
+    def create() -> HttpResponse:
+        try:
+            _limit(request, circle, "dots", guests_only=True)
+            services.dots_cast(circle=circle, participant=participant, allocation=form.allocation())
+        except (services.CircleError, throttle.Throttled) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your dots are in. Nobody can see whose dots are whose."))
+        return redirect("circles:room", code=circle.join_code)
+
+    return run_once(request, create)
 
 
 @require_POST
 def pause(request: HttpRequest, code: str) -> HttpResponse:
     circle = _joined(request, code)[0]
-    services.pause_request(circle=circle)
-    messages.success(
-        request, _("The facilitator has been asked for a pause. They will not know who asked.")
-    )
-    return redirect("circles:room", code=circle.join_code)
+
+    def create() -> HttpResponse:
+        try:
+            _limit(request, circle, "pause", guests_only=False)
+        except throttle.Throttled as error:
+            messages.error(request, str(error))
+        else:
+            services.pause_request(circle=circle)
+            messages.success(
+                request,
+                _("The facilitator has been asked for a pause. They will not know who asked."),
+            )
+        return redirect("circles:room", code=circle.join_code)
+
+    return run_once(request, create)
 
 
 def join(request: HttpRequest) -> HttpResponse:
     form = forms.JoinForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
+        if throttle.is_over(request, action="code"):
+            form.add_error("code", throttle.message("code"))
+            return render(request, "circles/join.html", {"form": form}, status=429)
         circle = selectors.circle_by_code(code=form.cleaned_data["code"])
         if circle is not None:
             return redirect("circles:room", code=circle.join_code)
+        throttle.check(request, action="code")
         form.add_error(
             "code", _("We could not find a circle with that code. Check it with your facilitator.")
         )
@@ -300,15 +356,19 @@ def circle_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = forms.CircleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            circle = services.circle_create(
-                partnership=member.partnership, created_by=member, **form.cleaned_data
-            )
-        except services.CircleError as error:
-            form.add_error(None, str(error))
-        else:
+
+        def create() -> HttpResponse:
+            try:
+                circle = services.circle_create(
+                    partnership=member.partnership, created_by=member, **form.cleaned_data
+                )
+            except services.CircleError as error:
+                form.add_error(None, str(error))
+                return render(request, "circles/create.html", {"form": form})
             messages.success(request, _("Your circle is ready. Share the join code."))
             return redirect("circles:facilitate", pk=circle.pk)
+
+        return run_once(request, create)
     return render(request, "circles/create.html", {"form": form})
 
 
@@ -333,7 +393,7 @@ def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
         "reflections": reflections,
         "themes": themes,
         "actions": list(circle.actions.select_related("owner_agency", "theme")),
-        "participants": circle.participants.count(),
+        "participants": selectors.participant_count(circle=circle),
         "join_url": reverse("circles:room", kwargs={"code": circle.join_code}),
         "theme_form": forms.ThemeForm(
             reflection_choices=[
@@ -383,14 +443,18 @@ def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "circles/facilitate.html", _facilitate_context(circle, theme_form=form)
         )
-    services.theme_create(
-        circle=circle,
-        actor=member,
-        name=form.cleaned_data["name"],
-        reflection_ids=form.cleaned_data["reflections"],
-    )
-    messages.success(request, _("Theme added."))
-    return redirect("circles:facilitate", pk=circle.pk)
+
+    def create() -> HttpResponse:
+        services.theme_create(
+            circle=circle,
+            actor=member,
+            name=form.cleaned_data["name"],
+            reflection_ids=form.cleaned_data["reflections"],
+        )
+        messages.success(request, _("Theme added."))
+        return redirect("circles:facilitate", pk=circle.pk)
+
+    return run_once(request, create)
 
 
 @login_required
@@ -441,9 +505,17 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "circles/facilitate.html", _facilitate_context(circle, action_form=form)
         )
-    services.action_create(circle=circle, actor=member, **form.cleaned_data)
-    messages.success(request, _("Action added."))
-    return redirect("circles:facilitate", pk=circle.pk)
+
+    def create() -> HttpResponse:
+        try:
+            services.action_create(circle=circle, actor=member, **form.cleaned_data)
+        except services.CircleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Action added."))
+        return redirect("circles:facilitate", pk=circle.pk)
+
+    return run_once(request, create)
 
 
 @login_required
@@ -455,6 +527,22 @@ def action_delete(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         messages.success(request, _("Action removed."))
         return redirect("circles:facilitate", pk=circle.pk)
     return render(request, "circles/confirm_delete.html", {"circle": circle, "thing": action})
+
+
+@login_required
+@require_POST
+def guests(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the circle to new guests, or open it again."""
+    circle, member = _facilitated_circle(request, pk)
+    open_to_guests = request.POST.get("guests") == "open"
+    services.circle_guests_set(circle=circle, actor=member, open_to_guests=open_to_guests)
+    messages.success(
+        request,
+        _("New guests can join again.")
+        if open_to_guests
+        else _("The circle is closed to new guests. Everyone already in can carry on."),
+    )
+    return redirect("circles:facilitate", pk=circle.pk)
 
 
 @login_required
@@ -484,7 +572,10 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_csv(request: HttpRequest, pk: int) -> HttpResponse:
     circle = _summary_circle(request, pk)
     data = selectors.circle_summary(circle=circle)
-    rows: list[list[object]] = [["theme", theme.name, theme.dots, "", ""] for theme in data.themes]
+    rows: list[list[object]] = [
+        ["theme", theme.name, theme.dots if data.counts_shown else "", "", ""]
+        for theme in data.themes
+    ]
     rows += [
         ["action", action.text, "", action.owner_agency.name, action.due_on.isoformat()]
         for action in data.actions

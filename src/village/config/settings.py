@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "csp",
     "django_tasks",
     "axes",
     "village.people",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "village.people.middleware.MemberMiddleware",
     "village.people.browser_key.BrowserKeyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "village.errors.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "village.config.urls"
@@ -150,6 +154,15 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # are never written to the database: the default is this process's memory. Several app servers
 # share one cache by setting CACHE_URL (for example redis://127.0.0.1:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://village")}
+# Behind a load balancer every request comes from its address: name the header it sets
+# (for example HTTP_X_FORWARDED_FOR) so per-client limits count each client. The address is
+# only ever hashed with the secret key, never stored or logged.
+VILLAGE_CLIENT_ADDRESS_HEADER = env.str("VILLAGE_CLIENT_ADDRESS_HEADER", default="")
+
+# Posts up to 10 MB are read, so an over-long text gets a clear message with the text kept
+# in the box; anything bigger gets the designed 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+CSRF_FAILURE_VIEW = "village.errors.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -165,6 +178,24 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_SSL_REDIRECT = env.bool("VILLAGE_SSL_REDIRECT", default=True)
+
+# No inline script, no inline style, nothing from another site: every script and style is a
+# static file. Forms post only to Village; no page can be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English")]
@@ -204,7 +235,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler redacts tokens, keys and codes from messages and tracebacks.
+    "filters": {"redact": {"()": "village.logs.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request logs carry paths and client addresses; Village keeps neither.

@@ -7,3 +7,8 @@ urlpatterns = [
     path("circles/", include("village.circles.urls")),
     path("pulse/", include("village.pulse.urls")),
 ]
+
+handler400 = "village.errors.bad_request"
+handler403 = "village.errors.permission_denied"
+handler404 = "village.errors.page_not_found"
+handler500 = "village.errors.server_error"

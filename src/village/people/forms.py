@@ -8,10 +8,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from village.once import OnceForm
 from village.people.models import Agency, Constituency, Role
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(OnceForm):
     email = forms.EmailField(label=_("Email address"))
     roles = forms.MultipleChoiceField(
         label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple

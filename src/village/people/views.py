@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from village.once import run_once
 from village.people import selectors, services
 from village.people.forms import AcceptInvitationForm, InvitationForm, SupportLinkFormSet
 from village.people.models import Member
@@ -40,22 +41,32 @@ def members(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(
         request.POST or None, agencies=selectors.agencies_for(partnership=admin.partnership)
     )
-    invite_link = ""
-    if request.method == "POST" and form.is_valid():
-        _invitation, token = services.invitation_create(
-            partnership=admin.partnership, created_by=admin, **form.cleaned_data
+
+    def page(form: InvitationForm, invite_link: str = "") -> HttpResponse:
+        return render(
+            request,
+            "people/members.html",
+            {
+                "members": selectors.members_for(partnership=admin.partnership),
+                "form": form,
+                "invite_link": invite_link,
+            },
         )
-        invite_link = request.build_absolute_uri(reverse("people:accept", kwargs={"token": token}))
-        form = InvitationForm(agencies=selectors.agencies_for(partnership=admin.partnership))
-    return render(
-        request,
-        "people/members.html",
-        {
-            "members": selectors.members_for(partnership=admin.partnership),
-            "form": form,
-            "invite_link": invite_link,
-        },
-    )
+
+    if request.method == "POST" and form.is_valid():
+
+        def create() -> HttpResponse:
+            _invitation, token = services.invitation_create(
+                partnership=admin.partnership, created_by=admin, **form.cleaned_data
+            )
+            link = request.build_absolute_uri(reverse("people:accept", kwargs={"token": token}))
+            return page(
+                InvitationForm(agencies=selectors.agencies_for(partnership=admin.partnership)),
+                link,
+            )
+
+        return run_once(request, create, replay_to=request.path)
+    return page(form)
 
 
 @login_required

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from village.engines.instruments import Instrument
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.once import OnceForm
 from village.people.models import Agency, CareerStage, Role
 from village.pulse.models import COMMENT_MAX_LENGTH
 from village.pulse.services import DEFAULT_COMMENT_QUESTION, DEFAULT_INSTRUMENTS
 
 
-class RoundForm(OpeningWindowForm):
+class RoundForm(OnceForm, OpeningWindowForm):
     title = forms.CharField(label=_("Title"), max_length=150)
     instruments = forms.MultipleChoiceField(
         label=_("Questionnaires"),
@@ -175,7 +176,7 @@ class FinishForm(forms.Form):
         }
 
 
-class LicenceForm(forms.Form):
+class LicenceForm(OnceForm):
     confirm = forms.BooleanField(
         label=_("I confirm that our partnership holds its own licence for this questionnaire"),
         error_messages={"required": _("Tick the box to confirm the licence.")},

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
+from village.once import run_once
+from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
@@ -53,8 +55,12 @@ def _managed_round(request: HttpRequest, pk: int, rule: str = "pulse.manage") ->
 
 
 def _round_for_code(request: HttpRequest, code: str) -> Round:
+    """Find the round; misses count towards this client's limit on trying codes."""
+    if throttle.is_over(request, action="code"):
+        raise throttle.Throttled(throttle.message("code"))
     round_ = selectors.round_by_code(code=code)
     if round_ is None:
+        throttle.check(request, action="code")
         raise Http404(_("We could not find a check-in with that code."))
     services.rounds_open_due(partnership=round_.partnership, site_url=_site_url(request))
     services.rounds_close_due(partnership=round_.partnership)
@@ -93,18 +99,22 @@ def round_create(request: HttpRequest) -> HttpResponse:
         agencies=agencies_for(partnership=partnership),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            round_ = services.round_schedule(
-                partnership=partnership,
-                created_by=member,
-                site_url=_site_url(request),
-                **form.cleaned_data,
-            )
-        except services.PulseError as error:
-            form.add_error(None, str(error))
-        else:
+
+        def create() -> HttpResponse:
+            try:
+                round_ = services.round_schedule(
+                    partnership=partnership,
+                    created_by=member,
+                    site_url=_site_url(request),
+                    **form.cleaned_data,
+                )
+            except services.PulseError as error:
+                form.add_error(None, str(error))
+                return render(request, "pulse/create.html", {"form": form})
             messages.success(request, _("The check-in is scheduled. Share the link or the code."))
             return redirect("pulse:manage", pk=round_.pk)
+
+        return run_once(request, create)
     return render(request, "pulse/create.html", {"form": form})
 
 
@@ -184,17 +194,21 @@ def licences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.LicenceForm(request.POST)
         if form.is_valid():
-            try:
-                services.licence_confirm(
-                    partnership=member.partnership,
-                    actor=member,
-                    instrument_id=request.POST.get("instrument", ""),
-                )
-            except services.PulseError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, _("Thank you. The licence is confirmed."))
-            return redirect("pulse:licences")
+
+            def create() -> HttpResponse:
+                try:
+                    services.licence_confirm(
+                        partnership=member.partnership,
+                        actor=member,
+                        instrument_id=request.POST.get("instrument", ""),
+                    )
+                except services.PulseError as error:
+                    messages.error(request, str(error))
+                else:
+                    messages.success(request, _("Thank you. The licence is confirmed."))
+                return redirect("pulse:licences")
+
+            return run_once(request, create)
     else:
         form = forms.LicenceForm()
     return render(
@@ -210,9 +224,13 @@ def licences(request: HttpRequest) -> HttpResponse:
 def join(request: HttpRequest) -> HttpResponse:
     form = forms.CodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
+        if throttle.is_over(request, action="code"):
+            form.add_error("code", throttle.message("code"))
+            return render(request, "pulse/join.html", {"form": form}, status=429)
         round_ = selectors.round_by_code(code=form.cleaned_data["code"])
         if round_ is not None:
             return redirect("pulse:start", code=round_.round_code)
+        throttle.check(request, action="code")
         form.add_error(
             "code",
             _("We could not find a check-in with that code. Check it with whoever shared it."),
@@ -292,7 +310,7 @@ def _step_payload(
     return {
         "answers": {},
         "about": {k: str(form.data.get(k, "")) for k in ("agency", "role", "career_stage")},
-        "comment": str(form.data.get("comment", "")),
+        "comment": str(form.data.get("comment", "")) if "comment" in form.fields else "",
     }
 
 
@@ -326,7 +344,7 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                     )
             elif valid:
                 payload = _step_payload(form, current, valid=True)
-                hints = identifying_hints(payload["comment"])
+                hints = identifying_hints(payload.get("comment", ""))
                 if hints and not form.cleaned_data.get("confirmed"):
                     confirmed = request.POST.copy()
                     confirmed["confirmed"] = "True"
@@ -337,6 +355,8 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                     return render(request, "pulse/step.html", context)
                 answers = dict(draft.answers) if draft else {}
                 answers.update(payload["answers"])
+                if guest:
+                    throttle.check(request, action="pulse", scope=round_.pk)
                 results = services.response_submit(
                     round_=round_,
                     member=member,
@@ -346,9 +366,10 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                     comment=payload.get("comment", draft.comment if draft else ""),
                 )
                 return _results(request, round_, results)
-        except services.PulseError as error:
+        except (services.PulseError, throttle.Throttled) as error:
             form.add_error(None, str(error))
-            return render(request, "pulse/step.html", context)
+            status = 429 if isinstance(error, throttle.Throttled) else 200
+            return render(request, "pulse/step.html", context, status=status)
         if saving:
             messages.success(
                 request,
