@@ -29,6 +29,8 @@ def totp_code(secret: str = TOTP_SECRET) -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
 ROLES = tuple(Role.values)
 
 

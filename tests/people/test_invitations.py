@@ -169,7 +169,7 @@ def test_inviting_an_existing_member_is_refused_clearly(
     )
     assert "already a member of this partnership" in page
     # An invitation made before they joined: accepting says so plainly.
-    invitation, token = services.invitation_create(
+    _invitation, token = services.invitation_create(
         partnership=admin.partnership,
         created_by=admin,
         email="later@example.org",
@@ -268,13 +268,21 @@ def test_password_change_needs_the_current_password(make_member: Callable[..., M
     client = client_for(member)
     client.post(
         reverse("account_change_password"),
-        {"oldpassword": "wrong", "password1": "brand new phrase 1", "password2": "brand new phrase 1"},
+        {
+            "oldpassword": "wrong",
+            "password1": "brand new phrase 1",
+            "password2": "brand new phrase 1",
+        },
     )
     member.user.refresh_from_db()
     assert member.user.check_password(PASSWORD)
     client.post(
         reverse("account_change_password"),
-        {"oldpassword": PASSWORD, "password1": "brand new phrase 1", "password2": "brand new phrase 1"},
+        {
+            "oldpassword": PASSWORD,
+            "password1": "brand new phrase 1",
+            "password2": "brand new phrase 1",
+        },
     )
     member.user.refresh_from_db()
     assert member.user.check_password("brand new phrase 1")

@@ -169,9 +169,7 @@ def test_an_admin_of_another_partnership_cannot_touch_these_members(
     assert staff.is_active and staff.roles == [Role.STAFF] and invitation.is_open
     # Nor by putting another partnership's agency in the form.
     own = make_member(Role.STAFF, partnership=other_partnership, name="Own")
-    client.post(
-        reverse("people:member_edit", args=[own.pk]), _edit(own, agency=staff.agency_id)
-    )
+    client.post(reverse("people:member_edit", args=[own.pk]), _edit(own, agency=staff.agency_id))
     own.refresh_from_db()
     assert own.agency_id is None
 
@@ -270,6 +268,8 @@ def test_a_member_of_two_partnerships_sees_only_the_one_they_are_in(
     other_client.post(reverse("people:switch"), {"member": stranger.pk})
     assert "Circle of B" not in other_client.get(reverse("circles:list")).content.decode()
     # A deactivated membership is no longer a choice.
-    services.member_deactivate(actor=make_member(Role.ADMIN, partnership=other_partnership, name="Bo"), member=in_b)
+    services.member_deactivate(
+        actor=make_member(Role.ADMIN, partnership=other_partnership, name="Bo"), member=in_b
+    )
     page = client.get(reverse("circles:list")).content.decode()
     assert "Circle of A" in page and "Circle of B" not in page

@@ -21,7 +21,6 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from oidc_provider_mock import User
 from oidc_provider_mock import app as provider_app
 
 from tests.conftest import PASSWORD
@@ -34,9 +33,7 @@ PROVIDER_ID = "northshire-idp"
 def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A running OIDC provider on 127.0.0.1; yields its issuer URL."""
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
-    server = werkzeug.serving.make_server(
-        "127.0.0.1", 0, provider_app(), threaded=True
-    )
+    server = werkzeug.serving.make_server("127.0.0.1", 0, provider_app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:
