@@ -24,7 +24,7 @@ from django.urls import reverse
 from oidc_provider_mock import app as provider_app
 
 from tests.conftest import PASSWORD
-from village.people.models import Member, Role
+from village.people.models import Member, Partnership, Role
 
 PROVIDER_ID = "northshire-idp"
 
@@ -52,7 +52,7 @@ def identity_provider(provider: str, db: None) -> SocialApp:
         name="Northshire Council account",
         client_id="village",
         secret="client-secret",
-        settings={"server_url": provider},
+        settings={"server_url": provider, "partnerships": ["northshire"]},
     )
 
 
@@ -134,3 +134,21 @@ def test_an_admin_still_needs_their_second_step(
     response = _sign_in_through_provider(client, "ada")
     assert "/2fa/authenticate/" in response.redirect_chain[-1][0]
     assert not _signed_in_user(client).is_authenticated
+
+
+def test_a_provider_cannot_sign_in_members_of_another_partnership(
+    identity_provider: SocialApp,
+    provider: str,
+    make_member: Callable[..., Member],
+    other_partnership: Partnership,
+) -> None:
+    """A provider set up for Northshire asserts, verified, the address of a Southshire
+    member: it is refused, because it does not speak for Southshire."""
+    outsider = make_member(Role.STAFF, partnership=other_partnership, name="Sol")
+    _set_identity(provider, "sol", {"email": outsider.user.email, "email_verified": True})
+    client = Client()
+    response = _sign_in_through_provider(client, "sol")
+    assert response.status_code == 403
+    assert "not set up for your partnership" in response.content.decode()
+    assert not _signed_in_user(client).is_authenticated
+    assert not SocialAccount.objects.exists()

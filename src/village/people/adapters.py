@@ -18,10 +18,12 @@ import ipaddress
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.conf import settings
 from django.http import HttpRequest
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from village.people.browser_key import browser_key_rotate, current_browser_key
@@ -83,3 +85,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         """An identity provider signs in people who already have a Village account, matched
         by an address the provider has verified; it never creates an account."""
         return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
+        """An identity provider speaks only for the partnerships it is set up for (its
+        SocialApp's ``settings["partnerships"]``, a list of slugs): it cannot sign in a
+        member of any other partnership, even with a verified address."""
+        from village.people.selectors import memberships_for
+
+        app = sociallogin.provider.app
+        allowed = list((app.settings or {}).get("partnerships", [])) if app else []
+        if sociallogin.is_existing and not (
+            memberships_for(user=sociallogin.user).filter(partnership__slug__in=allowed).exists()
+        ):
+            raise ImmediateHttpResponse(
+                render(request, "people/provider_refused.html", status=403)
+            )
