@@ -10,6 +10,7 @@ exchanges the code, checks the signed id_token and reads userinfo.
 from __future__ import annotations
 
 import threading
+from io import StringIO
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,11 +20,13 @@ import pytest
 import werkzeug.serving
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from oidc_provider_mock import app as provider_app
 
 from tests.conftest import PASSWORD
+from village.people import services
 from village.people.models import Member, Partnership, Role
 
 PROVIDER_ID = "northshire-idp"
@@ -45,15 +48,23 @@ def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 @pytest.fixture
-def identity_provider(provider: str, db: None) -> SocialApp:
-    return SocialApp.objects.create(
-        provider="openid_connect",
-        provider_id=PROVIDER_ID,
+def identity_provider(
+    provider: str, partnership: Partnership, monkeypatch: pytest.MonkeyPatch
+) -> SocialApp:
+    """Set up as an admin would, with `village identity_provider`."""
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "client-secret")
+    out = StringIO()
+    call_command(
+        "identity_provider",
+        partnership="northshire",
+        id=PROVIDER_ID,
         name="Northshire Council account",
+        server_url=provider,
         client_id="village",
-        secret="client-secret",
-        settings={"server_url": provider, "partnerships": ["northshire"]},
+        stdout=out,
     )
+    assert f"/accounts/oidc/{PROVIDER_ID}/login/callback/" in out.getvalue()
+    return SocialApp.objects.get(provider_id=PROVIDER_ID)
 
 
 def _set_identity(provider: str, sub: str, claims: dict[str, Any]) -> None:
@@ -152,3 +163,41 @@ def test_a_provider_cannot_sign_in_members_of_another_partnership(
     assert "not set up for your partnership" in response.content.decode()
     assert not _signed_in_user(client).is_authenticated
     assert not SocialAccount.objects.exists()
+
+
+def test_a_provider_without_email_verified_is_trusted_only_for_its_domains(
+    provider: str,
+    partnership: Partnership,
+    make_member: Callable[..., Member],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Like Entra ID: no email_verified claim at all."""
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "client-secret")
+    call_command(
+        "identity_provider",
+        partnership="northshire",
+        id=PROVIDER_ID,
+        name="Northshire Council account",
+        server_url=provider,
+        client_id="village",
+        verified_domain=["northshire.example"],
+        stdout=StringIO(),
+    )
+    member = make_member(Role.STAFF, name="Sam")  # an example.org address
+    _set_identity(provider, "sam", {"email": member.user.email})
+    refused = Client()
+    _sign_in_through_provider(refused, "sam")
+    assert not _signed_in_user(refused).is_authenticated
+    services.user_create(email="kim@northshire.example", password=PASSWORD, email_verified=True)
+    kim_user = get_user_model().objects.get(email="kim@northshire.example")
+    services.member_create(
+        partnership=partnership,
+        user=kim_user,
+        display_name="Kim",
+        roles=[Role.STAFF],
+        constituency="frontline",
+    )
+    _set_identity(provider, "kim", {"email": "kim@northshire.example"})
+    client = Client()
+    _sign_in_through_provider(client, "kim")
+    assert _signed_in_user(client) == kim_user

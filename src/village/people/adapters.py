@@ -97,6 +97,4 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing and not (
             memberships_for(user=sociallogin.user).filter(partnership__slug__in=allowed).exists()
         ):
-            raise ImmediateHttpResponse(
-                render(request, "people/provider_refused.html", status=403)
-            )
+            raise ImmediateHttpResponse(render(request, "people/provider_refused.html", status=403))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied
@@ -190,6 +191,39 @@ def two_step_activate(*, user: User, secret: str) -> None:
 
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
+
+
+def identity_provider_set(
+    *,
+    partnership: Partnership,
+    provider_id: str,
+    name: str,
+    server_url: str,
+    client_id: str,
+    secret: str,
+    verified_domains: Sequence[str] = (),
+) -> SocialApp:
+    """Add or update an OpenID Connect provider that signs in this partnership's members.
+
+    A provider already set up for other partnerships keeps them: one organisation's
+    identity provider may serve several partnerships it belongs to. ``verified_domains``
+    are email domains the provider owns, for providers (such as Entra ID) that do not say
+    whether an address is verified; only addresses there are then trusted.
+    """
+    app = SocialApp.objects.filter(provider="openid_connect", provider_id=provider_id).first()
+    if app is None:
+        app = SocialApp(provider="openid_connect", provider_id=provider_id)
+    settings = dict(app.settings or {})
+    partnerships = set(settings.get("partnerships", [])) | {partnership.slug}
+    settings.update({"server_url": server_url.rstrip("/"), "partnerships": sorted(partnerships)})
+    if verified_domains:
+        settings["verified_email"] = sorted({d.strip().lower() for d in verified_domains})
+    app.name = name
+    app.client_id = client_id
+    app.secret = secret
+    app.settings = settings
+    app.save()
+    return app
 
 
 def account_exists(*, email: str) -> bool:
