@@ -10,8 +10,8 @@ exchanges the code, checks the signed id_token and reads userinfo.
 from __future__ import annotations
 
 import threading
-from io import StringIO
 from collections.abc import Callable, Iterator
+from io import StringIO
 from typing import Any
 from urllib.parse import urlsplit
 
