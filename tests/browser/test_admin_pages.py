@@ -70,6 +70,14 @@ def test_admin_invites_sets_support_links_and_reads_the_audit_log(
     expect(page.locator("table")).to_contain_text("invitation.create")
     expect(page.locator("table")).to_contain_text("support_links.replace")
 
+    for path, where in (
+        ("/account/", "your account"),
+        ("/accounts/2fa/", "two-step verification"),
+        ("/accounts/password/change/", "change password"),
+    ):
+        page.goto(path)
+        check_page(page, where)
+
     invited = new_page(width=320, height=720)
     invited.goto(invite_link)
     check_page(invited, "invitation page")
