@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -81,7 +82,8 @@ def test_one_client_guessing_many_accounts_is_slowed(make_member: Callable[..., 
 
 
 def test_throttling_keeps_no_client_address(make_member: Callable[..., Member]) -> None:
-    """The counters live in the cache under a keyed hash of the address, never the address."""
+    """The counters live in the cache under a keyed hash of the address, never the address,
+    and no table holds the address."""
     member = make_member("staff")
     for _ in range(3):
         _sign_in(Client(), member.user.email, "wrong", **ATTACKER)
@@ -90,6 +92,10 @@ def test_throttling_keeps_no_client_address(make_member: Callable[..., Member]) 
     assert any("login_failed" in key for key in keys)
     assert ATTACKER["REMOTE_ADDR"] not in stored
     assert ATTACKER["REMOTE_ADDR"] not in "".join(keys)
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            assert ATTACKER["REMOTE_ADDR"] not in repr(cursor.fetchall()), table
 
 
 def test_sign_out_forgets_the_browser_key_and_drafts(
