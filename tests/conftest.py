@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -18,6 +17,21 @@ from village.people import services as people_services
 from village.people.models import Agency, Constituency, Member, Partnership, Role
 
 PASSWORD = "a-long-test-password-1"
+# Every admin made by make_member has two-step verification on with this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+ACCOUNT_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's current code for a secret."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
 ROLES = tuple(Role.values)
 
 
@@ -55,7 +69,9 @@ def make_member(agency: Agency) -> Callable[..., Member]:
     def make(role: str, *, partnership: Partnership | None = None, name: str = "") -> Member:
         home = partnership or agency.partnership
         email = f"{role}-{home.slug}-{name or 'x'}@example.org"
-        user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+        user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
+        if role == Role.ADMIN:
+            people_services.two_step_activate(user=user, secret=TOTP_SECRET)
         return people_services.member_create(
             partnership=home,
             user=user,
@@ -102,7 +118,7 @@ def circle(make_circle: Callable[..., Circle]) -> Circle:
 def client_for(member: Member | None) -> Client:
     client = Client()
     if member is not None:
-        client.force_login(member.user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(member.user, backend=ACCOUNT_BACKEND)
     return client
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from village.circles.models import Circle, Reflection
 from village.logs import RedactSecrets, redact
 from village.people import services as people_services
-from village.people.models import Member
+from village.people.models import Member, Role
 
 QUICK_EXIT = "Leave this page quickly"
 
@@ -128,12 +128,12 @@ def test_an_oversized_post_gets_the_designed_400_page(db: None) -> None:
 
 
 def test_a_500_is_designed_and_its_log_line_has_no_token(
-    partnership: object, facilitator: Member
+    partnership: object, make_member: Callable[..., Member]
 ) -> None:
     """Finding: invitation tokens appeared in error log lines, and the logged link worked."""
     _invitation, token = people_services.invitation_create(
         partnership=partnership,  # type: ignore[arg-type]
-        created_by=facilitator,
+        created_by=make_member(Role.ADMIN),
         email="new@example.org",
         roles=["staff"],
         constituency="frontline",

@@ -64,3 +64,25 @@ def test_village_command_wraps_django_admin() -> None:
         [sys.executable, "-m", "village.cli", "help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "demo" in result.stdout
+
+
+@pytest.mark.django_db
+def test_demo_sign_ins_work_and_admins_give_the_printed_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.core.cache import caches
+    from django.test import Client
+    from django.urls import reverse
+
+    caches["default"].clear()
+    call_command("demo")
+    assert "village demo_code" in capsys.readouterr().out
+    staff = Client()
+    staff.post(reverse("people:login"), {"login": "staff@demo.village", "password": DEMO_PASSWORD})
+    assert "Sam Staff" in staff.get(reverse("people:home")).content.decode()
+    admin = Client()
+    admin.post(reverse("people:login"), {"login": "admin@demo.village", "password": DEMO_PASSWORD})
+    call_command("demo_code")
+    code = capsys.readouterr().out.split()[0]
+    admin.post(reverse("mfa_authenticate"), {"code": code})
+    assert admin.get(reverse("people:members")).status_code == 200

@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +32,9 @@ from village.pulse.models import Round
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "village-demo-2026"  # noqa: S105  (printed for people trying the demo)
+# Admins must use two-step verification; the demo admins' authenticator secret is public like
+# the password, and `village demo_code` prints its current code.
+DEMO_TOTP_SECRET = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA"  # noqa: S105
 
 AGENCIES: tuple[tuple[str, str], ...] = (
     ("Riverside Council Social Work", Sector.SOCIAL_WORK),
@@ -123,12 +125,11 @@ CLOSED_THEMES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
 
 
 def _members(partnership: Partnership, agencies: list[Agency]) -> dict[str, Member]:
-    user_model = get_user_model()
     members: dict[str, Member] = {}
     for person in PEOPLE:
-        user = user_model.objects.create_user(
-            username=person.email, email=person.email, password=DEMO_PASSWORD
-        )
+        user = people.user_create(email=person.email, password=DEMO_PASSWORD, email_verified=True)
+        if Role.ADMIN in person.roles:
+            people.two_step_activate(user=user, secret=DEMO_TOTP_SECRET)
         members[person.email] = people.member_create(
             partnership=partnership,
             user=user,
@@ -305,13 +306,12 @@ def _team_members(
     partnership: Partnership, agencies: list[Agency], teams: dict[str, Team]
 ) -> list[Member]:
     """Frontline staff in teams; they only answer check-ins, so they have no password."""
-    user_model = get_user_model()
     members = []
     for agency_index, name, _parent, size in TEAMS:
         slug = "".join(ch for ch in name.lower() if ch.isalnum())
         for i in range(size):
             email = f"{slug}.{i + 1}@demo.village"
-            user = user_model.objects.create_user(username=email, email=email, password=None)
+            user = people.user_create(email=email, password=None, email_verified=True)
             members.append(
                 people.member_create(
                     partnership=partnership,

@@ -191,13 +191,23 @@ def check_page() -> CheckPage:
     return check
 
 
-def sign_in(page: Any, check_page: CheckPage, *, email: str, password: str) -> None:
-    """Sign in through the form, checking the sign-in page and the home page it lands on."""
+def sign_in(
+    page: Any, check_page: CheckPage, *, email: str, password: str, totp_secret: str = ""
+) -> None:
+    """Sign in through the form (and the two-step code page, given the authenticator's
+    secret), checking each page and the home page it lands on."""
+    from tests.conftest import totp_code
+
     page.goto("/sign-in/")
     check_page(page, "sign-in page")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    if totp_secret:
+        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+        check_page(page, "two-step code page")
+        page.get_by_label("Code").fill(totp_code(totp_secret))
+        page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     check_page(page, "home page, signed in")
 

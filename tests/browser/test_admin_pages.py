@@ -3,13 +3,15 @@ and the invited person accepting on their own device. axe-core on every page."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
+from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, tick
+from tests.conftest import TOTP_SECRET
 from village.people import services as people_services
 from village.people.models import Constituency, Member, Role
 
@@ -25,9 +27,8 @@ def admin(transactional_db: None) -> Member:
     agency = people_services.agency_create(
         partnership=partnership, name="Browser Social Work", sector="social_work"
     )
-    user = get_user_model().objects.create_user(
-        username=ADMIN_EMAIL, email=ADMIN_EMAIL, password=PASSWORD
-    )
+    user = people_services.user_create(email=ADMIN_EMAIL, password=PASSWORD, email_verified=True)
+    people_services.two_step_activate(user=user, secret=TOTP_SECRET)
     return people_services.member_create(
         partnership=partnership,
         user=user,
@@ -42,7 +43,7 @@ def test_admin_invites_sets_support_links_and_reads_the_audit_log(
     admin: Member, new_page: Any, check_page: Any
 ) -> None:
     page = new_page(width=320, height=720)
-    sign_in(page, check_page, email=ADMIN_EMAIL, password=PASSWORD)
+    sign_in(page, check_page, email=ADMIN_EMAIL, password=PASSWORD, totp_secret=TOTP_SECRET)
 
     page.get_by_role("link", name="Members and invitations").click()
     check_page(page, "members page")
@@ -69,6 +70,14 @@ def test_admin_invites_sets_support_links_and_reads_the_audit_log(
     expect(page.locator("table")).to_contain_text("invitation.create")
     expect(page.locator("table")).to_contain_text("support_links.replace")
 
+    for path, where in (
+        ("/account/", "your account"),
+        ("/accounts/2fa/", "two-step verification"),
+        ("/accounts/password/change/", "change password"),
+    ):
+        page.goto(path)
+        check_page(page, where)
+
     invited = new_page(width=320, height=720)
     invited.goto(invite_link)
     check_page(invited, "invitation page")
@@ -79,6 +88,18 @@ def test_admin_invites_sets_support_links_and_reads_the_audit_log(
     expect(invited.get_by_label("Your name")).to_have_value("New Person")
     check_page(invited, "invitation page with a weak password")
     invited.get_by_label("Choose a password").fill("a sturdy passphrase for village")
+    mail.outbox.clear()
     invited.get_by_role("button", name="Create my account").click()
-    expect(invited.get_by_text("Welcome to Browser Partnership.")).to_be_visible()
+    expect(invited.get_by_text("Your account for Browser Partnership is ready")).to_be_visible()
+    check_page(invited, "sign-in page after accepting")
+    invited.get_by_label("Email address").fill("new.person@example.org")
+    invited.get_by_label("Password").fill("a sturdy passphrase for village")
+    invited.get_by_role("button", name="Sign in").click()
+    expect(invited.get_by_label("Code")).to_be_visible()
+    check_page(invited, "email code page")
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.MULTILINE)
+    assert code is not None
+    invited.get_by_label("Code").fill(code.group(1))
+    invited.get_by_role("button", name="Confirm").click()
+    expect(invited.get_by_role("heading", name="Browser Partnership")).to_be_visible()
     check_page(invited, "home page of the new member")

@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -34,8 +33,8 @@ PHASE_TIMEOUT_MS = 8_000
 
 @pytest.fixture
 def facilitator(agency: Agency) -> Member:
-    user = get_user_model().objects.create_user(
-        username=FACILITATOR_EMAIL, email=FACILITATOR_EMAIL, password=FACILITATOR_PASSWORD
+    user = people_services.user_create(
+        email=FACILITATOR_EMAIL, password=FACILITATOR_PASSWORD, email_verified=True
     )
     return people_services.member_create(
         partnership=agency.partnership,

@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -27,7 +26,7 @@ PASSWORD = "a-long-browser-test-password-8"
 
 
 def _person(agency: Agency, email: str, name: str, role: str) -> Member:
-    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+    user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
     return people_services.member_create(
         partnership=agency.partnership,
         user=user,

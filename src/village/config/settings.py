@@ -52,7 +52,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_tasks",
-    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "village.people",
     "village.circles",
     "village.pulse",
@@ -68,11 +72,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "village.people.middleware.MemberMiddleware",
     "village.people.browser_key.BrowserKeyMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "village.people.middleware.AdminMFAMiddleware",
     "village.errors.FaultMiddleware",
 ]
 
@@ -119,9 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "auth.User"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -135,20 +139,52 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "people:login"
 LOGIN_REDIRECT_URL = "people:home"
-LOGOUT_REDIRECT_URL = "people:login"
 
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
-AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_VERBOSE = False
-# Throttle by account only, counted in the shared cache: Village never stores IP addresses
-# or user agents, so axes is given no address and keeps no attempt rows.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_CLIENT_IP_CALLABLE = "village.people.throttle.no_client_address"
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Accounts (django-allauth). People join by invitation only: nobody signs up by themselves.
+# They sign in with their email address; an address is used for signing in only once it is
+# verified. The adapter keeps sign-in throttling from locking one person out by another.
+ACCOUNT_ADAPTER = "village.people.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "village.people.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "people:login"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Village: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Failed sign-ins are counted per client (a keyed hash of its address, never the address) and
+# per account-and-client pair: someone guessing from their own machine slows only themselves,
+# never the account's owner on theirs. Counters live in the cache (see CACHES), never the
+# database.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+
+# Two-step verification: an authenticator app (TOTP) with recovery codes. Required for
+# admins (village.people.middleware.AdminMFAMiddleware), offered to everyone.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Village"
+MFA_RECOVERY_CODE_COUNT = 10
+
+# OpenID Connect sign-in for partnerships with their own identity provider (docs/sign-in.md).
+# Each provider is a SocialApp row (provider "openid_connect"). A sign-in joins an existing
+# account only through an email address that the provider says it has verified; nobody gets
+# a new account this way.
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 # Throttling counters (sign-in attempts, per-client limits) live in the cache for minutes and
 # are never written to the database: the default is this process's memory. Several app servers
@@ -245,7 +281,6 @@ LOGGING = {
         # Request logs carry paths and client addresses; Village keeps neither.
         "django.server": {"handlers": [], "propagate": False},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "axes": {"handlers": [], "propagate": False},
         # SQL parameters hold contribution text: never log them, even with DEBUG on.
         "django.db.backends": {"handlers": [], "level": "INFO", "propagate": False},
     },

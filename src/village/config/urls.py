@@ -4,6 +4,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("village.people.urls")),
+    # django-allauth: password reset and change, email codes, two-step verification and
+    # OpenID Connect sign-in (docs/sign-in.md).
+    path("accounts/", include("allauth.urls")),
     path("circles/", include("village.circles.urls")),
     path("pulse/", include("village.pulse.urls")),
 ]

@@ -28,6 +28,21 @@ def browser_key(request: HttpRequest) -> str:
     return key
 
 
+def browser_key_rotate(request: HttpRequest) -> None:
+    """Give this browser a new key (set by the middleware), as when someone signs out.
+
+    Whatever the old key could reach (Change and Withdraw links on anonymous reflections,
+    unfinished check-in answers) is then out of reach from this browser.
+    """
+    setattr(request, _REQUEST_ATTR, secrets.token_urlsafe(32))
+
+
+def current_browser_key(request: HttpRequest) -> str:
+    """The key this browser already holds, or "" if it has none; never makes one."""
+    key = getattr(request, _REQUEST_ATTR, None) or request.COOKIES.get(COOKIE_NAME, "")
+    return key if len(key) == 43 else ""
+
+
 def keyed_hash(*, key: str, purpose: str) -> str:
     """A one-way value for one purpose; the same key gives unrelated values per purpose."""
     return hmac.new(key.encode(), purpose.encode(), hashlib.sha256).hexdigest()

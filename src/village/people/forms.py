@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from village.once import OnceForm
-from village.people.models import Agency, Constituency, Role
+from village.people.models import Agency, CareerStage, Constituency, Role, Team
 
 
 class InvitationForm(OnceForm):
@@ -57,3 +57,38 @@ class AcceptInvitationForm(forms.Form):
         password: str = self.cleaned_data["password"]
         password_validation.validate_password(password)
         return password
+
+
+class JoinForm(forms.Form):
+    """Joining another partnership with the account one is signed in to."""
+
+    display_name = forms.CharField(
+        label=_("Your name in this partnership"),
+        max_length=120,
+        help_text=_("Shown only where you choose to show it."),
+    )
+
+
+class MemberForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+    constituency = forms.ChoiceField(
+        label=_("Which group do they speak for?"), choices=Constituency.choices
+    )
+    agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), label=_("Agency"), required=False
+    )
+    team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
+        queryset=Team.objects.none(), label=_("Team"), required=False
+    )
+    career_stage = forms.ChoiceField(
+        label=_("Career stage (optional)"),
+        choices=[("", _("Not given")), *CareerStage.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, agencies: Any, teams: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]

@@ -153,6 +153,9 @@ class Member(models.Model):
     constituency = models.CharField(max_length=20, choices=Constituency.choices)
     career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Set when an admin deactivates the membership: the person can no longer act in this
+    # partnership. Nothing they contributed anonymously is touched (nothing links to it).
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["display_name"]
@@ -167,6 +170,10 @@ class Member(models.Model):
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class Invitation(models.Model):
@@ -184,9 +191,14 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Invitation to {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None
 
 
 class AuditEvent(models.Model):

@@ -1,22 +1,21 @@
-"""Who may do what with people data. Every predicate also checks the partnership."""
+"""django-rules predicates for people data, built on village.people.policy."""
 
 from __future__ import annotations
 
 import rules
 
-from village.people.models import Member, Partnership, Role
+from village.people import policy
+from village.people.models import Member, Partnership
 
 
 @rules.predicate
 def is_member(member: Member | None, partnership: Partnership | None) -> bool:
-    return (
-        member is not None and partnership is not None and member.partnership_id == partnership.pk
-    )
+    return policy.can_view_partnership(member=member, partnership=partnership)
 
 
 @rules.predicate
 def is_admin(member: Member | None, partnership: Partnership | None) -> bool:
-    return is_member(member, partnership) and member is not None and member.has_role(Role.ADMIN)
+    return policy.is_admin_of(member=member, partnership=partnership)
 
 
 rules.add_rule("people.view_partnership", is_member)

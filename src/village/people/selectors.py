@@ -5,19 +5,34 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from village.people.models import Agency, AuditEvent, Member, Partnership, SupportLink, Team
+from village.people.models import (
+    Agency,
+    AuditEvent,
+    Invitation,
+    Member,
+    Partnership,
+    SupportLink,
+    Team,
+)
 
 
-def member_for_user(*, user: User | AnonymousUser) -> Member | None:
-    """The signed-in person's membership, or None for visitors and guests."""
+def memberships_for(*, user: User | AnonymousUser) -> QuerySet[Member]:
+    """The partnerships a person may act in now: deactivated memberships are left out."""
     if not user.is_authenticated:
-        return None
+        return Member.objects.none()
     return (
         Member.objects.select_related("partnership", "agency")
-        .filter(user=user)
+        .filter(user=user, deactivated_at__isnull=True)
         .order_by("joined_at")
-        .first()
     )
+
+
+def member_for_user(*, user: User | AnonymousUser, member_id: int | None = None) -> Member | None:
+    """The membership a signed-in person is acting in: the one they chose (``member_id``,
+    kept in their session) if it is still theirs and active, else their first one."""
+    memberships = memberships_for(user=user)
+    chosen = memberships.filter(pk=member_id).first() if member_id is not None else None
+    return chosen or memberships.first()
 
 
 def agencies_for(*, partnership: Partnership) -> QuerySet[Agency]:
@@ -25,7 +40,21 @@ def agencies_for(*, partnership: Partnership) -> QuerySet[Agency]:
 
 
 def members_for(*, partnership: Partnership) -> QuerySet[Member]:
-    return Member.objects.filter(partnership=partnership).select_related("agency", "user")
+    """Active members only: reports, audiences and lists never count deactivated people."""
+    return Member.objects.filter(
+        partnership=partnership, deactivated_at__isnull=True
+    ).select_related("agency", "team", "user")
+
+
+def all_members_for(*, partnership: Partnership) -> QuerySet[Member]:
+    """Everyone who has been a member, deactivated too, for the admin's members page."""
+    return Member.objects.filter(partnership=partnership).select_related("agency", "team", "user")
+
+
+def open_invitations_for(*, partnership: Partnership) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(
+        partnership=partnership, used_at__isnull=True, revoked_at__isnull=True
+    ).order_by("-created_at")
 
 
 def support_links_for(*, partnership: Partnership) -> QuerySet[SupportLink]:

@@ -7,15 +7,20 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialApp
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from village.people import policy
 from village.people.models import (
     Agency,
     AuditEvent,
+    CareerStage,
     Constituency,
     Invitation,
     Member,
@@ -163,6 +168,78 @@ def member_create(
     )
 
 
+def user_create(*, email: str, password: str | None, email_verified: bool = False) -> User:
+    """An account that signs in with its email address.
+
+    ``email_verified`` is True only where Village itself has proved the address (the demo);
+    an account made from an invitation must prove it with a code sent to it before it can
+    sign in, so nobody can make an account for an address they do not own.
+    """
+    email = email.strip().lower()
+    user = get_user_model().objects.create_user(username=email, email=email, password=password)
+    EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
+    return user
+
+
+def two_step_activate(*, user: User, secret: str) -> None:
+    """Turn on two-step verification with a known authenticator secret, plus recovery codes.
+
+    For the demo and tests; people set their own up through the account pages.
+    """
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+
+
+def identity_provider_set(
+    *,
+    partnership: Partnership,
+    provider_id: str,
+    name: str,
+    server_url: str,
+    client_id: str,
+    secret: str,
+    verified_domains: Sequence[str] = (),
+) -> SocialApp:
+    """Add or update an OpenID Connect provider that signs in this partnership's members.
+
+    A provider already set up for other partnerships keeps them: one organisation's
+    identity provider may serve several partnerships it belongs to. ``verified_domains``
+    are email domains the provider owns, for providers (such as Entra ID) that do not say
+    whether an address is verified; only addresses there are then trusted.
+    """
+    app = SocialApp.objects.filter(provider="openid_connect", provider_id=provider_id).first()
+    if app is None:
+        app = SocialApp(provider="openid_connect", provider_id=provider_id)
+    settings = dict(app.settings or {})
+    partnerships = set(settings.get("partnerships", [])) | {partnership.slug}
+    settings.update({"server_url": server_url.rstrip("/"), "partnerships": sorted(partnerships)})
+    if verified_domains:
+        settings["verified_email"] = sorted({d.strip().lower() for d in verified_domains})
+    app.name = name
+    app.client_id = client_id
+    app.secret = secret
+    app.settings = settings
+    app.save()
+    return app
+
+
+def account_exists(*, email: str) -> bool:
+    email = email.strip()
+    return (
+        get_user_model().objects.filter(username__iexact=email).exists()
+        or get_user_model().objects.filter(email__iexact=email).exists()
+        or EmailAddress.objects.filter(email__iexact=email).exists()
+    )
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
 def invitation_create(
     *,
     partnership: Partnership,
@@ -173,6 +250,14 @@ def invitation_create(
     agency: Agency | None = None,
 ) -> tuple[Invitation, str]:
     """Return the invitation and its token. The token is shown once and never stored."""
+    _require(policy.is_admin_of(member=created_by, partnership=partnership))
+    if agency is not None and agency.partnership_id != partnership.pk:
+        raise ValueError(_("That agency belongs to another partnership."))
+    email = email.strip().lower()
+    if Member.objects.filter(
+        partnership=partnership, user__email__iexact=email, deactivated_at__isnull=True
+    ).exists():
+        raise ValueError(_("That person is already a member of this partnership."))
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         partnership=partnership,
@@ -199,6 +284,8 @@ def invitation_for_token(*, token: str) -> Invitation:
     )
     if invitation is None:
         raise InvitationError(_("This invitation link is not recognised. Ask for a new one."))
+    if invitation.revoked_at is not None:
+        raise InvitationError(_("This invitation has been withdrawn. Ask for a new one."))
     if invitation.used_at is not None:
         raise InvitationError(_("This invitation link has already been used. Please sign in."))
     if invitation.expires_at <= timezone.now():
@@ -206,19 +293,33 @@ def invitation_for_token(*, token: str) -> Invitation:
     return invitation
 
 
+def _spend(token: str) -> Invitation:
+    """Lock and re-check the invitation inside the caller's transaction."""
+    invitation = invitation_for_token(token=token)
+    locked = (
+        Invitation.objects.select_for_update().select_related("partnership").get(pk=invitation.pk)
+    )
+    if not locked.is_open:
+        raise InvitationError(_("This invitation link has already been used. Please sign in."))
+    locked.used_at = timezone.now()
+    locked.save(update_fields=["used_at"])
+    return locked
+
+
 def invitation_accept(*, token: str, display_name: str, password: str) -> Member:
-    """Create the account and membership, and spend the invitation, all or nothing."""
+    """Make a new account and its membership from an invitation, and spend it.
+
+    Only for an address with no account yet: it never signs anyone in, and never touches an
+    existing account (whose owner joins with ``invitation_join`` after signing in with their
+    own password). The new account signs in only once its address is proved by a code.
+    """
     with transaction.atomic():
-        invitation = invitation_for_token(token=token)
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.used_at is not None:
-            raise InvitationError(_("This invitation link has already been used. Please sign in."))
-        user_model = get_user_model()
-        user = user_model.objects.filter(username__iexact=invitation.email).first()
-        if user is None:
-            user = user_model.objects.create_user(
-                username=invitation.email, email=invitation.email, password=password
+        invitation = _spend(token)
+        if account_exists(email=invitation.email):
+            raise InvitationError(
+                _("You already have a Village account. Sign in with your own password to join.")
             )
+        user = user_create(email=invitation.email, password=password)
         member = member_create(
             partnership=invitation.partnership,
             user=user,
@@ -227,6 +328,143 @@ def invitation_accept(*, token: str, display_name: str, password: str) -> Member
             constituency=invitation.constituency,
             agency=invitation.agency,
         )
-        locked.used_at = timezone.now()
-        locked.save(update_fields=["used_at"])
+        audit_record(
+            partnership=invitation.partnership,
+            actor=member,
+            action="invitation.accept",
+            target=invitation,
+        )
+    return member
+
+
+def _user_owns_email(user: AbstractBaseUser, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+def invitation_join(*, token: str, user: User, display_name: str) -> Member:
+    """Add a membership to the signed-in person's own account, and spend the invitation.
+
+    The person has signed in with their own password (and second step), and the
+    invitation's address must be one of their verified addresses.
+    """
+    with transaction.atomic():
+        invitation = invitation_for_token(token=token)
+        if not _user_owns_email(user, invitation.email):
+            raise InvitationError(
+                _(
+                    "This invitation is for a different email address. Sign out, then sign "
+                    "in with the address it was sent to."
+                )
+            )
+        existing = Member.objects.filter(user=user, partnership=invitation.partnership).first()
+        if existing is not None and existing.is_active:
+            raise InvitationError(
+                _("You are already a member of %(name)s.") % {"name": invitation.partnership}
+            )
+        invitation = _spend(token)
+        if existing is not None:
+            existing.deactivated_at = None
+            existing.roles = _clean_roles(invitation.roles)
+            existing.constituency = invitation.constituency
+            existing.agency = invitation.agency
+            existing.save(update_fields=["deactivated_at", "roles", "constituency", "agency"])
+            member = existing
+        else:
+            member = member_create(
+                partnership=invitation.partnership,
+                user=user,
+                display_name=display_name,
+                roles=invitation.roles,
+                constituency=invitation.constituency,
+                agency=invitation.agency,
+            )
+        audit_record(
+            partnership=invitation.partnership,
+            actor=member,
+            action="invitation.accept",
+            target=invitation,
+        )
+    return member
+
+
+def invitation_revoke(*, actor: Member, invitation: Invitation) -> Invitation:
+    """Withdraw an unused invitation: its link stops working at once."""
+    _require(policy.can_manage_invitation(actor=actor, invitation=invitation))
+    if not invitation.is_open:
+        raise InvitationError(_("That invitation has already been used or withdrawn."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        partnership=invitation.partnership,
+        actor=actor,
+        action="invitation.revoke",
+        target=invitation,
+    )
+    return invitation
+
+
+def invitation_resend(*, actor: Member, invitation: Invitation) -> tuple[Invitation, str]:
+    """A fresh link for an unused invitation, valid for another week; the old link stops."""
+    _require(policy.can_manage_invitation(actor=actor, invitation=invitation))
+    if not invitation.is_open:
+        raise InvitationError(_("That invitation has already been used or withdrawn."))
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _token_hash(token)
+    invitation.expires_at = timezone.now() + INVITATION_LIFETIME
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    audit_record(
+        partnership=invitation.partnership,
+        actor=actor,
+        action="invitation.resend",
+        target=invitation,
+    )
+    return invitation, token
+
+
+def member_update(
+    *,
+    actor: Member,
+    member: Member,
+    roles: Iterable[str],
+    constituency: str,
+    agency: Agency | None,
+    team: Team | None,
+    career_stage: str,
+) -> Member:
+    """Change what a member does and where they sit. Their past anonymous answers keep what
+    was recorded then (nothing links them to this row)."""
+    _require(policy.can_manage_member(actor=actor, member=member))
+    partnership = member.partnership
+    if agency is not None and agency.partnership_id != partnership.pk:
+        raise ValueError(_("That agency belongs to another partnership."))
+    if team is not None and team.partnership_id != partnership.pk:
+        raise ValueError(_("That team belongs to another partnership."))
+    if constituency not in Constituency.values:
+        raise ValueError(_("Choose a group from the list."))
+    if career_stage and career_stage not in CareerStage.values:
+        raise ValueError(_("Choose a career stage from the list."))
+    cleaned = _clean_roles(roles)
+    if member.pk == actor.pk and Role.ADMIN not in cleaned:
+        raise ValueError(_("You cannot remove your own admin role. Ask another admin."))
+    member.roles = cleaned
+    member.constituency = constituency
+    member.agency = agency
+    member.team = team
+    member.career_stage = career_stage
+    member.save(update_fields=["roles", "constituency", "agency", "team", "career_stage"])
+    audit_record(partnership=partnership, actor=actor, action="member.update", target=member)
+    return member
+
+
+def member_deactivate(*, actor: Member, member: Member) -> Member:
+    """The person can no longer act in this partnership. Nothing they said anonymously is
+    rewritten or removed: no anonymous row points at them."""
+    _require(policy.can_deactivate_member(actor=actor, member=member))
+    if not member.is_active:
+        raise ValueError(_("That member is already deactivated."))
+    member.deactivated_at = timezone.now()
+    member.save(update_fields=["deactivated_at"])
+    audit_record(
+        partnership=member.partnership, actor=actor, action="member.deactivate", target=member
+    )
     return member

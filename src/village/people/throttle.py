@@ -1,6 +1,6 @@
 """Limits on how often one client may act, counted in the cache for minutes and never stored.
 
-Sign-in throttling counts attempts per account and is never given the client's address.
+Sign-in throttling (people.adapters) names the client with client_hash too.
 The per-client limits below stop one person from stuffing a circle or a guest round by
 clearing cookies: each action is counted twice, per browser key and per client address, in a
 window that starts with the first action. Neither is kept as it is: the cache key holds a
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,6 +36,7 @@ class Limit:
 
 
 MINUTE = 60
+IPV6_PREFIX = 64
 LIMITS: dict[str, Limit] = {
     "join": Limit(
         10,
@@ -90,11 +92,6 @@ class Throttled(Exception):
     """This client has used up a limit; the message is safe to show."""
 
 
-def no_client_address(request: HttpRequest) -> None:
-    """For django-axes: sign-in throttling is never given the client's address."""
-    return None
-
-
 def _client_address(request: HttpRequest) -> str:
     """The address the request came from; behind a proxy, the last one it appended."""
     header = getattr(settings, "VILLAGE_CLIENT_ADDRESS_HEADER", "")
@@ -109,6 +106,22 @@ def _hashed(value: str) -> str:
     ).hexdigest()[:32]
 
 
+def client_hash(request: HttpRequest) -> str:
+    """A keyed one-way name for the client's address, IPv6 cut to its /64 first.
+
+    Both these limits and allauth's sign-in throttling (people.adapters) name the client by
+    this value only, so the address itself never reaches the cache, a log or the database.
+    """
+    address = _client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, ipaddress.IPv6Address):
+        address = str(ipaddress.IPv6Network(f"{parsed}/{IPV6_PREFIX}", strict=False))
+    return _hashed(f"client:{address}")
+
+
 def _limits() -> dict[str, Limit]:
     overrides: dict[str, Limit] = getattr(settings, "VILLAGE_THROTTLE_LIMITS", {})
     return {**LIMITS, **overrides}
@@ -116,7 +129,7 @@ def _limits() -> dict[str, Limit]:
 
 def _keys(request: HttpRequest, action: str, scope: str, limit: Limit) -> list[tuple[str, int]]:
     """Each count lives `seconds` from its first action: incrementing keeps its expiry."""
-    keys = [(f"throttle:{action}:{scope}:a:{_hashed(_client_address(request))}", limit.address)]
+    keys = [(f"throttle:{action}:{scope}:a:{client_hash(request)}", limit.address)]
     browser = request.COOKIES.get(COOKIE_NAME, "")
     if browser:
         keys.append((f"throttle:{action}:{scope}:b:{_hashed(browser)}", limit.browser))

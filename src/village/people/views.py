@@ -1,34 +1,31 @@
-"""Thin views for signing in, the home page, members, invitations and the audit log."""
+"""Thin views for the home page, the account page, members, invitations and the audit log.
+
+Signing in, out, password reset and change, email codes and two-step verification are
+django-allauth's views (config/urls.py), shown in Village's own templates.
+"""
 
 from __future__ import annotations
 
-import rules
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from village.once import run_once
-from village.people import selectors, services
-from village.people.forms import AcceptInvitationForm, InvitationForm, SupportLinkFormSet
+from village.people import access, selectors, services
+from village.people.forms import (
+    AcceptInvitationForm,
+    InvitationForm,
+    JoinForm,
+    MemberForm,
+    SupportLinkFormSet,
+)
+from village.people.middleware import SESSION_KEY
 from village.people.models import Member
-
-
-def _admin(request: HttpRequest) -> Member:
-    member = getattr(request, "member", None)
-    if not member or not rules.test_rule("people.manage_members", member, member.partnership):
-        raise PermissionDenied
-    return member
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "people/login.html"
-    redirect_authenticated_user = True
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -36,43 +33,153 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def members(request: HttpRequest) -> HttpResponse:
-    admin = _admin(request)
-    form = InvitationForm(
-        request.POST or None, agencies=selectors.agencies_for(partnership=admin.partnership)
+def account(request: HttpRequest) -> HttpResponse:
+    """Your account: which partnership you are in, password, email and two-step sign-in."""
+    return render(
+        request,
+        "people/account.html",
+        {"memberships": selectors.memberships_for(user=request.user)},
     )
 
-    def page(form: InvitationForm, invite_link: str = "") -> HttpResponse:
-        return render(
-            request,
-            "people/members.html",
-            {
-                "members": selectors.members_for(partnership=admin.partnership),
-                "form": form,
-                "invite_link": invite_link,
-            },
-        )
 
+@login_required
+@require_POST
+def switch_partnership(request: HttpRequest) -> HttpResponse:
+    """Choose which of your partnerships you are in; every page then uses that one."""
+    chosen = request.POST.get("member", "")
+    memberships = selectors.memberships_for(user=request.user)
+    member = memberships.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if member is None:
+        messages.error(request, _("Choose one of your partnerships from the list."))
+        return redirect("people:account")
+    request.session[SESSION_KEY] = member.pk
+    messages.success(request, _("You are now in %(name)s.") % {"name": member.partnership.name})
+    return redirect("people:home")
+
+
+def _members_page(
+    request: HttpRequest, admin: Member, form: InvitationForm, invite_link: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "people/members.html",
+        {
+            "members": selectors.all_members_for(partnership=admin.partnership),
+            "invitations": selectors.open_invitations_for(partnership=admin.partnership),
+            "form": form,
+            "invite_link": invite_link,
+            "admin": admin,
+        },
+    )
+
+
+def _invite_link(request: HttpRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("people:accept", kwargs={"token": token}))
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    admin = access.access_admin(request)
+    agencies = selectors.agencies_for(partnership=admin.partnership)
+    form = InvitationForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
 
         def create() -> HttpResponse:
-            _invitation, token = services.invitation_create(
-                partnership=admin.partnership, created_by=admin, **form.cleaned_data
-            )
-            link = request.build_absolute_uri(reverse("people:accept", kwargs={"token": token}))
-            return page(
-                InvitationForm(agencies=selectors.agencies_for(partnership=admin.partnership)),
-                link,
-            )
+            try:
+                _invitation, token = services.invitation_create(
+                    partnership=admin.partnership, created_by=admin, **form.cleaned_data
+                )
+            except ValueError as error:
+                form.add_error("email", str(error))
+                response = _members_page(request, admin, form)
+                response.status_code = 400
+                return response
+            fresh = InvitationForm(agencies=agencies)
+            return _members_page(request, admin, fresh, _invite_link(request, token))
 
         return run_once(request, create, replay_to=request.path)
-    return page(form)
+    return _members_page(request, admin, form)
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    admin, member = access.access_member(request, pk)
+    initial = {
+        "roles": member.roles,
+        "constituency": member.constituency,
+        "agency": member.agency,
+        "team": member.team,
+        "career_stage": member.career_stage,
+    }
+    form = MemberForm(
+        request.POST or None,
+        initial=initial,
+        agencies=selectors.agencies_for(partnership=admin.partnership),
+        teams=selectors.teams_for(partnership=admin.partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=admin, member=member, **form.cleaned_data)
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved changes to %(name)s.") % {"name": member})
+            return redirect("people:members")
+    return render(request, "people/member_edit.html", {"form": form, "subject": member})
+
+
+@login_required
+def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST deactivates."""
+    admin, member = access.access_member(request, pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.member_deactivate(actor=admin, member=member)
+        except ValueError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, _("%(name)s is deactivated.") % {"name": member})
+            return redirect("people:members")
+    return render(
+        request,
+        "people/member_deactivate.html",
+        {"subject": member, "error": error, "is_self": member.pk == admin.pk},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    admin, invitation = access.access_invitation(request, pk)
+    try:
+        services.invitation_revoke(actor=admin, invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("people:members")
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    admin, invitation = access.access_invitation(request, pk)
+    form = InvitationForm(agencies=selectors.agencies_for(partnership=admin.partnership))
+    try:
+        _invitation, token = services.invitation_resend(actor=admin, invitation=invitation)
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+        return redirect("people:members")
+    return _members_page(request, admin, form, _invite_link(request, token))
 
 
 @login_required
 def support_links(request: HttpRequest) -> HttpResponse:
     """Admins set the signposting every circle's support panel shows."""
-    admin = _admin(request)
+    admin = access.access_admin(request)
     current = selectors.support_links_for(partnership=admin.partnership)
     initial = [
         {"name": s.name, "description": s.description, "contact": s.contact, "url": s.url}
@@ -96,7 +203,7 @@ def support_links(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    admin = _admin(request)
+    admin = access.access_admin(request)
     return render(
         request,
         "people/audit.html",
@@ -104,20 +211,58 @@ def audit(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _invalid(request: HttpRequest, error: Exception) -> HttpResponse:
+    return render(request, "people/invitation_invalid.html", {"reason": str(error)}, status=410)
+
+
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accepting never signs anyone in.
+
+    - Signed in: join with your own account, if the invitation is for your address.
+    - Not signed in, and the address already has an account: sign in first, then come back.
+    - Otherwise: choose a name and password; then sign in and prove the address with a code.
+    """
     try:
         invitation = services.invitation_for_token(token=token)
     except services.InvitationError as error:
-        return render(request, "people/invitation_invalid.html", {"reason": str(error)}, status=410)
+        return _invalid(request, error)
+    here = reverse("people:accept", kwargs={"token": token})
+    if request.user.is_authenticated:
+        join_form = JoinForm(request.POST or None)
+        if request.method == "POST" and join_form.is_valid():
+            try:
+                member = services.invitation_join(
+                    token=token, user=request.user, **join_form.cleaned_data
+                )
+            except services.InvitationError as error:
+                join_form.add_error(None, str(error))
+            else:
+                request.session[SESSION_KEY] = member.pk
+                messages.success(
+                    request, _("Welcome to %(name)s.") % {"name": member.partnership.name}
+                )
+                return redirect("people:home")
+        return render(
+            request, "people/accept_join.html", {"form": join_form, "invitation": invitation}
+        )
+    if services.account_exists(email=invitation.email):
+        sign_in = f"{reverse('people:login')}?{urlencode({'next': here})}"
+        return render(
+            request, "people/accept_sign_in.html", {"invitation": invitation, "sign_in": sign_in}
+        )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             member = services.invitation_accept(token=token, **form.cleaned_data)
         except services.InvitationError as error:
-            return render(
-                request, "people/invitation_invalid.html", {"reason": str(error)}, status=410
+            return _invalid(request, error)
+        messages.success(
+            request,
+            _(
+                "Your account for %(name)s is ready. Sign in with your email address and new "
+                "password. We will email you a code to check the address is yours."
             )
-        login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome to %(name)s.") % {"name": member.partnership.name})
-        return redirect("people:home")
+            % {"name": member.partnership.name},
+        )
+        return redirect("people:login")
     return render(request, "people/accept.html", {"form": form, "invitation": invitation})

@@ -324,6 +324,20 @@ def _clean_about(about: Mapping[str, str], partnership: Partnership) -> dict[str
     }
 
 
+def drafts_discard(*, browser_key: str) -> int:
+    """Delete every unfinished answer kept for this browser key, in every round.
+
+    Called when someone signs out, so the next person on a shared computer cannot see or
+    carry on with their half-finished check-in. Returns how many drafts went.
+    """
+    hashes = [
+        draft_hash(round_=round_, key=browser_key)
+        for round_ in Round.objects.filter(drafts__isnull=False).distinct().only("pk")
+    ]
+    deleted, _per_model = Draft.objects.filter(key_hash__in=hashes).delete()
+    return deleted
+
+
 def draft_save(
     *,
     round_: Round,

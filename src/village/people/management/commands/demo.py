@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from village.circles.selectors import circles_for
-from village.demo import DEMO_PASSWORD, PEOPLE, demo_load
+from village.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, demo_load
 from village.pulse.selectors import rounds_for
 
 
@@ -23,6 +23,10 @@ class Command(BaseCommand):
         )
         for person in PEOPLE[:6]:
             self.stdout.write(f"  {person.email:<28} {', '.join(person.roles)}")
+        self.stdout.write(
+            "Admins also give a two-step code: run `village demo_code` for the current one,\n"
+            f"or add this secret to an authenticator app: {DEMO_TOTP_SECRET}"
+        )
         for circle in circles_for(partnership=partnership).exclude(phase="ended"):
             self.stdout.write(f"Join code for '{circle.title}': {circle.join_code}")
         for round_ in rounds_for(partnership=partnership).filter(closed=False):
