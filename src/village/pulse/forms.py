@@ -52,6 +52,8 @@ class RoundForm(OpeningWindowForm):
             (True, _("Members and guests with the link. Guests are reported as their own group.")),
         ],
         coerce=lambda value: value in (True, "True"),
+        required=False,
+        empty_value=False,
         initial=False,
         widget=forms.RadioSelect,
     )
