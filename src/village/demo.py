@@ -202,7 +202,7 @@ def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list
                     prompt=prompt,
                     text=text,
                     browser_key="demo-closed-0",
-                ).id
+                ).public_id
             )
             for text in texts
         ]
