@@ -195,7 +195,7 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
     assert [t.name for t in summary.themes] == ["Who to call", "Time"]
     assert summary.actions == [action]
     services.theme_delete(theme=theme, actor=facilitator)
-    reflection.refresh_from_db()
+    reflection = Reflection.objects.get(public_id=reflection.public_id)  # resealed: a new key
     assert reflection.theme is None and not Theme.objects.filter(pk=theme.pk).exists()
 
 

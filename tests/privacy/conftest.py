@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
-from tests.pulse.conftest import step_post
+from tests.pulse.conftest import lead, make_round, step_post
 from village.circles import services as circle_services
 from village.circles.models import Circle, Phase
 from village.people import services as people_services
@@ -46,6 +46,7 @@ MEMBER_PROFILES: tuple[tuple[int, int | None, str], ...] = (
     (2, None, CareerStage.NEARING_RETIREMENT),
 )
 GUESTS = 4
+__all__ = ["lead", "make_round"]  # the pulse fixtures, shared with test_mix.py
 
 
 @dataclass

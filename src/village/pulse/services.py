@@ -526,6 +526,7 @@ def pending_release_due() -> int:
     """Release every batch that is due, and everything left in closed rounds (the worker and
     `village release_pending` run this, so a stopped server's answers are never stranded)."""
     released = 0
+    now = timezone.now()
     for round_ in Round.objects.filter(pk__in=PendingResponse.objects.values("round_id")):
-        released += pending_release(round_=round_, final=round_.closed)
+        released += pending_release(round_=round_, final=round_.closed or round_.closes_at <= now)
     return released
