@@ -51,6 +51,10 @@ def rounds(agency: Agency) -> dict[str, Any]:
     small = people_services.agency_create(
         partnership=agency.partnership, name="Tiny Housing", sector="housing"
     )
+    answering = [
+        _person(agency if i < 6 else small, f"staff{i}@example.org", f"Staff {i}", Role.STAFF)
+        for i in range(8)
+    ]
     now = timezone.now()
     closed = pulse_services.round_schedule(
         partnership=agency.partnership,
@@ -62,13 +66,12 @@ def rounds(agency: Agency) -> dict[str, Any]:
         closes_at=now + timedelta(days=1),
         notify=False,
     )
-    for i in range(8):
+    for i, member in enumerate(answering):
         pulse_services.response_submit(
             round_=closed,
-            member=None,
-            browser_key=f"guest-{i}",
+            member=member,
+            browser_key=f"member-{i}",
             answers=_answers(closed.instruments, 1 + i % 5),
-            about={"agency": str((agency if i < 6 else small).pk), "role": "staff"},
         )
     pulse_services.round_close(round_=closed, actor=lead)
     open_round = pulse_services.round_schedule(
@@ -79,6 +82,7 @@ def rounds(agency: Agency) -> dict[str, Any]:
         comment_question="Anything else?",
         opens_at=now - timedelta(minutes=5),
         closes_at=now + timedelta(days=7),
+        guests_allowed=True,
         notify=False,
     )
     return {"staff": staff, "lead": lead, "closed": closed, "open": open_round}

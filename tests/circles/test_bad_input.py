@@ -114,7 +114,8 @@ def test_edit_with_empty_text_keeps_the_original(circle: Circle) -> None:
     _reflect(client, circle, "Original words")
     reflection = Reflection.objects.get()
     url = reverse(
-        "circles:reflection_edit", kwargs={"code": circle.join_code, "reflection_id": reflection.public_id}
+        "circles:reflection_edit",
+        kwargs={"code": circle.join_code, "reflection_id": reflection.public_id},
     )
     response = client.post(url, {"text": ""})
     assert "This field is required" in response.content.decode()

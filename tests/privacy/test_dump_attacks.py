@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from tests.privacy.conftest import Person, Row, Session, dump
+from tests.privacy.conftest import Row, Session, dump
 from village.circles.services import participant_hash
 from village.pulse.services import participation_hash
 
@@ -30,8 +30,6 @@ MINIMUM = 5
 POSTGRES = connection.vendor == "postgresql"
 only_postgres = pytest.mark.skipif(not POSTGRES, reason="xmin and ctid exist on PostgreSQL only")
 only_sqlite = pytest.mark.skipif(POSTGRES, reason="rowid exists on SQLite only")
-
-Guess = Callable[[Row, list[tuple[Row, str]]], str | None]
 
 
 def chance_bound(guesses: int, minimum: int = MINIMUM) -> float:
@@ -86,11 +84,19 @@ def _score(anonymous: list[tuple[Row, str]], guess: Callable[[Row], str | None])
     return right, len(anonymous)
 
 
+def _join_order(row: Row) -> Any:
+    """The order people joined: their participant or participation row's id."""
+    return row.values["id"]
+
+
 def _rank_match(
-    anonymous: Iterable[Row], people: list[tuple[Row, str]], key: Callable[[Row], Any]
+    anonymous: Iterable[Row],
+    people: list[tuple[Row, str]],
+    key: Callable[[Row], Any],
+    person_key: Callable[[Row], Any] = _join_order,
 ) -> dict[int, str]:
-    """Pair the i-th anonymous row with the i-th person row, both sorted by `key`."""
-    ordered_people = [name for _row, name in sorted(people, key=lambda pair: key(pair[0]))]
+    """Pair the i-th anonymous row (sorted by `key`) with the i-th person (by `person_key`)."""
+    ordered_people = [name for _row, name in sorted(people, key=lambda pair: person_key(pair[0]))]
     ordered_rows = sorted(anonymous, key=key)
     return {
         id(row): ordered_people[index % len(ordered_people)]
@@ -128,7 +134,7 @@ def _same_xmin_guesses(session: Session, tables: dict[str, list[Row]]) -> dict[i
     guesses: dict[int, str] = {}
     for xmin, rows in groups.items():
         if by_xmin.get(xmin):
-            guesses |= _rank_match(rows, by_xmin[xmin], _ctid)
+            guesses |= _rank_match(rows, by_xmin[xmin], _ctid, _ctid)
     return guesses
 
 
@@ -182,20 +188,15 @@ def test_ctid_order_follows_no_join_order(session: Session) -> None:
         ("pulse_response", "pulse_participation"),
     ):
         joined = _participants(tables, people_table, session)
-        guesses |= _rank_match(
-            tables[table],
-            joined,
-            lambda r: (
-                r.values["id"] if r.table.endswith(("participant", "participation")) else _ctid(r)
-            ),
-        )
+        guesses |= _rank_match(tables[table], joined, _ctid)
     _assert_chance(*_score(anonymous, lambda row: guesses.get(id(row))), "ctid order")
 
 
 @only_sqlite
 def test_response_rowid_is_not_participation_id(session: Session) -> None:
     """Finding: pulse_response.rowid equalled pulse_participation.id for answers sent through
-    the web, so a dump named every respondent. Failed on the old code: 16 of 16 named (bound 8.0)."""
+    the web, so a dump named every respondent. Failed on the old code: 16 of 16 named (bound
+    8.0)."""
     tables = dump()
     by_id = {
         row.values["id"]: name
@@ -249,11 +250,7 @@ def test_timestamps_order_nothing(session: Session) -> None:
     ):
         joined = _participants(tables, people_table, session)
         guesses |= _rank_match(
-            tables[table],
-            joined,
-            lambda r, w=when: (
-                (r.values.get(w) or "", r.values["id"]) if r.table == table else r.values["id"]
-            ),
+            tables[table], joined, lambda r, w=when: (str(r.values.get(w)), r.values["id"])
         )
     _assert_chance(*_score(anonymous, lambda row: guesses.get(id(row))), "timestamps")
 

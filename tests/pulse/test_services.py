@@ -232,6 +232,7 @@ def test_schedule_form_creates_a_round_and_shows_link_and_code(
             follow=True,
         )
     round_ = Round.objects.get()
+    assert not round_.guests_allowed, "members only unless guests are chosen"
     content = response.content.decode()
     assert round_.round_code in content and f"/pulse/r/{round_.round_code}/" in content
     assert len(mail.outbox) == 2
@@ -279,3 +280,18 @@ def test_save_and_finish_later_resumes_on_the_same_device_only(
     assert page.count("checked") >= 2
     other_device = Client().get(reverse("pulse:start", kwargs={"code": code})).content.decode()
     assert "Continue where you left off" not in other_device
+
+
+def test_the_schedule_form_can_open_a_round_to_guests(lead: Member) -> None:
+    now = timezone.localtime()
+    client_for(lead).post(
+        reverse("pulse:create"),
+        {
+            "title": "Open to all",
+            "instruments": ["cbi"],
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "guests_allowed": "guests",
+        },
+    )
+    assert Round.objects.get().guests_allowed

@@ -82,9 +82,7 @@ def reflection_rows(*, circle: Circle) -> list[ReflectionRow]:
         ReflectionRow(*values)
         for values in Reflection.objects.filter(circle=circle)
         .order_by("id")
-        .values_list(
-            "public_id", "text", "author_label", "secret_hash", "prompt__text", "theme_id"
-        )
+        .values_list("public_id", "text", "author_label", "secret_hash", "prompt__text", "theme_id")
     ]
 
 

@@ -336,9 +336,7 @@ def reflection_create(
         author_label=author_label.strip()[:200],
         created_on=timezone.localdate(),
     )
-    reflection.secret_hash = reflection_secret(
-        reflection_id=reflection.public_id, key=browser_key
-    )
+    reflection.secret_hash = reflection_secret(reflection_id=reflection.public_id, key=browser_key)
     reflection.save(force_insert=True)
     _bump(circle)
     return reflection

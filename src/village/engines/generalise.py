@@ -65,7 +65,9 @@ def generalisation(
     completely, since that group could otherwise be told apart from the rest.
     """
     names = tuple(order)
-    sizes = Counter(tuple(str(person.get(name, unknown)) for name in names) for person in population)
+    sizes = Counter(
+        tuple(str(person.get(name, unknown)) for name in names) for person in population
+    )
     levels = dict.fromkeys(sizes, 0)
     changed = True
     while changed:

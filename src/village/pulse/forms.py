@@ -45,16 +45,14 @@ class RoundForm(OpeningWindowForm):
         required=False,
         help_text=_("Tick none to ask everyone."),
     )
-    guests_allowed = forms.TypedChoiceField(
+    guests_allowed = forms.ChoiceField(
         label=_("Who can answer"),
         choices=[
-            (False, _("Members only. People without an account are asked to sign in.")),
-            (True, _("Members and guests with the link. Guests are reported as their own group.")),
+            ("members", _("Members only. People without an account are asked to sign in.")),
+            ("guests", _("Members and guests with the link. Guests are reported on their own.")),
         ],
-        coerce=lambda value: value in (True, "True"),
         required=False,
-        empty_value=False,
-        initial=False,
+        initial="members",
         widget=forms.RadioSelect,
     )
 
@@ -67,6 +65,10 @@ class RoundForm(OpeningWindowForm):
         self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTION)
         self.start_window_now(length=timedelta(days=14))
         self.fields["audience_agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean_guests_allowed(self) -> bool:
+        """Members only unless guests were chosen: the safer choice is the default."""
+        return self.cleaned_data.get("guests_allowed") == "guests"
 
 
 class CodeForm(forms.Form):
@@ -135,9 +137,8 @@ class FinishForm(forms.Form):
         },
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    def __init__(
-        self, *args: Any, question: str, **kwargs: Any
-    ) -> None:
+
+    def __init__(self, *args: Any, question: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if question:
             self.fields["comment"].label = _("%(question)s (optional)") % {"question": question}

@@ -313,9 +313,7 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                 if hints and not form.cleaned_data.get("confirmed"):
                     confirmed = request.POST.copy()
                     confirmed["confirmed"] = "True"
-                    context["form"] = _step_form(
-                        request, round_, current, draft, data=confirmed
-                    )
+                    context["form"] = _step_form(request, round_, current, draft, data=confirmed)
                     context["identifying_hints"] = hints
                     return render(request, "pulse/step.html", context)
                 answers = dict(draft.answers) if draft else {}
