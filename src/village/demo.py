@@ -203,7 +203,7 @@ def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list
                     prompt=prompt,
                     text=text,
                     browser_key="demo-closed-0",
-                ).id
+                ).public_id
             )
             for text in texts
         ]
@@ -357,13 +357,12 @@ def _respond(
             answers=_answers(round_.instruments, tone + drift, rng),
             comment=next(comments, "") if index % 3 == 0 else "",
         )
-    for index, agency in enumerate((agencies[0], agencies[5], None, None)):
+    for index in range(4):
         pulse.response_submit(
             round_=round_,
             member=None,
             browser_key=f"demo-pulse-{round_.pk}-guest-{index}",
             answers=_answers(round_.instruments, 3.0 + drift, rng),
-            about={"agency": str(agency.pk) if agency else "", "role": Role.FAMILY},
             comment=next(comments, ""),
         )
 
@@ -381,6 +380,7 @@ def _pulse(
             comment_question=str(pulse.DEFAULT_COMMENT_QUESTION),
             opens_at=now - timedelta(days=days_ago),
             closes_at=now + timedelta(days=1),
+            guests_allowed=True,
             notify=False,
         )
         _respond(round_, members, agencies, drift=drift, skip=7)
@@ -393,6 +393,7 @@ def _pulse(
         comment_question=str(pulse.DEFAULT_COMMENT_QUESTION),
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=14),
+        guests_allowed=True,
         notify=False,
     )
     _respond(open_round, members[-3:], agencies, drift=0.1, skip=0)

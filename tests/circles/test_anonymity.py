@@ -77,6 +77,7 @@ def test_reflection_and_checkin_tables_hold_no_link_to_a_person(posted: dict[str
     reflection_columns = set(_columns(Reflection))
     assert reflection_columns == {
         "id",
+        "public_id",
         "circle_id",
         "prompt_id",
         "theme_id",

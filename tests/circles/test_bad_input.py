@@ -114,7 +114,8 @@ def test_edit_with_empty_text_keeps_the_original(circle: Circle) -> None:
     _reflect(client, circle, "Original words")
     reflection = Reflection.objects.get()
     url = reverse(
-        "circles:reflection_edit", kwargs={"code": circle.join_code, "reflection_id": reflection.id}
+        "circles:reflection_edit",
+        kwargs={"code": circle.join_code, "reflection_id": reflection.public_id},
     )
     response = client.post(url, {"text": ""})
     assert "This field is required" in response.content.decode()
@@ -128,7 +129,7 @@ def test_withdraw_asks_first(circle: Circle) -> None:
     reflection = Reflection.objects.get()
     url = reverse(
         "circles:reflection_withdraw",
-        kwargs={"code": circle.join_code, "reflection_id": reflection.id},
+        kwargs={"code": circle.join_code, "reflection_id": reflection.public_id},
     )
     assert "Withdraw your reflection?" in client.get(url).content.decode()
     assert Reflection.objects.exists()

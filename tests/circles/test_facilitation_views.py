@@ -33,12 +33,12 @@ def test_facilitator_moves_reflections_into_a_theme_and_back(
     page = client.get(reverse("circles:facilitate", kwargs={"pk": circle.pk})).content.decode()
     assert "Move reflections between themes" in page and "(ungrouped)" in page
     response = client.post(
-        url, {"move-theme": theme.pk, "move-reflections": [str(reflection.id)]}, follow=True
+        url, {"move-theme": theme.pk, "move-reflections": [str(reflection.public_id)]}, follow=True
     )
     assert "1 reflection moved." in response.content.decode()
     reflection.refresh_from_db()
     assert reflection.theme == theme
-    client.post(url, {"move-theme": "", "move-reflections": [str(reflection.id)]})
+    client.post(url, {"move-theme": "", "move-reflections": [str(reflection.public_id)]})
     reflection.refresh_from_db()
     assert reflection.theme is None
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from village.circles import selectors, services
-from village.circles.models import Circle, Moment, Phase, Reflection, Theme
+from village.circles.models import Circle, Moment, Participant, Phase, Reflection, Theme
 from village.people import join_codes
 from village.people.models import Agency, Member
 
@@ -79,7 +79,15 @@ def test_check_in_once_and_out_once(circle: Circle, facilitator: Member) -> None
             circle=circle, participant=participant, moment=Moment.LEAVE, score=9
         )
     services.checkin_record(circle=circle, participant=participant, moment=Moment.LEAVE, score=5)
-    assert circle.checkins.count() == 2
+    with pytest.raises(services.CircleError, match="already"):
+        services.checkin_record(
+            circle=circle, participant=participant, moment=Moment.LEAVE, score=4
+        )
+    assert circle.checkins.count() == 0, "alone, both answers wait in the mix"
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ENDED)
+    assert circle.checkins.count() == 2 and circle.pending.count() == 0
+    participant.refresh_from_db()
+    assert participant.checked_in and participant.checked_out
 
 
 def test_only_the_author_browser_can_edit_or_withdraw(circle: Circle) -> None:
@@ -154,7 +162,10 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
         browser_key=KEY_A,
     )
     theme = services.theme_create(
-        circle=circle, actor=facilitator, name="Who to call", reflection_ids=[str(reflection.id)]
+        circle=circle,
+        actor=facilitator,
+        name="Who to call",
+        reflection_ids=[str(reflection.public_id)],
     )
     other = services.theme_create(circle=circle, actor=facilitator, name="Time")
     with pytest.raises(services.CircleError, match="Voting is not open"):
@@ -167,7 +178,11 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
         services.dots_cast(circle=circle, participant=guests[1], allocation={theme.pk: -1})
     services.dots_cast(circle=circle, participant=guests[1], allocation={theme.pk: 3})
     theme.refresh_from_db()
+    assert theme.dots == 0, "two people's dots wait in the mix: too few to count apart"
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ACT)
+    theme.refresh_from_db()
     assert theme.dots == 5
+    assert [p.dots_used for p in Participant.objects.order_by("pk")] == [3, 3]
     action = services.action_create(
         circle=circle,
         actor=facilitator,
@@ -180,7 +195,7 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
     assert [t.name for t in summary.themes] == ["Who to call", "Time"]
     assert summary.actions == [action]
     services.theme_delete(theme=theme, actor=facilitator)
-    reflection.refresh_from_db()
+    reflection = Reflection.objects.get(public_id=reflection.public_id)  # resealed: a new key
     assert reflection.theme is None and not Theme.objects.filter(pk=theme.pk).exists()
 
 
@@ -200,25 +215,40 @@ def test_action_owner_must_be_in_the_partnership(
         )
 
 
-def test_mood_spread_hidden_below_the_minimum(
-    make_circle: Callable[..., Circle], facilitator: Member
-) -> None:
-    small, large = make_circle(), make_circle()
-    for circle, answers in ((small, 4), (large, 5)):
-        for index in range(answers):
-            participant = services.participant_join(
-                circle=circle, member=None, browser_key=f"{index}" * 43
-            )
-            services.checkin_record(
-                circle=circle, participant=participant, moment=Moment.ARRIVE, score=2 + index // 4
-            )
-        services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ENDED)
-    summary = selectors.circle_summary(circle=small)
-    assert summary.arriving is not None
+def test_mood_spread_hidden_below_the_minimum(circle: Circle, facilitator: Member) -> None:
+    for index in range(4):
+        participant = services.participant_join(
+            circle=circle, member=None, browser_key=f"{index}" * 43
+        )
+        services.checkin_record(
+            circle=circle, participant=participant, moment=Moment.ARRIVE, score=2
+        )
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ENDED)
+    summary = selectors.circle_summary(circle=circle)
     assert summary.arriving.answered == 4 and summary.arriving.counts is None
-    summary = selectors.circle_summary(circle=large)
-    assert summary.arriving is not None
-    assert summary.arriving.counts == (0, 4, 1, 0, 0)
+    later = make_circle_with_five_arrivals(circle, facilitator)
+    summary = selectors.circle_summary(circle=later)
+    assert summary.arriving.counts == (0, 4, 0, 0, 1)
+
+
+def make_circle_with_five_arrivals(circle: Circle, facilitator: Member) -> Circle:
+    later = services.circle_create(
+        partnership=circle.partnership,
+        created_by=facilitator,
+        title="Later",
+        purpose="Again.",
+        agreements=[],
+        prompts=["How?"],
+        opens_at=circle.opens_at,
+        closes_at=circle.closes_at,
+    )
+    for index, score in enumerate((2, 2, 2, 2, 5)):
+        participant = services.participant_join(circle=later, member=None, browser_key=f"{index}")
+        services.checkin_record(
+            circle=later, participant=participant, moment=Moment.ARRIVE, score=score
+        )
+    services.circle_move_to(circle=later, actor=facilitator, phase=Phase.ENDED)
+    return later
 
 
 def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None:
@@ -236,8 +266,8 @@ def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None
     author_view = live_fragment(circle=circle, browser_key=KEY_A)
     other_view = live_fragment(circle=circle, browser_key=KEY_B)
     assert "Shared words" in author_view and "Shared words" in other_view
-    assert f"r/{reflection.id}/edit/" in author_view
-    assert "edit/" not in other_view and str(reflection.id) not in other_view
+    assert f"r/{reflection.public_id}/edit/" in author_view
+    assert "edit/" not in other_view and str(reflection.public_id) not in other_view
     services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Changed words")
     circle.refresh_from_db()
     assert "Changed words" in live_fragment(circle=circle, browser_key=KEY_B)
@@ -254,12 +284,12 @@ def test_reflections_move_between_themes_and_back(circle: Circle, facilitator: M
     )
     theme = services.theme_create(circle=circle, actor=facilitator, name="Theme")
     moved = services.reflections_group(
-        circle=circle, actor=facilitator, theme=theme, reflection_ids=[str(first.id)]
+        circle=circle, actor=facilitator, theme=theme, reflection_ids=[str(first.public_id)]
     )
     first.refresh_from_db()
     assert moved == 1 and first.theme == theme
     services.reflections_group(
-        circle=circle, actor=facilitator, theme=None, reflection_ids=[str(first.id)]
+        circle=circle, actor=facilitator, theme=None, reflection_ids=[str(first.public_id)]
     )
     first.refresh_from_db()
     assert first.theme is None

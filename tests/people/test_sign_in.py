@@ -128,6 +128,7 @@ def test_sign_out_forgets_the_browser_key_and_drafts(
         comment_question="Anything else?",
         opens_at=circle.opens_at,
         closes_at=circle.closes_at,
+        guests_allowed=True,
     )
     pulse_services.draft_save(
         round_=round_,

@@ -60,6 +60,7 @@ def make_round(lead: Member) -> Callable[..., Round]:
             "comment_question": "Anything else?",
             "opens_at": now - timedelta(minutes=5),
             "closes_at": now + timedelta(days=7),
+            "guests_allowed": True,
         }
         values.update(overrides)
         return services.round_schedule(**values)

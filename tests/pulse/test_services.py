@@ -90,11 +90,14 @@ def test_responses_carry_the_snapshot_taken_at_opening_not_todays_details(
     services.response_submit(
         round_=round_, member=staff, browser_key="k" * 43, answers=full_answers(round_.instruments)
     )
+    services.round_close(round_=round_, actor=None)
     response = Response.objects.get()
-    assert response.attributes["agency"] == str(agency.pk)
-    assert response.attributes["sector"] == "social_work"
-    assert response.attributes["career_stage"] == "unknown"
-    assert response.attributes["role"] == Role.STAFF
+    assert response.attributes["audience"] == "member"
+    # Asked alone, so stored coarsened; the snapshot's values are what it is coarsened from.
+    snapshot = round_.audience.get(member=staff)
+    assert (snapshot.agency, snapshot.sector) == (str(agency.pk), "social_work")
+    assert response.attributes["agency"] in (str(agency.pk), "unknown")
+    assert snapshot.career_stage == "unknown" and snapshot.role == Role.STAFF
 
 
 def test_submitting_scores_marks_participation_and_removes_the_draft(
@@ -122,8 +125,7 @@ def test_submitting_scores_marks_participation_and_removes_the_draft(
     assert [r.instrument_id for r in results] == ["cbi", "multiagency"]
     assert results[0].subscale("personal").score == 100
     assert Draft.objects.count() == 0
-    assert Participation.objects.get(member=staff).completed
-    assert Response.objects.get().comment == "Thanks"
+    assert Response.objects.count() == 0, "the answer waits in the mix until a batch is full"
     assert selectors.has_completed(round_=round_, member=staff, browser_key="other")
     with pytest.raises(services.PulseError, match="already taken part"):
         services.response_submit(
@@ -132,33 +134,40 @@ def test_submitting_scores_marks_participation_and_removes_the_draft(
             browser_key="b" * 43,
             answers=full_answers(round_.instruments),
         )
-    assert Response.objects.count() == 1
     assert selectors.rounds_to_answer(member=staff) == []
+    services.round_close(round_=round_, actor=None)
+    assert Participation.objects.get(member=staff).completed
+    assert Response.objects.get().comment == "Thanks"
 
 
-def test_guests_answer_once_per_browser_with_their_own_optional_details(
-    make_round: Callable[..., Round], agency: Agency
+def test_guests_answer_once_per_browser_and_store_only_that_they_are_guests(
+    make_round: Callable[..., Round],
 ) -> None:
     round_ = make_round()
     services.response_submit(
-        round_=round_,
-        member=None,
-        browser_key="g" * 43,
-        answers=full_answers(round_.instruments),
-        about={"agency": str(agency.pk), "role": "family", "career_stage": ""},
+        round_=round_, member=None, browser_key="g" * 43, answers=full_answers(round_.instruments)
     )
-    attributes = Response.objects.get().attributes
-    assert attributes == {
-        "agency": str(agency.pk),
-        "sector": "social_work",
-        "role": "family",
-        "career_stage": "unknown",
-        "team": "none",
-    }
     with pytest.raises(services.PulseError, match="already taken part"):
         services.response_submit(
             round_=round_, member=None, browser_key="g" * 43, answers=full_answers(["cbi"])
         )
+    services.round_close(round_=round_, actor=None)
+    assert Response.objects.get().attributes == {"audience": "guest"}
+
+
+def test_a_members_round_refuses_guests_with_a_clear_message(
+    make_round: Callable[..., Round], make_member: Callable[..., Member]
+) -> None:
+    """Issue 8, item 4: a round is for members (guests refused) or open to guests."""
+    round_ = make_round(guests_allowed=False)
+    with pytest.raises(services.PulseError, match="for members of the partnership"):
+        services.response_submit(
+            round_=round_, member=None, browser_key="g" * 43, answers=full_answers(["cbi"])
+        )
+    page = Client().get(reverse("pulse:start", kwargs={"code": round_.round_code}))
+    assert "Please sign in to take part" in page.content.decode()
+    staff = make_member(Role.STAFF, name="Sam")
+    assert services.check_can_answer(round_=make_round(guests_allowed=False), member=staff) is None
 
 
 def test_closing_releases_the_report_once_and_keeps_the_guards_history(
@@ -223,6 +232,7 @@ def test_schedule_form_creates_a_round_and_shows_link_and_code(
             follow=True,
         )
     round_ = Round.objects.get()
+    assert not round_.guests_allowed, "members only unless guests are chosen"
     content = response.content.decode()
     assert round_.round_code in content and f"/pulse/r/{round_.round_code}/" in content
     assert len(mail.outbox) == 2
@@ -270,3 +280,18 @@ def test_save_and_finish_later_resumes_on_the_same_device_only(
     assert page.count("checked") >= 2
     other_device = Client().get(reverse("pulse:start", kwargs={"code": code})).content.decode()
     assert "Continue where you left off" not in other_device
+
+
+def test_the_schedule_form_can_open_a_round_to_guests(lead: Member) -> None:
+    now = timezone.localtime()
+    client_for(lead).post(
+        reverse("pulse:create"),
+        {
+            "title": "Open to all",
+            "instruments": ["cbi"],
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "guests_allowed": "guests",
+        },
+    )
+    assert Round.objects.get().guests_allowed

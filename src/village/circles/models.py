@@ -1,8 +1,16 @@
 """Safe-space circles.
 
-Reflections and check-ins are anonymous rows: a random UUID key (so their order of creation
-cannot be read from the key), no link to a member, guest, IP or user agent, and only the day.
-Who took part lives in Participant, with no key that joins it to what they said.
+Reflections and check-ins are anonymous rows: a random integer key that is also the SQLite
+rowid (so neither the key nor the hidden rowid counts the order of writing), no link to a
+member, guest, IP or user agent, and only the day. Who took part lives in Participant, with
+no key that joins it to what they said.
+
+Check-in moods and dots are shown only in aggregate, so they pass through a mix: each waits
+sealed in PendingAnswer and is released in a shuffled batch, in one transaction that also
+marks those participants done. Reflections are shown one by one as they are posted, so they
+cannot wait; instead they are resealed (deleted and re-inserted in random order, same public
+ids) when the reflect step ends and when the circle ends, so PostgreSQL's xmin and ctid stop
+carrying posting order.
 """
 
 from __future__ import annotations
@@ -12,6 +20,8 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from village.anonymity import RandomKeyField
 
 REFLECTION_MAX_LENGTH = 2000
 CHECKIN_WORD_MAX_LENGTH = 40
@@ -119,7 +129,8 @@ class Theme(models.Model):
 
 
 class Reflection(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = RandomKeyField(primary_key=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="reflections")
     prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="reflections")
     theme = models.ForeignKey(
@@ -138,7 +149,7 @@ class Reflection(models.Model):
 
 
 class CheckIn(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = RandomKeyField(primary_key=True)
     circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="checkins")
     moment = models.CharField(max_length=6, choices=Moment.choices)
     score = models.PositiveSmallIntegerField(
@@ -152,6 +163,37 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.moment} {self.score}"
+
+
+class Purpose(models.TextChoices):
+    """What a pending answer is: an arrival or leaving mood, or dots."""
+
+    ARRIVE = "arrive", _("Arriving")
+    LEAVE = "leave", _("Leaving")
+    DOTS = "dots", _("Dots")
+
+
+class PendingAnswer(models.Model):
+    """A mood or dots waiting in the mix, sealed with a key the database never holds.
+
+    The marker is a server-keyed hash of the participant's own hash and the purpose, so one
+    person has one pending answer per purpose and a dump cannot join it to Participant."""
+
+    id = RandomKeyField(primary_key=True)
+    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="pending")
+    purpose = models.CharField(max_length=6, choices=Purpose.choices)
+    marker = models.CharField(max_length=64)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circle", "purpose", "marker"], name="pending_answer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Pending {self.purpose} for {self.circle_id}"
 
 
 class Action(models.Model):

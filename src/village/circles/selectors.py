@@ -82,7 +82,8 @@ def reflections_of(*, circle: Circle) -> QuerySet[Reflection]:
 
 
 class ReflectionRow(NamedTuple):
-    """The fields a live list shows: plain values, cheaper than model instances by far."""
+    """The fields a live list shows: plain values, cheaper than model instances by far.
+    ``id`` is the reflection's public id, the one in its links."""
 
     id: UUID
     text: str
@@ -98,7 +99,7 @@ def reflection_rows(*, circle: Circle) -> list[ReflectionRow]:
         ReflectionRow(*values)
         for values in Reflection.objects.filter(circle=circle)
         .order_by("id")
-        .values_list("id", "text", "author_label", "secret_hash", "prompt__text", "theme_id")
+        .values_list("public_id", "text", "author_label", "secret_hash", "prompt__text", "theme_id")
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from village.anonymity import dedupe_marker, random_key, release_size, seal, shuffled, unseal
 from village.circles.models import (
     PHASE_ORDER,
     REFLECTION_MAX_LENGTH,
@@ -20,8 +22,10 @@ from village.circles.models import (
     Circle,
     Moment,
     Participant,
+    PendingAnswer,
     Phase,
     Prompt,
+    Purpose,
     Reflection,
     Theme,
 )
@@ -95,16 +99,62 @@ def circle_create(
 
 
 def circle_move_to(*, circle: Circle, actor: Member, phase: str) -> Circle:
-    """Move forward to any later phase; phases in between are skipped."""
+    """Move forward to any later phase; phases in between are skipped.
+
+    Leaving the reflect step reseals the reflections; leaving the vote releases every dot
+    still waiting; ending releases every mood still waiting and reseals again. Each runs in
+    its own transaction, apart from the audit row that names the facilitator."""
     if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) <= PHASE_ORDER.index(circle.phase):
         raise CircleError(_("A circle can only move on to a later step."))
+    previous = circle.phase
     circle.phase = phase
     circle.save(update_fields=["phase"])
     _bump(circle)
     audit_record(
         partnership=circle.partnership, actor=actor, action=f"circle.phase.{phase}", target=circle
     )
+    if previous == Phase.VOTE:
+        pending_release(circle=circle, purpose=Purpose.DOTS, final=True)
+    if phase == Phase.ENDED:
+        circle_release_all(circle=circle)
+    elif previous == Phase.REFLECT:
+        reflections_reseal(circle=circle)
     return circle
+
+
+def circle_release_all(*, circle: Circle) -> None:
+    """At the end: every answer still waiting goes out, and the reflections are resealed."""
+    for purpose in Purpose.values:
+        pending_release(circle=circle, purpose=purpose, final=True)
+    reflections_reseal(circle=circle)
+
+
+def reflections_reseal(*, circle: Circle) -> int:
+    """Delete and re-insert the circle's reflections in random order, in one transaction,
+    with fresh keys and the same public ids and secret hashes: afterwards their xmin and ctid
+    (PostgreSQL) and rowid (SQLite) say nothing about who posted when."""
+    with transaction.atomic():
+        Circle.objects.select_for_update().filter(pk=circle.pk).exists()
+        rows = list(Reflection.objects.filter(circle=circle))
+        if not rows:
+            return 0
+        Reflection.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        for row in rows:
+            row.id = random_key()
+        Reflection.objects.bulk_create(shuffled(rows))
+    return len(rows)
+
+
+def circles_release_due() -> int:
+    """Release what waits in circles that have closed by the clock (the worker and
+    `village release_pending` run this, so a stopped server strands nothing)."""
+    due = Circle.objects.filter(pk__in=PendingAnswer.objects.values("circle_id"))
+    count = 0
+    for circle in due:
+        if circle.phase == Phase.ENDED or circle.closes_at <= timezone.now():
+            circle_release_all(circle=circle)
+            count += 1
+    return count
 
 
 def _check_open(circle: Circle) -> None:
@@ -146,31 +196,114 @@ def reflection_secret(*, reflection_id: object, key: str) -> str:
     return keyed_hash(key=key, purpose=f"reflection:{reflection_id}")
 
 
+def _marker(circle: Circle, participant: Participant, purpose: str) -> str:
+    return dedupe_marker(
+        participant_hash=f"participant:{participant.pk}", purpose=f"circle:{circle.pk}:{purpose}"
+    )
+
+
+def _sealed_context(circle: Circle, purpose: str) -> str:
+    return f"circles.{purpose}:{circle.pk}"
+
+
+def _pending(circle: Circle, participant: Participant, purpose: str) -> PendingAnswer | None:
+    return PendingAnswer.objects.filter(
+        circle=circle, purpose=purpose, marker=_marker(circle, participant, purpose)
+    ).first()
+
+
+def has_checked(*, circle: Circle, participant: Participant, moment: str) -> bool:
+    """Answered already: waiting in the mix (by marker) or released (the done flag)."""
+    done_field = "checked_in" if moment == Moment.ARRIVE else "checked_out"
+    if Participant.objects.filter(pk=participant.pk, **{done_field: True}).exists():
+        return True
+    return _pending(circle, participant, moment) is not None
+
+
 def checkin_record(
     *, circle: Circle, participant: Participant, moment: str, score: int, word: str = ""
-) -> CheckIn:
-    """An anonymous arrival or leaving score; the participant row only learns that it happened."""
+) -> None:
+    """An anonymous arrival or leaving score, sealed into the mix.
+
+    Its transaction writes only the pending row; the mood reaches the check-in table, and
+    the participant is marked done, in a later shuffled batch."""
     if moment == Moment.ARRIVE:
         _check_open(circle)
     elif circle.phase not in (Phase.CLOSE, Phase.ENDED):
         raise CircleError(_("Checking out opens at the end of the circle."))
     if not 1 <= score <= 5:
         raise CircleError(_("Choose a number from 1 to 5."))
-    done_field = "checked_in" if moment == Moment.ARRIVE else "checked_out"
+    if has_checked(circle=circle, participant=participant, moment=moment):
+        raise CircleError(_("You have already answered this."))
+    payload = {"participant": participant.pk, "score": score, "word": word.strip()[:40]}
+    try:
+        with transaction.atomic():
+            PendingAnswer.objects.create(
+                circle=circle,
+                purpose=moment,
+                marker=_marker(circle, participant, moment),
+                sealed=seal(payload=payload, context=_sealed_context(circle, moment)),
+            )
+    except IntegrityError as error:
+        raise CircleError(_("You have already answered this.")) from error
+    pending_release(circle=circle, purpose=moment)
+
+
+def pending_release(*, circle: Circle, purpose: str, final: bool = False) -> int:
+    """Release a shuffled batch of waiting moods or dots, in one transaction.
+
+    Moods become check-in rows with fresh random keys, dots are added to the themes, the
+    same transaction marks those participants done and deletes the pending rows, so a dump
+    shows at most which batch an answer came in. Safe to re-run; ``final`` releases all."""
     with transaction.atomic():
-        updated = Participant.objects.filter(pk=participant.pk, **{done_field: False}).update(
-            **{done_field: True}
+        Circle.objects.select_for_update().filter(pk=circle.pk).exists()
+        pending = list(PendingAnswer.objects.filter(circle=circle, purpose=purpose))
+        size = release_size(
+            pending=len(pending), minimum=circle.partnership.min_group_size, final=final
         )
-        if not updated:
-            raise CircleError(_("You have already answered this."))
-        checkin = CheckIn.objects.create(
-            circle=circle,
-            moment=moment,
-            score=score,
-            word=word.strip()[:40],
-            created_on=timezone.localdate(),
+        if not size:
+            return 0
+        batch = shuffled(pending)[:size]
+        payloads = [
+            unseal(sealed=row.sealed, context=_sealed_context(circle, purpose)) for row in batch
+        ]
+        if purpose == Purpose.DOTS:
+            _dots_release(circle, payloads)
+        else:
+            today = timezone.localdate()
+            CheckIn.objects.bulk_create(
+                CheckIn(
+                    circle=circle,
+                    moment=purpose,
+                    score=payload["score"],
+                    word=payload["word"],
+                    created_on=today,
+                )
+                for payload in payloads
+            )
+            done_field = "checked_in" if purpose == Moment.ARRIVE else "checked_out"
+            Participant.objects.filter(
+                circle=circle, pk__in=[payload["participant"] for payload in payloads]
+            ).update(**{done_field: True})
+        PendingAnswer.objects.filter(pk__in=[row.pk for row in batch]).delete()
+    if purpose == Purpose.DOTS:
+        _bump(circle)
+    return size
+
+
+def _dots_release(circle: Circle, payloads: Sequence[Mapping[str, Any]]) -> None:
+    totals: Counter[int] = Counter()
+    used: Counter[int] = Counter()
+    for payload in payloads:
+        for theme_id, count in payload["allocation"].items():
+            totals[int(theme_id)] += count
+            used[payload["participant"]] += count
+    for theme_id, count in totals.items():
+        Theme.objects.filter(pk=theme_id, circle=circle).update(dots=F("dots") + count)
+    for participant_id, count in used.items():
+        Participant.objects.filter(pk=participant_id, circle=circle).update(
+            dots_used=F("dots_used") + count
         )
-    return checkin
 
 
 def _clean_text(text: str) -> str:
@@ -210,7 +343,7 @@ def reflection_create(
         author_label=author_label.strip()[:200],
         created_on=timezone.localdate(),
     )
-    reflection.secret_hash = reflection_secret(reflection_id=reflection.id, key=browser_key)
+    reflection.secret_hash = reflection_secret(reflection_id=reflection.public_id, key=browser_key)
     # One transaction: if the database goes away in between, neither happened, so the words
     # given back on the "not saved yet" page are saved exactly once when sent again.
     with transaction.atomic():
@@ -220,7 +353,8 @@ def reflection_create(
 
 
 def _owned(reflection: Reflection, browser_key: str) -> None:
-    if reflection_secret(reflection_id=reflection.id, key=browser_key) != reflection.secret_hash:
+    expected = reflection_secret(reflection_id=reflection.public_id, key=browser_key)
+    if expected != reflection.secret_hash:
         raise CircleError(_("Only the person who wrote this can change it, from the same device."))
 
 
@@ -248,7 +382,9 @@ def theme_create(
         raise CircleError(_("Give the theme a name."))
     with transaction.atomic():
         theme = Theme.objects.create(circle=circle, name=cleaned[:120])
-        Reflection.objects.filter(circle=circle, id__in=list(reflection_ids)).update(theme=theme)
+        Reflection.objects.filter(circle=circle, public_id__in=list(reflection_ids)).update(
+            theme=theme
+        )
     _bump(circle)
     audit_record(partnership=circle.partnership, actor=actor, action="theme.create", target=theme)
     return theme
@@ -260,7 +396,7 @@ def reflections_group(
     """Put reflections into a theme, or back to ungrouped when theme is None."""
     if theme is not None and theme.circle_id != circle.pk:
         raise CircleError(_("Choose one of this circle's themes."))
-    count = Reflection.objects.filter(circle=circle, id__in=list(reflection_ids)).update(
+    count = Reflection.objects.filter(circle=circle, public_id__in=list(reflection_ids)).update(
         theme=theme
     )
     _bump(circle)
@@ -278,8 +414,27 @@ def theme_delete(*, theme: Theme, actor: Member) -> None:
     _bump(circle)
 
 
+def _dots_waiting(circle: Circle, participant: Participant) -> dict[str, int]:
+    row = _pending(circle, participant, Purpose.DOTS)
+    if row is None:
+        return {}
+    allocation: dict[str, int] = unseal(
+        sealed=row.sealed, context=_sealed_context(circle, Purpose.DOTS)
+    )["allocation"]
+    return allocation
+
+
+def dots_left(*, circle: Circle, participant: Participant) -> int:
+    """Dots this person can still give: counted ones and ones waiting in the mix."""
+    used = Participant.objects.values_list("dots_used", flat=True).get(pk=participant.pk)
+    waiting = sum(_dots_waiting(circle, participant).values())
+    return max(circle.dots_per_person - used - waiting, 0)
+
+
 def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[int, int]) -> int:
-    """Give dots to themes in one go. The themes learn counts; nobody learns whose dots."""
+    """Give dots to themes. They wait, sealed, in the mix (one pending row per person, added
+    to on each cast) and reach the themes' counts in a shuffled batch: the transaction that
+    stores them writes no participant row, and nobody learns whose dots are whose."""
     if circle.phase != Phase.VOTE:
         raise CircleError(_("Voting is not open now."))
     if any(count < 0 for count in allocation.values()):
@@ -290,21 +445,31 @@ def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[i
     themes = set(Theme.objects.filter(circle=circle).values_list("pk", flat=True))
     if not set(allocation) <= themes:
         raise CircleError(_("Choose from this circle's themes."))
-    with transaction.atomic():
-        updated = Participant.objects.filter(
-            pk=participant.pk, dots_used__lte=circle.dots_per_person - wanted
-        ).update(dots_used=F("dots_used") + wanted)
-        if not updated:
-            participant.refresh_from_db(fields=["dots_used"])
-            raise CircleError(
-                _("You have %(left)s dots left.")
-                % {"left": max(circle.dots_per_person - participant.dots_used, 0)}
+    marker = _marker(circle, participant, Purpose.DOTS)
+    context = _sealed_context(circle, Purpose.DOTS)
+    try:
+        with transaction.atomic():
+            row = (
+                PendingAnswer.objects.select_for_update()
+                .filter(circle=circle, purpose=Purpose.DOTS, marker=marker)
+                .first()
             )
-        participant.dots_used += wanted
-        for theme_id, count in allocation.items():
-            if count:
-                Theme.objects.filter(pk=theme_id).update(dots=F("dots") + count)
-    _bump(circle)
+            waiting: Counter[str] = Counter(
+                unseal(sealed=row.sealed, context=context)["allocation"] if row else {}
+            )
+            used = Participant.objects.values_list("dots_used", flat=True).get(pk=participant.pk)
+            left = circle.dots_per_person - used - sum(waiting.values())
+            if wanted > left:
+                raise CircleError(_("You have %(left)s dots left.") % {"left": max(left, 0)})
+            waiting.update({str(theme_id): count for theme_id, count in allocation.items()})
+            payload = {"participant": participant.pk, "allocation": dict(waiting)}
+            if row is None:
+                row = PendingAnswer(circle=circle, purpose=Purpose.DOTS, marker=marker)
+            row.sealed = seal(payload=payload, context=context)
+            row.save()
+    except IntegrityError as error:
+        raise CircleError(_("Your dots were not counted. Please try again.")) from error
+    pending_release(circle=circle, purpose=Purpose.DOTS)
     return wanted
 
 

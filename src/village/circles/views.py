@@ -103,8 +103,14 @@ def _room_context(request: HttpRequest, circle: Circle, **extra: Any) -> dict[st
     if participant is not None:
         context["reflection_form"] = forms.ReflectionForm(prompts=circle.prompts.all())
         context["themes"] = list(selectors.themes_for(circle=circle))
+        context["arrived"] = services.has_checked(
+            circle=circle, participant=participant, moment=Moment.ARRIVE
+        )
+        context["left"] = services.has_checked(
+            circle=circle, participant=participant, moment=Moment.LEAVE
+        )
         if circle.phase == Phase.VOTE:
-            context["dots_left"] = circle.dots_per_person - participant.dots_used
+            context["dots_left"] = services.dots_left(circle=circle, participant=participant)
             context["dots_form"] = forms.DotsForm(
                 themes=context["themes"], dots=context["dots_left"]
             )
@@ -235,9 +241,11 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own_reflection(request: HttpRequest, circle: Circle, reflection_id: str) -> Reflection:
-    reflection = get_object_or_404(circle.reflections.select_related("circle"), id=reflection_id)
+    reflection = get_object_or_404(
+        circle.reflections.select_related("circle"), public_id=reflection_id
+    )
     if not selectors.is_own(
-        reflection_id=reflection.id,
+        reflection_id=reflection.public_id,
         secret_hash=reflection.secret_hash,
         browser_key=browser_key(request),
     ):
@@ -280,7 +288,7 @@ def reflection_withdraw(request: HttpRequest, code: str, reflection_id: str) -> 
 def dots(request: HttpRequest, code: str) -> HttpResponse:
     circle, participant = _joined(request, code)
     themes = list(selectors.themes_for(circle=circle))
-    left = circle.dots_per_person - participant.dots_used
+    left = services.dots_left(circle=circle, participant=participant)
     form = forms.DotsForm(request.POST, themes=themes, dots=left)
     if not form.is_valid():
         return render(request, "circles/room.html", _room_context(request, circle, dots_form=form))
@@ -378,7 +386,7 @@ def _group_form(circle: Circle, reflections: list[Reflection], data: Any = None)
         prefix="move",
         themes=circle.themes.all(),
         reflection_choices=[
-            (str(r.id), f"{r.text[:200]} ({r.theme.name if r.theme else _('ungrouped')})")
+            (str(r.public_id), f"{r.text[:200]} ({r.theme.name if r.theme else _('ungrouped')})")
             for r in reflections
         ],
     )
@@ -397,7 +405,7 @@ def _facilitate_context(circle: Circle, **extra: Any) -> dict[str, Any]:
         "join_url": reverse("circles:room", kwargs={"code": circle.join_code}),
         "theme_form": forms.ThemeForm(
             reflection_choices=[
-                (str(r.id), r.text[:200]) for r in reflections if r.theme_id is None
+                (str(r.public_id), r.text[:200]) for r in reflections if r.theme_id is None
             ]
         ),
         "group_form": _group_form(circle, reflections),
@@ -437,7 +445,9 @@ def move_phase(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
     circle, member = _facilitated_circle(request, pk)
-    choices = [(str(r.id), r.text[:200]) for r in circle.reflections.filter(theme__isnull=True)]
+    choices = [
+        (str(r.public_id), r.text[:200]) for r in circle.reflections.filter(theme__isnull=True)
+    ]
     form = forms.ThemeForm(request.POST, reflection_choices=choices)
     if not form.is_valid():
         return render(

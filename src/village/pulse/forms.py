@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from village.engines.instruments import Instrument
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.once import OnceForm
-from village.people.models import Agency, CareerStage, Role
+from village.people.models import Agency, Role
 from village.pulse.models import COMMENT_MAX_LENGTH
 from village.pulse.services import DEFAULT_COMMENT_QUESTION, DEFAULT_INSTRUMENTS
 
@@ -46,6 +46,16 @@ class RoundForm(OnceForm, OpeningWindowForm):
         required=False,
         help_text=_("Tick none to ask everyone."),
     )
+    guests_allowed = forms.ChoiceField(
+        label=_("Who can answer"),
+        choices=[
+            ("members", _("Members only. People without an account are asked to sign in.")),
+            ("guests", _("Members and guests with the link. Guests are reported on their own.")),
+        ],
+        required=False,
+        initial="members",
+        widget=forms.RadioSelect,
+    )
 
     def __init__(
         self, *args: Any, instruments: list[tuple[str, str]], agencies: Any, **kwargs: Any
@@ -56,6 +66,10 @@ class RoundForm(OnceForm, OpeningWindowForm):
         self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTION)
         self.start_window_now(length=timedelta(days=14))
         self.fields["audience_agencies"].queryset = agencies  # type: ignore[attr-defined]
+
+    def clean_guests_allowed(self) -> bool:
+        """Members only unless guests were chosen: the safer choice is the default."""
+        return self.cleaned_data.get("guests_allowed") == "guests"
 
 
 class CodeForm(forms.Form):
@@ -104,11 +118,9 @@ class InstrumentForm(forms.Form):
         }
 
 
-NOT_SAYING = [("", _("Prefer not to say"))]
-
-
 class FinishForm(forms.Form):
-    """The last page: an optional comment, and for guests some optional words about them."""
+    """The last page: an optional comment. Nobody is asked about themselves here: a guest's
+    own words about their agency or role are never stored or used for breakdowns."""
 
     comment = forms.CharField(
         label=_("Comment (optional)"),
@@ -126,38 +138,13 @@ class FinishForm(forms.Form):
         },
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-    agency = forms.ChoiceField(label=_("Which agency do you work with?"), required=False)
-    role = forms.ChoiceField(
-        label=_("Which best describes you?"),
-        required=False,
-        choices=NOT_SAYING
-        + [
-            (r, label)
-            for r, label in Role.choices
-            if r in ("staff", "family", "partner_lead", "observer")
-        ],
-    )
-    career_stage = forms.ChoiceField(
-        label=_("Where are you in your career?"),
-        required=False,
-        choices=NOT_SAYING + list(CareerStage.choices),
-    )
 
-    def __init__(
-        self, *args: Any, question: str, guest: bool, agencies: Any, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, question: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if question:
             self.fields["comment"].label = _("%(question)s (optional)") % {"question": question}
         else:
             del self.fields["comment"]
-        if guest:
-            self.fields["agency"].choices = NOT_SAYING + [  # type: ignore[attr-defined]
-                (str(a.pk), a.name) for a in agencies
-            ]
-        else:
-            for name in ("agency", "role", "career_stage"):
-                del self.fields[name]
 
     def clean_comment(self) -> str:
         comment: str = self.cleaned_data.get("comment", "")
@@ -167,13 +154,6 @@ class FinishForm(forms.Form):
                 % {"max": f"{COMMENT_MAX_LENGTH:,}", "count": f"{len(comment):,}"}
             )
         return comment
-
-    def about(self) -> dict[str, str]:
-        return {
-            name: self.cleaned_data.get(name, "")
-            for name in ("agency", "role", "career_stage")
-            if name in self.fields
-        }
 
 
 class LicenceForm(OnceForm):

@@ -1,9 +1,13 @@
 """Wellbeing check-in rounds.
 
 Who was asked (AudienceSnapshot), who took part (Participation) and what was said (Response)
-are kept apart. A Response has a random UUID key, the day only, and no link to a member,
-participation, guest, IP address or browser: its attributes are copied from the snapshot taken
-when the round opened (or chosen by a guest), never looked up from the person later. A Draft
+are kept apart. A submitted answer first waits, sealed, in PendingResponse (the mix); it is
+released into Response in shuffled batches of at least the minimum group size, in one
+transaction that also marks those people's Participation done, so a dump shows at most which
+batch an answer came in. A Response has a random integer key (the SQLite rowid), the day
+only, and no link to a member, participation, guest, IP address or browser. Its attributes
+are {"audience": "guest"} for a guest, and for a member the snapshot taken when the round
+opened, coarsened so at least the minimum group size of the snapshot share them. A Draft
 is keyed by a hash of the browser's key with its own purpose, so it cannot be joined to the
 Participation row (whose guest hash has a different purpose) without the browser's key.
 """
@@ -14,6 +18,8 @@ import uuid
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from village.anonymity import RandomKeyField
 
 COMMENT_MAX_LENGTH = 2000
 NOT_GIVEN = "unknown"
@@ -32,6 +38,7 @@ class Round(models.Model):
     closes_at = models.DateTimeField()
     audience_agencies = models.ManyToManyField("people.Agency", blank=True, related_name="+")
     audience_roles = models.JSONField(default=list, blank=True)
+    guests_allowed = models.BooleanField(_("open to guests"), default=False)
     created_by = models.ForeignKey(
         "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -107,7 +114,7 @@ class Participation(models.Model):
 class Response(models.Model):
     """One anonymous set of answers: no person, no participation, no time finer than the day."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = RandomKeyField(primary_key=True)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     submitted_on = models.DateField()
     attributes = models.JSONField(default=dict)
@@ -122,6 +129,26 @@ class Response(models.Model):
         return f"Response {self.pk}"
 
 
+class PendingResponse(models.Model):
+    """A submitted answer waiting in the mix: sealed with a key the database never holds.
+
+    The marker is a server-keyed hash of the person's own participation hash, so the same
+    person cannot submit twice while waiting, and a dump cannot join it to who took part."""
+
+    id = RandomKeyField(primary_key=True)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pending")
+    marker = models.CharField(max_length=64)
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "marker"], name="pending_response_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Pending answer for {self.round_id}"
+
+
 class Draft(models.Model):
     """Unfinished answers, found again only with the browser's key. Deleted on submit."""
 
@@ -129,7 +156,6 @@ class Draft(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="drafts")
     key_hash = models.CharField(max_length=64, unique=True)
     answers = models.JSONField(default=dict)
-    about = models.JSONField(default=dict)
     comment = models.TextField(blank=True)
     step = models.PositiveSmallIntegerField(default=1)
     updated_on = models.DateField()

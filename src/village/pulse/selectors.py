@@ -39,11 +39,7 @@ from village.pulse.reports import (
     WITHIN_AGENCY,
     YES,
 )
-from village.pulse.services import (
-    draft_hash,
-    licence_is_confirmed,
-    participation_hash,
-)
+from village.pulse.services import draft_hash, has_answered, licence_is_confirmed
 
 
 def _dimension_label(name: str) -> str:
@@ -75,16 +71,15 @@ def rounds_to_answer(*, member: Member) -> list[Round]:
     now = timezone.now()
     done = Participation.objects.filter(member=member, completed=True).values("round_id")
     asked = AudienceSnapshot.objects.filter(member=member).values("round_id")
-    return list(
-        Round.objects.filter(
-            partnership=member.partnership,
-            opened=True,
-            closed=False,
-            opens_at__lte=now,
-            closes_at__gt=now,
-            pk__in=asked,
-        ).exclude(pk__in=done)
-    )
+    rounds = Round.objects.filter(
+        partnership=member.partnership,
+        opened=True,
+        closed=False,
+        opens_at__lte=now,
+        closes_at__gt=now,
+        pk__in=asked,
+    ).exclude(pk__in=done)
+    return [r for r in rounds if not has_answered(round_=r, member=member, browser_key="")]
 
 
 def audience_size(*, round_: Round) -> int:
@@ -103,13 +98,8 @@ def draft_for(*, round_: Round, browser_key: str) -> Draft | None:
 
 
 def has_completed(*, round_: Round, member: Member | None, browser_key: str) -> bool:
-    if answers_as_member(round_=round_, member=member):
-        return Participation.objects.filter(round=round_, member=member, completed=True).exists()
-    return Participation.objects.filter(
-        round=round_,
-        browser_hash=participation_hash(round_=round_, key=browser_key),
-        completed=True,
-    ).exists()
+    """Answered already, whether the answer still waits in the mix or was released."""
+    return has_answered(round_=round_, member=member, browser_key=browser_key)
 
 
 @dataclass(frozen=True)
@@ -123,10 +113,11 @@ class Step:
         return self.number == self.total
 
 
-def steps_for(*, round_: Round, guest: bool) -> list[Step]:
-    """One step per instrument, then a last step for the comment and (for guests) about you."""
+def steps_for(*, round_: Round) -> list[Step]:
+    """One step per instrument, then a last step for the comment if the round asks for one.
+    Guests are not asked about themselves: what they say of themselves is never stored."""
     instruments: list[Instrument | None] = [get_instrument(i) for i in round_.instruments]
-    if round_.comment_question or guest:
+    if round_.comment_question:
         instruments.append(None)
     total = len(instruments)
     return [Step(number=i, total=total, instrument=inst) for i, inst in enumerate(instruments, 1)]

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from village.anonymity import dedupe_marker, release_size, seal, shuffled, unseal
+from village.engines.generalise import generalisation
 from village.engines.instruments import (
     AnswerError,
     InstrumentScore,
@@ -20,8 +22,8 @@ from village.engines.instruments import (
 )
 from village.people import join_codes
 from village.people.browser_key import keyed_hash
-from village.people.models import Agency, CareerStage, Member, Partnership, Role
-from village.people.selectors import agencies_for, members_for
+from village.people.models import Agency, Member, Partnership, Role
+from village.people.selectors import members_for
 from village.people.services import audit_record
 from village.pulse.models import (
     COMMENT_MAX_LENGTH,
@@ -31,6 +33,7 @@ from village.pulse.models import (
     Draft,
     LicenceConfirmation,
     Participation,
+    PendingResponse,
     ReleasedReport,
     Response,
     Round,
@@ -49,6 +52,11 @@ REPORT_ROLE_ORDER: tuple[str, ...] = (
     Role.ADMIN,
     Role.OBSERVER,
 )
+# The order stored attributes are coarsened in until each combination is shared by enough
+# people. Agency goes before sector: an agency names its sector, so keeping the agency once
+# the sector is dropped would hide nothing.
+COARSENING_ORDER: tuple[str, ...] = ("team", "career_stage", "role", "agency", "sector")
+GUEST_ATTRIBUTES = {"audience": "guest"}
 
 
 class PulseError(Exception):
@@ -127,6 +135,7 @@ def round_schedule(
     comment_question: str = "",
     audience_agencies: Iterable[Agency] = (),
     audience_roles: Iterable[str] = (),
+    guests_allowed: bool = False,
     site_url: str = "",
     notify: bool = True,
 ) -> Round:
@@ -155,6 +164,7 @@ def round_schedule(
             opens_at=opens_at,
             closes_at=closes_at,
             audience_roles=roles,
+            guests_allowed=guests_allowed,
         )
         round_.audience_agencies.set(agencies)
         audit_record(
@@ -243,6 +253,7 @@ def round_close(*, round_: Round, actor: Member | None) -> Round:
         locked.closed = True
         locked.closes_at = min(locked.closes_at, now)
         locked.save(update_fields=["closed", "closes_at"])
+        pending_release(round_=locked, final=True)
         Draft.objects.filter(round=locked).delete()
         ReleasedReport.objects.create(round=locked, data=release(locked))
         locked.released = True
@@ -266,8 +277,13 @@ def check_can_answer(*, round_: Round, member: Member | None) -> None:
         raise PulseError(_("This check-in has closed. Thank you for your interest."))
     if now < round_.opens_at or not round_.opened:
         raise PulseError(_("This check-in has not opened yet. Please come back later."))
-    asked = AudienceSnapshot.objects.filter(round=round_, member=member)
-    if member is not None and member.partnership_id == round_.partnership_id and not asked.exists():
+    if member is None or member.partnership_id != round_.partnership_id:
+        if not round_.guests_allowed:
+            raise PulseError(
+                _("This check-in is for members of the partnership. Please sign in to take part.")
+            )
+        return
+    if not AudienceSnapshot.objects.filter(round=round_, member=member).exists():
         raise PulseError(
             _("This check-in is for the people it was sent to when it opened. Thank you.")
         )
@@ -309,21 +325,6 @@ def _clean_comment(comment: str) -> str:
     return cleaned
 
 
-def _clean_about(about: Mapping[str, str], partnership: Partnership) -> dict[str, str]:
-    """A guest's own optional answers about themselves; anything unknown is 'not given'."""
-    agencies = {str(a.pk): a for a in agencies_for(partnership=partnership)}
-    agency = agencies.get(str(about.get("agency", "")))
-    role = about.get("role", "")
-    stage = about.get("career_stage", "")
-    return {
-        "agency": str(agency.pk) if agency else NOT_GIVEN,
-        "sector": agency.sector if agency else NOT_GIVEN,
-        "role": role if role in Role.values else NOT_GIVEN,
-        "career_stage": stage if stage in CareerStage.values else NOT_GIVEN,
-        "team": NO_TEAM,
-    }
-
-
 def drafts_discard(*, browser_key: str) -> int:
     """Delete every unfinished answer kept for this browser key, in every round.
 
@@ -345,21 +346,14 @@ def draft_save(
     browser_key: str,
     step: int,
     answers: Mapping[str, Mapping[str, Any]],
-    about: Mapping[str, str] | None = None,
     comment: str | None = None,
 ) -> Draft:
     """Keep unfinished answers for this device, merged into what was saved before."""
     check_can_answer(round_=round_, member=member)
-    lookup = _participation_lookup(round_, member, browser_key)
-    if Participation.objects.filter(**lookup, completed=True).exists():
+    if has_answered(round_=round_, member=member, browser_key=browser_key):
         raise PulseError(_("You have already taken part in this check-in. Thank you."))
     key_hash = draft_hash(round_=round_, key=browser_key)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Participation.objects.get_or_create(**lookup)
-        except IntegrityError:
-            pass
         draft = Draft.objects.select_for_update().filter(key_hash=key_hash).first()
         if draft is None:
             draft = Draft(round=round_, key_hash=key_hash, updated_on=timezone.localdate())
@@ -367,8 +361,6 @@ def draft_save(
         for instrument_id, values in _clean_answers(answers, round_.instruments).items():
             merged.setdefault(instrument_id, {}).update(values)
         draft.answers = merged
-        if about is not None:
-            draft.about = {k: str(v) for k, v in about.items() if k in _ABOUT_FIELDS}
         if comment is not None:
             draft.comment = _clean_comment(comment)
         draft.step = max(1, step)
@@ -377,7 +369,26 @@ def draft_save(
     return draft
 
 
-_ABOUT_FIELDS = ("agency", "role", "career_stage")
+def _own_hash(lookup: Mapping[str, Any]) -> str:
+    member = lookup.get("member")
+    return f"member:{member.pk}" if member is not None else str(lookup["browser_hash"])
+
+
+def _marker(round_: Round, lookup: Mapping[str, Any]) -> str:
+    return dedupe_marker(participant_hash=_own_hash(lookup), purpose=f"round:{round_.pk}:answer")
+
+
+def _sealed_context(round_: Round) -> str:
+    return f"pulse.response:{round_.pk}"
+
+
+def has_answered(*, round_: Round, member: Member | None, browser_key: str) -> bool:
+    """Answered already: waiting in the mix (by marker) or released (participation done)."""
+    lookup = _participation_lookup(round_, member, browser_key)
+    return (
+        PendingResponse.objects.filter(round=round_, marker=_marker(round_, lookup)).exists()
+        or Participation.objects.filter(**lookup, completed=True).exists()
+    )
 
 
 def response_submit(
@@ -386,17 +397,17 @@ def response_submit(
     member: Member | None,
     browser_key: str,
     answers: Mapping[str, Mapping[str, Any]],
-    about: Mapping[str, str] | None = None,
     comment: str = "",
 ) -> list[InstrumentScore]:
-    """Store the anonymous response and mark participation done, all or nothing.
+    """Seal the answer into the mix; it reaches the responses table later, in a batch.
 
-    The scores returned are for the person's own private page; nothing links them to the
-    person once the page is shown.
+    The transaction that stores it writes only the sealed pending row (and deletes this
+    browser's draft, which names nobody): no participation, no session, no audit row. The
+    scores returned are for the person's own private page and are not kept with them.
     """
     check_can_answer(round_=round_, member=member)
     lookup = _participation_lookup(round_, member, browser_key)
-    if Participation.objects.filter(**lookup, completed=True).exists():
+    if has_answered(round_=round_, member=member, browser_key=browser_key):
         raise PulseError(_("You have already taken part in this check-in. Thank you."))
     cleaned_comment = _clean_comment(comment) if round_.comment_question else ""
     cleaned = _clean_answers(answers, round_.instruments)
@@ -410,32 +421,126 @@ def response_submit(
             raise PulseError(
                 _("Please answer every question in “%(name)s”.") % {"name": instrument.name}
             ) from error
-    if "member" in lookup:
-        snapshot = AudienceSnapshot.objects.get(round=round_, member=member)
-        attributes = snapshot.attributes()
-    else:
-        attributes = _clean_about(about or {}, round_.partnership)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                participation, _created = Participation.objects.get_or_create(**lookup)
-        except IntegrityError:
-            participation = Participation.objects.get(**lookup)
-        if not Participation.objects.filter(pk=participation.pk, completed=False).update(
-            completed=True
-        ):
-            raise PulseError(_("You have already taken part in this check-in. Thank you."))
-        Response.objects.create(
-            round=round_,
-            submitted_on=timezone.localdate(),
-            attributes=attributes,
-            scores={
-                f"{result.instrument_id}.{sub.id}": round(sub.score, 4)
-                for result in results
-                for sub in result.subscales
-            },
-            answers=cleaned,
-            comment=cleaned_comment,
-        )
-        Draft.objects.filter(key_hash=draft_hash(round_=round_, key=browser_key)).delete()
+    who = {"member": member.pk} if member is not None and "member" in lookup else {}
+    payload = {
+        **who,
+        "browser_hash": lookup.get("browser_hash", ""),
+        "scores": {
+            f"{result.instrument_id}.{sub.id}": round(sub.score, 4)
+            for result in results
+            for sub in result.subscales
+        },
+        "answers": cleaned,
+        "comment": cleaned_comment,
+    }
+    try:
+        with transaction.atomic():
+            if not Round.objects.select_for_update().filter(pk=round_.pk, closed=False).exists():
+                raise PulseError(_("This check-in has closed. Thank you for your interest."))
+            PendingResponse.objects.create(
+                round=round_,
+                marker=_marker(round_, lookup),
+                sealed=seal(payload=payload, context=_sealed_context(round_)),
+            )
+            Draft.objects.filter(key_hash=draft_hash(round_=round_, key=browser_key)).delete()
+    except IntegrityError as error:
+        raise PulseError(_("You have already taken part in this check-in. Thank you.")) from error
+    pending_release(round_=round_)
     return results
+
+
+def _member_attributes(round_: Round) -> dict[int, dict[str, str]]:
+    """Each asked member's attributes as they may be stored: coarsened over the snapshot."""
+    snapshot = {
+        row.member_id: row.attributes() for row in AudienceSnapshot.objects.filter(round=round_)
+    }
+    rule = generalisation(
+        population=list(snapshot.values()),
+        order=COARSENING_ORDER,
+        minimum=round_.partnership.min_group_size,
+        unknown=NOT_GIVEN,
+    )
+    return {
+        member_id: {"audience": "member", **rule.apply(attributes)}
+        for member_id, attributes in snapshot.items()
+    }
+
+
+def pending_release(*, round_: Round, final: bool = False) -> int:
+    """Move a batch of sealed answers into the responses table, in one transaction.
+
+    In random order, with fresh random keys, each member's attributes coarsened over the
+    snapshot; the same transaction marks those people's participation done and deletes the
+    pending rows, so a dump shows at most which batch an answer came in. Safe to run again at
+    any time (a stopped server loses nothing: pending rows wait until the next run). With
+    ``final`` (the round is closing) everything left goes out.
+    """
+    with transaction.atomic():
+        Round.objects.select_for_update().filter(pk=round_.pk).exists()
+        pending = list(PendingResponse.objects.filter(round=round_))
+        size = release_size(
+            pending=len(pending), minimum=round_.partnership.min_group_size, final=final
+        )
+        if not size:
+            return 0
+        batch = shuffled(pending)[:size]
+        payloads = [unseal(sealed=row.sealed, context=_sealed_context(round_)) for row in batch]
+        attributes = _member_attributes(round_)
+        today = timezone.localdate()
+        Response.objects.bulk_create(
+            Response(
+                round=round_,
+                submitted_on=today,
+                attributes=attributes.get(payload["member"], {"audience": "member"})
+                if "member" in payload
+                else GUEST_ATTRIBUTES,
+                scores=payload["scores"],
+                answers=payload["answers"],
+                comment=payload["comment"],
+            )
+            for payload in payloads
+        )
+        _participations_done(round_=round_, payloads=payloads)
+        PendingResponse.objects.filter(pk__in=[row.pk for row in batch]).delete()
+    return size
+
+
+def _participations_done(*, round_: Round, payloads: Sequence[Mapping[str, Any]]) -> None:
+    members = [p["member"] for p in payloads if "member" in p]
+    hashes = [p["browser_hash"] for p in payloads if "member" not in p]
+    Participation.objects.filter(round=round_, member_id__in=members).update(completed=True)
+    Participation.objects.filter(round=round_, browser_hash__in=hashes).update(completed=True)
+    have = set(
+        Participation.objects.filter(round=round_, member_id__in=members).values_list(
+            "member_id", flat=True
+        )
+    )
+    have_hashes = set(
+        Participation.objects.filter(round=round_, browser_hash__in=hashes).values_list(
+            "browser_hash", flat=True
+        )
+    )
+    Participation.objects.bulk_create(
+        shuffled(
+            [
+                Participation(round=round_, member_id=m, completed=True)
+                for m in members
+                if m not in have
+            ]
+            + [
+                Participation(round=round_, browser_hash=h, completed=True)
+                for h in hashes
+                if h not in have_hashes
+            ]
+        )
+    )
+
+
+def pending_release_due() -> int:
+    """Release every batch that is due, and everything left in closed rounds (the worker and
+    `village release_pending` run this, so a stopped server's answers are never stranded)."""
+    released = 0
+    now = timezone.now()
+    for round_ in Round.objects.filter(pk__in=PendingResponse.objects.values("round_id")):
+        released += pending_release(round_=round_, final=round_.closed or round_.closes_at <= now)
+    return released

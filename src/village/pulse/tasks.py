@@ -1,4 +1,5 @@
-"""Background work for rounds: emailing each person in the audience their link."""
+"""Background work for rounds: emailing each person in the audience their link, and
+releasing answers that wait in the mix (so a stopped server strands none)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from village.circles.services import circles_release_due
 from village.people.models import Member
 from village.pulse.models import Round
+from village.pulse.services import pending_release_due
 
 
 @task()
@@ -38,3 +41,9 @@ def email_round_link(*, round_id: int, member_ids: list[int], site_url: str = ""
         send_mail(subject, body, None, [member.user.email])
         sent += 1
     return sent
+
+
+@task()
+def release_pending() -> tuple[int, int]:
+    """Release due batches everywhere: pulse answers released, and circles emptied."""
+    return pending_release_due(), circles_release_due()

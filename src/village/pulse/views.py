@@ -254,7 +254,6 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _round_for_code(request, code)
     reason = _unavailable(request, round_)
     draft = None if reason else selectors.draft_for(round_=round_, browser_key=browser_key(request))
-    guest = not selectors.answers_as_member(round_=round_, member=_member(request))
     return render(
         request,
         "pulse/start.html",
@@ -262,7 +261,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             "round": round_,
             "reason": reason,
             "draft": draft,
-            "steps": len(selectors.steps_for(round_=round_, guest=guest)),
+            "steps": len(selectors.steps_for(round_=round_)),
             "instruments": selectors.instruments_of(round_=round_),
         },
     )
@@ -272,7 +271,6 @@ def _step_form(
     request: HttpRequest,
     round_: Round,
     step: selectors.Step,
-    guest: bool,
     draft: Any,
     data: Any = None,
 ) -> forms.InstrumentForm | forms.FinishForm:
@@ -285,14 +283,8 @@ def _step_form(
             instrument=step.instrument,
             initial={f"item_{k}": v for k, v in saved.items()},
         )
-    initial = {"comment": draft.comment, **draft.about} if draft else {}
-    return forms.FinishForm(
-        data,
-        question=round_.comment_question,
-        guest=guest,
-        agencies=agencies_for(partnership=round_.partnership),
-        initial=initial,
-    )
+    initial = {"comment": draft.comment} if draft else {}
+    return forms.FinishForm(data, question=round_.comment_question, initial=initial)
 
 
 def _step_payload(
@@ -302,16 +294,9 @@ def _step_payload(
         answers = form.answers() if valid else form.partial_answers()
         return {"answers": {form.instrument.id: answers}}
     if valid:
-        return {
-            "answers": {},
-            "about": form.about(),
-            "comment": form.cleaned_data.get("comment", ""),
-        }
-    return {
-        "answers": {},
-        "about": {k: str(form.data.get(k, "")) for k in ("agency", "role", "career_stage")},
-        "comment": str(form.data.get("comment", "")) if "comment" in form.fields else "",
-    }
+        return {"answers": {}, "comment": form.cleaned_data.get("comment", "")}
+    comment = str(form.data.get("comment", "")) if "comment" in form.fields else ""
+    return {"answers": {}, "comment": comment}
 
 
 def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
@@ -321,13 +306,12 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
         return render(request, "pulse/start.html", {"round": round_, "reason": reason})
     member = _member(request)
     key = browser_key(request)
-    guest = not selectors.answers_as_member(round_=round_, member=member)
-    steps = selectors.steps_for(round_=round_, guest=guest)
+    steps = selectors.steps_for(round_=round_)
     if not 1 <= step <= len(steps):
         raise Http404
     current = steps[step - 1]
     draft = selectors.draft_for(round_=round_, browser_key=key)
-    form = _step_form(request, round_, current, guest, draft)
+    form = _step_form(request, round_, current, draft)
     context: dict[str, Any] = {"round": round_, "step": current, "form": form}
     if request.method == "POST":
         saving = "save" in request.POST
@@ -348,21 +332,18 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                 if hints and not form.cleaned_data.get("confirmed"):
                     confirmed = request.POST.copy()
                     confirmed["confirmed"] = "True"
-                    context["form"] = _step_form(
-                        request, round_, current, guest, draft, data=confirmed
-                    )
+                    context["form"] = _step_form(request, round_, current, draft, data=confirmed)
                     context["identifying_hints"] = hints
                     return render(request, "pulse/step.html", context)
                 answers = dict(draft.answers) if draft else {}
                 answers.update(payload["answers"])
-                if guest:
+                if not selectors.answers_as_member(round_=round_, member=member):
                     throttle.check(request, action="pulse", scope=round_.pk)
                 results = services.response_submit(
                     round_=round_,
                     member=member,
                     browser_key=key,
                     answers=answers,
-                    about=payload.get("about") or (draft.about if draft else {}),
                     comment=payload.get("comment", draft.comment if draft else ""),
                 )
                 return _results(request, round_, results)

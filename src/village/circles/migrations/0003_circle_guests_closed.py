@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('circles', '0001_initial'),
+        ('circles', '0002_random_keys_and_mix'),
     ]
 
     operations = [
