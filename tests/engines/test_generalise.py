@@ -55,6 +55,16 @@ def test_a_tiny_snapshot_stores_nothing_but_unknown() -> None:
     assert set(rule.apply(population[1]).values()) == {U}
 
 
+def test_one_outlier_costs_only_the_smallest_group_its_details() -> None:
+    big = [_person("a1", "t1", "established")] * 7
+    small = [_person("a2", "t2", "new")] * 5
+    outlier = [_person("a3", "t3", "new", role="partner_lead")]
+    rule = generalisation(population=big + small + outlier, order=ORDER, minimum=5, unknown=U)
+    assert rule.apply(big[0]) == big[0]
+    assert set(rule.apply(small[0]).values()) == {U}
+    assert set(rule.apply(outlier[0]).values()) == {U}
+
+
 def test_a_combination_not_in_the_snapshot_is_stored_as_unknown() -> None:
     rule = generalisation(
         population=[_person("a1", "t1", "new")] * 5, order=ORDER, minimum=5, unknown=U

@@ -231,6 +231,10 @@ def test_a_guests_own_agency_and_role_are_never_used(
     agency: Agency,
 ) -> None:
     staff = make_staff(6, agency=agency)
+    health = people_services.agency_create(
+        partnership=agency.partnership, name="Health", sector="health"
+    )
+    make_staff(5, agency=health)  # asked too: the lone partner lead hides among them
     round_ = make_round()
     _answer(round_, staff)
     _guest_answers(round_, 6, value=1, agency=str(agency.pk), role="staff")

@@ -61,8 +61,10 @@ def generalisation(
     Each group of people stored alike that is smaller than the minimum is coarsened one more
     step, until none is. People only leave groups that are too small, so a group that reached
     the minimum keeps it and the loop ends (at worst with everything unknown). If the fully
-    unknown group ends up non-empty but smaller than the minimum, everyone is coarsened
-    completely, since that group could otherwise be told apart from the rest.
+    unknown group ends up non-empty but smaller than the minimum, the smallest other group
+    joins it, and so on until it reaches the minimum: otherwise the few stored as "unknown"
+    could be told apart from the rest. One outlier so costs the smallest group its details,
+    not everyone.
     """
     names = tuple(order)
     sizes = Counter(
@@ -81,11 +83,15 @@ def generalisation(
                 levels[key] += 1
                 changed = True
     everything_unknown = tuple(unknown for _name in names)
-    rest = sum(
-        count
-        for key, count in sizes.items()
-        if _shown(key, levels[key], unknown) == everything_unknown
-    )
-    if 0 < rest < minimum:
-        levels = dict.fromkeys(sizes, len(names))
+    while True:
+        groups = Counter()
+        for key, count in sizes.items():
+            groups[_shown(key, levels[key], unknown)] += count
+        rest = groups.pop(everything_unknown, 0)
+        if not 0 < rest < minimum or not groups:
+            break
+        smallest = min(groups, key=lambda shown: (groups[shown], shown))
+        for key in sizes:
+            if _shown(key, levels[key], unknown) == smallest:
+                levels[key] = len(names)
     return Generalisation(order=names, unknown=unknown, levels=levels)

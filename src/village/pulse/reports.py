@@ -48,11 +48,11 @@ from village.people.selectors import agencies_for, teams_for
 from village.pulse.models import (
     NO_TEAM,
     NOT_GIVEN,
-    AudienceSnapshot,
     ReleasedReport,
     Response,
     Round,
 )
+from village.pulse.services import stored_member_attributes
 
 DIMENSIONS: tuple[str, ...] = ("agency", "sector", "role", "career_stage", "team")
 WITHIN_AGENCY: tuple[str, ...] = ("role", "career_stage", "team")
@@ -228,14 +228,9 @@ def response_population(round_: Round) -> Population:
         )
     answered = _answered(round_)
     bands = {band_set.attribute: NOT_GIVEN for band_set in band_sets}
-    for row in AudienceSnapshot.objects.filter(round=round_).order_by("pk"):
-        if row.member_id not in answered:
-            attributes = {
-                **_clean(row.attributes(), domains),
-                AUDIENCE: MEMBER,
-                TOOK_PART: NO,
-                **bands,
-            }
+    for member_id, stored in sorted(stored_member_attributes(round_).items()):
+        if member_id not in answered:
+            attributes = {**_clean(stored, domains), AUDIENCE: MEMBER, TOOK_PART: NO, **bands}
             respondents.append(Respondent(attributes=attributes))
     return Population.snapshot(respondents=respondents, domains=domains)
 
@@ -249,11 +244,12 @@ def _answered(round_: Round) -> set[int]:
 
 
 def round_audience(round_: Round) -> Audience:
-    """The members asked, as snapshotted when the round opened, with their member ids."""
+    """The members asked, as snapshotted when the round opened and coarsened as their answers
+    are stored, with their member ids."""
     domains = domains_for(partnership=round_.partnership, band_sets=())
     return Audience.of(
-        (row.member_id, {**_clean(row.attributes(), domains), AUDIENCE: MEMBER})
-        for row in AudienceSnapshot.objects.filter(round=round_)
+        (member_id, {**_clean(stored, domains), AUDIENCE: MEMBER})
+        for member_id, stored in stored_member_attributes(round_).items()
     )
 
 

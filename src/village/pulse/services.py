@@ -449,8 +449,12 @@ def response_submit(
     return results
 
 
-def _member_attributes(round_: Round) -> dict[int, dict[str, str]]:
-    """Each asked member's attributes as they may be stored: coarsened over the snapshot."""
+def stored_member_attributes(round_: Round) -> dict[int, dict[str, str]]:
+    """Each asked member's attributes as they may be stored: coarsened over the snapshot.
+
+    Reports count the people asked through this too, so a coarsened answer and the person
+    who gave it fall in the same cell.
+    """
     snapshot = {
         row.member_id: row.attributes() for row in AudienceSnapshot.objects.filter(round=round_)
     }
@@ -485,7 +489,7 @@ def pending_release(*, round_: Round, final: bool = False) -> int:
             return 0
         batch = shuffled(pending)[:size]
         payloads = [unseal(sealed=row.sealed, context=_sealed_context(round_)) for row in batch]
-        attributes = _member_attributes(round_)
+        attributes = stored_member_attributes(round_)
         today = timezone.localdate()
         Response.objects.bulk_create(
             Response(
