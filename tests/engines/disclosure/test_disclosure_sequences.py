@@ -73,7 +73,9 @@ def sequences(draw: Any) -> tuple[list[dict[str, str]], list[dict[str, Any]], Po
                 "queries": draw(st.lists(queries(), min_size=1, max_size=5)),
             }
         )
-        leaving = draw(st.sets(st.sampled_from(sorted(audience)), max_size=6))
+        leaving = (
+            draw(st.sets(st.sampled_from(sorted(audience)), max_size=6)) if audience else set()
+        )
         others = sorted(set(range(PEOPLE)) - audience)
         joining = draw(st.sets(st.sampled_from(others), max_size=6)) if others else set()
         audience = (audience - leaving) | joining
