@@ -320,14 +320,7 @@ def invitation_accept(*, token: str, display_name: str, password: str) -> Member
                 _("You already have a Village account. Sign in with your own password to join.")
             )
         user = user_create(email=invitation.email, password=password)
-        member = member_create(
-            partnership=invitation.partnership,
-            user=user,
-            display_name=display_name,
-            roles=invitation.roles,
-            constituency=invitation.constituency,
-            agency=invitation.agency,
-        )
+        member = _member_as_invited(invitation=invitation, user=user, display_name=display_name)
         audit_record(
             partnership=invitation.partnership,
             actor=member,
@@ -335,6 +328,18 @@ def invitation_accept(*, token: str, display_name: str, password: str) -> Member
             target=invitation,
         )
     return member
+
+
+def _member_as_invited(*, invitation: Invitation, user: User, display_name: str) -> Member:
+    """A new membership with the roles, constituency and agency the invitation gives."""
+    return member_create(
+        partnership=invitation.partnership,
+        user=user,
+        display_name=display_name,
+        roles=invitation.roles,
+        constituency=invitation.constituency,
+        agency=invitation.agency,
+    )
 
 
 def _user_owns_email(user: AbstractBaseUser, email: str) -> bool:
@@ -370,14 +375,7 @@ def invitation_join(*, token: str, user: User, display_name: str) -> Member:
             existing.save(update_fields=["deactivated_at", "roles", "constituency", "agency"])
             member = existing
         else:
-            member = member_create(
-                partnership=invitation.partnership,
-                user=user,
-                display_name=display_name,
-                roles=invitation.roles,
-                constituency=invitation.constituency,
-                agency=invitation.agency,
-            )
+            member = _member_as_invited(invitation=invitation, user=user, display_name=display_name)
         audit_record(
             partnership=invitation.partnership,
             actor=member,
