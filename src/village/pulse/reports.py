@@ -195,42 +195,52 @@ def _clean(attributes: Mapping[str, str], domains: Mapping[str, Sequence[str]]) 
     return cleaned
 
 
-def _is_guest(response: Response) -> bool:
+def _is_guest(stored: Mapping[str, str]) -> bool:
     """Rows stored before guests were marked are members' (a migration marks old rows)."""
-    return response.attributes.get(AUDIENCE, MEMBER) == GUEST
+    return stored.get(AUDIENCE, MEMBER) == GUEST
 
 
-def response_population(round_: Round) -> Population:
+def response_population(
+    round_: Round, stored: Mapping[int, Mapping[str, str]] | None = None
+) -> Population:
     """Everyone the round's report is about: members' and guests' answers, and each member
-    asked who did not answer. A guest's own description of themselves is never used."""
+    asked who did not answer. A guest's own description of themselves is never used.
+
+    `stored` is stored_member_attributes(round_), when the caller already has it.
+    """
     band_sets = band_sets_for(round_.instruments)
     domains = domains_for(partnership=round_.partnership, band_sets=band_sets)
     unknown = _clean({}, domains)
     respondents = []
-    for response in Response.objects.filter(round=round_).order_by("id"):
-        guest = _is_guest(response)
+    rows = Response.objects.filter(round=round_).order_by("id")
+    for stored_attributes, scores, comment in rows.values_list("attributes", "scores", "comment"):
+        guest = _is_guest(stored_attributes)
         attributes = {
-            **(unknown if guest else _clean(response.attributes, domains)),
+            **(unknown if guest else _clean(stored_attributes, domains)),
             AUDIENCE: GUEST if guest else MEMBER,
             TOOK_PART: YES,
         }
         for band_set in band_sets:
-            attributes[band_set.attribute] = band_of(
-                band_set, float(response.scores[band_set.measure])
-            )
-        comment = response.comment.strip()
+            attributes[band_set.attribute] = band_of(band_set, float(scores[band_set.measure]))
+        comment = comment.strip()
         respondents.append(
             Respondent(
                 attributes=attributes,
-                scores={key: float(value) for key, value in response.scores.items()},
+                scores={key: float(value) for key, value in scores.items()},
                 comments={COMMENT_QUESTION: comment} if comment else {},
             )
         )
     answered = _answered(round_)
     bands = {band_set.attribute: NOT_GIVEN for band_set in band_sets}
-    for member_id, stored in sorted(stored_member_attributes(round_).items()):
+    asked = stored_member_attributes(round_) if stored is None else stored
+    for member_id, stored_attributes in sorted(asked.items()):
         if member_id not in answered:
-            attributes = {**_clean(stored, domains), AUDIENCE: MEMBER, TOOK_PART: NO, **bands}
+            attributes = {
+                **_clean(stored_attributes, domains),
+                AUDIENCE: MEMBER,
+                TOOK_PART: NO,
+                **bands,
+            }
             respondents.append(Respondent(attributes=attributes))
     return Population.snapshot(respondents=respondents, domains=domains)
 
@@ -243,13 +253,16 @@ def _answered(round_: Round) -> set[int]:
     )
 
 
-def round_audience(round_: Round) -> Audience:
+def round_audience(
+    round_: Round, stored: Mapping[int, Mapping[str, str]] | None = None
+) -> Audience:
     """The members asked, as snapshotted when the round opened and coarsened as their answers
-    are stored, with their member ids."""
+    are stored, with their member ids (`stored` as in response_population)."""
     domains = domains_for(partnership=round_.partnership, band_sets=())
+    asked = stored_member_attributes(round_) if stored is None else stored
     return Audience.of(
-        (member_id, {**_clean(stored, domains), AUDIENCE: MEMBER})
-        for member_id, stored in stored_member_attributes(round_).items()
+        (member_id, {**_clean(attributes, domains), AUDIENCE: MEMBER})
+        for member_id, attributes in asked.items()
     )
 
 
@@ -344,13 +357,14 @@ def comments_dict(table: CommentTable, *, seed: int) -> dict[str, Any]:
 def report_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureGuard:
     """The one guard over everything a round's report releases, with the earlier reports'
     audiences as its ledger."""
+    stored = stored_member_attributes(round_)
     return DisclosureGuard(
-        population=response_population(round_),
+        population=response_population(round_, stored),
         policy=policy_for(round_.partnership),
         hierarchies={"team": team_parents(partnership=round_.partnership)},
         history=history,
         structural=STRUCTURAL,
-        audience=round_audience(round_),
+        audience=round_audience(round_, stored),
         ledger=ledger_for(round_),
     )
 

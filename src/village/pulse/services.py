@@ -455,8 +455,12 @@ def stored_member_attributes(round_: Round) -> dict[int, dict[str, str]]:
     Reports count the people asked through this too, so a coarsened answer and the person
     who gave it fall in the same cell.
     """
+    fields = ("agency", "sector", "role", "career_stage", "team")
     snapshot = {
-        row.member_id: row.attributes() for row in AudienceSnapshot.objects.filter(round=round_)
+        member_id: dict(zip(fields, values, strict=True))
+        for member_id, *values in AudienceSnapshot.objects.filter(round=round_).values_list(
+            "member_id", *fields
+        )
     }
     rule = generalisation(
         population=list(snapshot.values()),
