@@ -189,10 +189,15 @@ class LicenceConfirmation(models.Model):
 
 class ReleasedReport(models.Model):
     """The round's report tables, released once in a fixed order when it closed, and the
-    disclosure guard's history, so every later view shows the same numbers."""
+    disclosure guard's history, so every later view shows the same numbers.
+
+    ``audiences`` is this report's part of the partnership's ledger: the members asked who
+    each shown group covered, packed, so a later release reads it instead of rebuilding it.
+    Empty for reports released before it was stored; those are rebuilt from ``data``."""
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="report")
     data = models.JSONField(default=dict)
+    audiences = models.BinaryField(default=b"", editable=False)
     released_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -40,6 +40,8 @@ from village.engines.disclosure import (
     Query,
     Respondent,
     Table,
+    pack_audiences,
+    unpack_audiences,
 )
 from village.engines.instruments import Band, get_instrument
 from village.engines.instruments.loader import raw_range
@@ -282,16 +284,23 @@ def released_audiences(data: Mapping[str, Any], audience: Audience) -> list[Ids]
 
 def ledger_for(round_: Round) -> Ledger:
     """What the partnership's reports released before this round's showed, by the people
-    each group was about (so rebuilding an old report later gives the same result)."""
+    each group was about (so rebuilding an old report later gives the same result).
+
+    Each report stores its own audiences when it is released; a report released before
+    they were stored has them rebuilt from its tables and its round's snapshot."""
     audiences: list[Ids] = []
     earlier = ReleasedReport.objects.filter(round__partnership=round_.partnership).exclude(
         round=round_
     )
-    own = ReleasedReport.objects.filter(round=round_).first()
+    own = ReleasedReport.objects.filter(round=round_).values_list("pk", flat=True).first()
     if own is not None:
-        earlier = earlier.filter(pk__lt=own.pk)
-    for report in earlier.select_related("round"):
-        audiences += released_audiences(report.data, round_audience(report.round))
+        earlier = earlier.filter(pk__lt=own)
+    for pk, packed in earlier.values_list("pk", "audiences"):
+        if packed:
+            audiences += unpack_audiences(bytes(packed))
+        else:
+            report = ReleasedReport.objects.select_related("round").get(pk=pk)
+            audiences += released_audiences(report.data, round_audience(report.round))
     return Ledger(minimum=policy_for(round_.partnership).minimum, audiences=audiences)
 
 
@@ -369,7 +378,15 @@ def report_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureG
     )
 
 
-def release(round_: Round) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Released:
+    """A released report: its tables as JSON, and its packed audiences for the ledger."""
+
+    data: dict[str, Any]
+    audiences: bytes
+
+
+def release(round_: Round) -> Released:
     """Release every standard table of a closed round once, in a fixed order, as JSON."""
     partnership = round_.partnership
     measures = measures_for(round_.instruments)
@@ -392,7 +409,7 @@ def release(round_: Round) -> dict[str, Any]:
             seed=round_.pk,
         )
     rate_tables = [table_dict(guard.table(query)) for query in rate_queries()]
-    return {
+    data = {
         "version": VERSION,
         "minimum": guard.policy.minimum,
         "comment_minimum": guard.policy.comment_minimum,
@@ -430,3 +447,4 @@ def release(round_: Round) -> dict[str, Any]:
             "earlier_groups": len(guard.ledger) if guard.ledger is not None else 0,
         },
     }
+    return Released(data=data, audiences=pack_audiences(guard.released_audiences))

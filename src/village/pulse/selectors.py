@@ -225,7 +225,7 @@ class ReportPage:
 
 
 def released_report(*, round_: Round) -> dict[str, Any] | None:
-    report = ReleasedReport.objects.filter(round=round_).first()
+    report = ReleasedReport.objects.filter(round=round_).defer("audiences").first()
     return report.data if report is not None else None
 
 
@@ -526,6 +526,7 @@ def trends_for(*, partnership: Partnership) -> list[Trend]:
     rounds = list(
         Round.objects.filter(partnership=partnership, released=True)
         .select_related("report")
+        .defer("report__audiences")
         .order_by("opens_at", "pk")
     )
     measures: dict[str, Mapping[str, Any]] = {}

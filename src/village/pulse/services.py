@@ -255,7 +255,10 @@ def round_close(*, round_: Round, actor: Member | None) -> Round:
         locked.save(update_fields=["closed", "closes_at"])
         pending_release(round_=locked, final=True)
         Draft.objects.filter(round=locked).delete()
-        ReleasedReport.objects.create(round=locked, data=release(locked))
+        released = release(locked)
+        ReleasedReport.objects.create(
+            round=locked, data=released.data, audiences=released.audiences
+        )
         locked.released = True
         locked.save(update_fields=["released"])
         audit_record(

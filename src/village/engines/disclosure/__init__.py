@@ -11,6 +11,7 @@ Public API::
     guard.history -> tuple[LogEntry, ...]                      # store; pass back to rebuild
     DisclosureGuard(..., structural={"audience"}, audience=Audience.of(...),
                     ledger=Ledger(minimum=5, audiences=earlier_rounds_audiences))
+    pack_audiences(guard.released_audiences) -> bytes          # store; unpack_audiences later
 
 See ``guard`` for the rules, ``audit`` for why they are enough within a round and ``ledger``
 for what protects one round's figures against another's.
@@ -26,7 +27,13 @@ from village.engines.disclosure.guard import (
     Query,
     Table,
 )
-from village.engines.disclosure.ledger import Audience, Ids, Ledger
+from village.engines.disclosure.ledger import (
+    Audience,
+    Ids,
+    Ledger,
+    pack_audiences,
+    unpack_audiences,
+)
 from village.engines.disclosure.policy import Policy, PolicyError
 from village.engines.disclosure.population import (
     Population,
@@ -59,5 +66,7 @@ __all__ = [
     "Suppression",
     "Table",
     "find_small_group",
+    "pack_audiences",
     "roll_up",
+    "unpack_audiences",
 ]

@@ -15,7 +15,8 @@ part, score bands) are ignored, so the audience is a superset of the group.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -105,3 +106,23 @@ class Ledger:
         bits, unknown = self._bitmap(audience)
         differ = np.bitwise_count(self._bitmaps[low:high] ^ bits).sum(axis=1) + unknown
         return bool(np.any((differ > 0) & (differ < self.minimum)))
+
+
+def pack_audiences(audiences: Sequence[Ids]) -> bytes:
+    """Audiences as bytes to store beside a report, so the next round's ledger is read back
+    rather than rebuilt: who is in each, as bits over everyone in any (compressed)."""
+    people = np.unique(np.concatenate(audiences)) if audiences else np.zeros(0, np.int64)
+    bits = np.zeros((len(audiences), people.size), dtype=np.bool_)
+    for row, audience in enumerate(audiences):
+        bits[row, np.searchsorted(people, audience)] = True
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, people=people, bits=np.packbits(bits, axis=1))
+    return buffer.getvalue()
+
+
+def unpack_audiences(packed: bytes) -> list[Ids]:
+    """The sorted ids of each audience that pack_audiences stored, in the same order."""
+    with np.load(io.BytesIO(packed), allow_pickle=False) as stored:
+        people, bits = stored["people"], stored["bits"]
+    members = np.unpackbits(bits, axis=1, count=people.size).astype(np.bool_)
+    return [people[row] for row in members]
