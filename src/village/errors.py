@@ -1,4 +1,9 @@
-"""Error pages that never touch the database, and what a post gets when it cannot be saved.
+"""The one user-facing error type; error pages that never touch the database; and what a
+post gets when it cannot be saved.
+
+``UserError`` is what every service raises when a person asks for something Village cannot do
+now (the step is over, the date is past, they may not): its message is plain and safe to
+show, and views show it beside the form or on the page. Each app's error is a subclass.
 
 Every page here is rendered from a template and a plain context, without the request's
 context processors, so it renders while the database is down. A post that fails because the
@@ -18,6 +23,11 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 
 from village.people.throttle import Throttled
+
+
+class UserError(Exception):
+    """Something a person asked for that cannot be done now; the message is safe to show."""
+
 
 # Posted fields that are machinery, not words: never shown back.
 _MACHINERY = {"csrfmiddlewaretoken", "form_token"}

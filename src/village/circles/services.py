@@ -29,6 +29,7 @@ from village.circles.models import (
     Reflection,
     Theme,
 )
+from village.errors import UserError
 from village.people import join_codes
 from village.people.browser_key import keyed_hash
 from village.people.models import Agency, Member, Partnership
@@ -48,7 +49,7 @@ DEFAULT_PROMPTS = (
 )
 
 
-class CircleError(Exception):
+class CircleError(UserError):
     """Something a person asked for that the circle cannot do now; the message is safe to show."""
 
 

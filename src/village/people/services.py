@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from village.errors import UserError
 from village.people import policy
 from village.people.models import (
     Agency,
@@ -54,7 +55,7 @@ DEFAULT_SUPPORT_LINKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-class InvitationError(Exception):
+class InvitationError(UserError):
     """An invitation link that cannot be used; the message is safe to show."""
 
 

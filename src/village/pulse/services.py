@@ -20,6 +20,7 @@ from village.engines.instruments import (
     load_instruments,
     score,
 )
+from village.errors import UserError
 from village.people import join_codes
 from village.people.browser_key import keyed_hash
 from village.people.models import Agency, Member, Partnership, Role
@@ -59,7 +60,7 @@ COARSENING_ORDER: tuple[str, ...] = ("team", "career_stage", "role", "agency", "
 GUEST_ATTRIBUTES = {"audience": "guest"}
 
 
-class PulseError(Exception):
+class PulseError(UserError):
     """Something a person asked for that the round cannot do now; the message is safe to show."""
 
 
