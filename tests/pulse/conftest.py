@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from village.engines.instruments import get_instrument
 from village.people import services as people_services
 from village.people.models import Agency, Constituency, Member, Role
-from village.pulse import services
+from village.pulse import selectors, services
 from village.pulse.models import Round
 
 
@@ -80,3 +82,22 @@ def step_post(instrument_id: str, value: int = 3) -> dict[str, str]:
     return {f"item_{item.number}": str(value) for item in get_instrument(instrument_id).items} | {
         "next": "1"
     }
+
+
+def answer_pages(
+    client: Client, round_: Round, *, value: int = 3, comment: str = "", last: str = "next"
+) -> Any:
+    """Answer every page of a round through the views, as a person would, pressing ``last``
+    ("next" or "save") on the last page. Returns the reply to the last page."""
+    steps = selectors.steps_for(round_=round_)
+    reply = None
+    for step in steps:
+        url = reverse("pulse:answer", kwargs={"code": round_.round_code, "step": step.number})
+        button = last if step.is_last else "next"
+        if step.instrument is None:
+            data = {"comment": comment, button: "1"}
+        else:
+            data = {f"item_{item.number}": str(value) for item in step.instrument.items}
+            data[button] = "1"
+        reply = client.post(url, data)
+    return reply

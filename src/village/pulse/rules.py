@@ -1,43 +1,32 @@
-"""Who may do what with check-in rounds. Predicates take the member (or None) and the round."""
+"""django-rules predicates for check-in rounds, built on village.pulse.policy.
+
+``pulse.<action>`` takes the member (or None) and, for round actions, the round as it is now.
+"""
 
 from __future__ import annotations
 
 import rules
 
-from village.people.models import Member, Role
+from village.people.models import Member
+from village.pulse import policy
 from village.pulse.models import Round
-
-MANAGERS = (Role.ADMIN, Role.PARTNER_LEAD)
-
-
-@rules.predicate
-def is_partnership_member(member: Member | None, round_: Round | None) -> bool:
-    return (
-        member is not None and round_ is not None and member.partnership_id == round_.partnership_id
-    )
+from village.pulse.policy import Action
 
 
-@rules.predicate
-def can_run_rounds(member: Member | None) -> bool:
-    return member is not None and member.has_role(*MANAGERS)
+def _predicate(action: Action) -> rules.Predicate:
+    def check(member: Member | None, round_: Round | None = None) -> bool:
+        if policy.RULES[action].states is not None and round_ is None:
+            return False
+        return policy.may(member=member, action=action, round_=round_)
+
+    return rules.predicate(check, name=f"pulse.{action}")
 
 
 @rules.predicate
-def manages_round(member: Member | None, round_: Round | None) -> bool:
-    return bool(
-        is_partnership_member(member, round_) and member is not None and member.has_role(*MANAGERS)
-    )
+def is_member(member: Member | None) -> bool:
+    return member is not None and member.is_active
 
 
-@rules.predicate
-def can_confirm_licences(member: Member | None) -> bool:
-    return member is not None and member.has_role(Role.ADMIN)
-
-
-rules.add_rule("pulse.list", rules.predicate(lambda member: member is not None))
-rules.add_rule("pulse.schedule", can_run_rounds)
-rules.add_rule("pulse.view_trends", can_run_rounds)
-rules.add_rule("pulse.view_round", is_partnership_member)
-rules.add_rule("pulse.manage", manages_round)
-rules.add_rule("pulse.view_report", manages_round)
-rules.add_rule("pulse.confirm_licence", can_confirm_licences)
+rules.add_rule("pulse.list", is_member)
+for _action in Action:
+    rules.add_rule(f"pulse.{_action}", _predicate(_action))

@@ -26,6 +26,7 @@ from village.people.browser_key import keyed_hash
 from village.people.models import Agency, Member, Partnership, Role
 from village.people.selectors import members_for
 from village.people.services import audit_record
+from village.pulse import policy
 from village.pulse.models import (
     COMMENT_MAX_LENGTH,
     NO_TEAM,
@@ -64,6 +65,19 @@ class PulseError(UserError):
     """Something a person asked for that the round cannot do now; the message is safe to show."""
 
 
+def require(
+    *,
+    member: Member | None,
+    action: policy.Action,
+    round_: Round | None = None,
+    partnership: Partnership | None = None,
+) -> None:
+    """Raise PulseError, in the policy's plain words, unless the policy allows the action."""
+    reason = policy.refusal(member=member, action=action, round_=round_, partnership=partnership)
+    if reason:
+        raise PulseError(reason)
+
+
 def _new_code() -> str:
     code = join_codes.new_code(taken=lambda c: Round.objects.filter(round_code=c).exists())
     if code is None:
@@ -90,10 +104,9 @@ def licence_is_confirmed(*, partnership: Partnership, instrument_id: str) -> boo
 
 def licence_confirm(*, partnership: Partnership, actor: Member, instrument_id: str) -> None:
     """Only an admin of the partnership may confirm it holds the instrument's licence."""
+    require(member=actor, action=policy.Action.CONFIRM_LICENCE, partnership=partnership)
     if instrument_id not in load_instruments():
         raise PulseError(_("We do not know that questionnaire."))
-    if actor.partnership_id != partnership.pk or not actor.has_role(Role.ADMIN):
-        raise PulseError(_("Only an admin of this partnership can confirm a licence."))
     confirmation, created = LicenceConfirmation.objects.get_or_create(
         partnership=partnership, instrument=instrument_id, defaults={"confirmed_by": actor}
     )
@@ -141,6 +154,7 @@ def round_schedule(
     notify: bool = True,
 ) -> Round:
     """Schedule a round. If it opens now, its audience is snapshotted and emailed at once."""
+    require(member=created_by, action=policy.Action.SCHEDULE, partnership=partnership)
     chosen = _check_instruments(partnership, instruments)
     if not title.strip():
         raise PulseError(_("Give the round a title."))
@@ -274,23 +288,22 @@ def rounds_close_due(*, partnership: Partnership) -> None:
         round_close(round_=round_, actor=None)
 
 
+def round_close_early(*, round_: Round, actor: Member) -> Round:
+    """A manager closes a scheduled or open round before its time; its report is made."""
+    require(member=actor, action=policy.Action.CLOSE, round_=round_)
+    return round_close(round_=round_, actor=actor)
+
+
 def check_can_answer(*, round_: Round, member: Member | None) -> None:
     """Raise PulseError saying plainly why this person cannot answer this round now."""
-    now = timezone.now()
-    if round_.closed or now >= round_.closes_at:
-        raise PulseError(_("This check-in has closed. Thank you for your interest."))
-    if now < round_.opens_at or not round_.opened:
-        raise PulseError(_("This check-in has not opened yet. Please come back later."))
-    if member is None or member.partnership_id != round_.partnership_id:
-        if not round_.guests_allowed:
-            raise PulseError(
-                _("This check-in is for members of the partnership. Please sign in to take part.")
-            )
-        return
-    if not AudienceSnapshot.objects.filter(round=round_, member=member).exists():
-        raise PulseError(
-            _("This check-in is for the people it was sent to when it opened. Thank you.")
-        )
+    in_audience = (
+        member is not None
+        and policy.is_in(member, round_.partnership_id)
+        and AudienceSnapshot.objects.filter(round=round_, member=member).exists()
+    )
+    reason = policy.answer_refusal(member=member, round_=round_, in_audience=in_audience)
+    if reason:
+        raise PulseError(reason)
 
 
 def _participation_lookup(round_: Round, member: Member | None, key: str) -> dict[str, Any]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,8 +20,9 @@ from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
-from village.pulse import forms, selectors, services
+from village.pulse import access, forms, policy, selectors, services
 from village.pulse.models import Round
+from village.pulse.policy import Action
 
 
 def _member(request: HttpRequest) -> Member | None:
@@ -34,21 +34,9 @@ def _site_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _signed_in_member(request: HttpRequest, rule: str) -> Member:
-    member = _member(request)
-    if member is None or not rules.test_rule(rule, member):
-        raise PermissionDenied
-    return member
-
-
-def _managed_round(request: HttpRequest, pk: int, rule: str = "pulse.manage") -> Round:
+def _managed_round(request: HttpRequest, pk: int, action: Action = Action.MANAGE) -> Round:
     """Fetch and authorise in one step; another partnership's round does not exist here."""
-    member = _member(request)
-    round_ = get_object_or_404(Round.objects.select_related("partnership"), pk=pk)
-    if not rules.test_rule("pulse.view_round", member, round_):
-        raise Http404
-    if not rules.test_rule(rule, member, round_):
-        raise PermissionDenied
+    round_ = access.access_round(member=_member(request), pk=pk, action=action)
     services.rounds_close_due(partnership=round_.partnership)
     round_.refresh_from_db()
     return round_
@@ -73,25 +61,29 @@ def _round_for_code(request: HttpRequest, code: str) -> Round:
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    member = _signed_in_member(request, "pulse.list")
+    member = _member(request)
+    if member is None:
+        raise PermissionDenied
     services.rounds_open_due(partnership=member.partnership, site_url=_site_url(request))
     services.rounds_close_due(partnership=member.partnership)
-    can_manage = rules.test_rule("pulse.schedule", member)
+    can_manage = policy.may(member=member, action=Action.SCHEDULE)
+    rounds = selectors.rounds_for(partnership=member.partnership) if can_manage else []
     return render(
         request,
         "pulse/list.html",
         {
             "to_answer": selectors.rounds_to_answer(member=member),
-            "rounds": selectors.rounds_for(partnership=member.partnership) if can_manage else [],
+            "rounds": policy.with_permissions(member=member, rounds=rounds),
             "can_manage": can_manage,
-            "can_confirm": rules.test_rule("pulse.confirm_licence", member),
+            "can_see_trends": policy.may(member=member, action=Action.TRENDS),
+            "can_confirm": policy.may(member=member, action=Action.CONFIRM_LICENCE),
         },
     )
 
 
 @login_required
 def round_create(request: HttpRequest) -> HttpResponse:
-    member = _signed_in_member(request, "pulse.schedule")
+    member = access.access_partnership_action(member=_member(request), action=Action.SCHEDULE)
     partnership = member.partnership
     form = forms.RoundForm(
         request.POST or None,
@@ -126,6 +118,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
         "pulse/manage.html",
         {
             "round": round_,
+            "can": policy.permissions(member=_member(request), round_=round_),
             "link": request.build_absolute_uri(
                 reverse("pulse:start", kwargs={"code": round_.round_code})
             ),
@@ -138,37 +131,57 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _managed_round(request, pk)
-    services.round_close(round_=round_, actor=_member(request))
+    round_ = _managed_round(request, pk, Action.CLOSE)
+    member = _member(request)
+    assert member is not None
+    try:
+        services.round_close_early(round_=round_, actor=member)
+    except services.PulseError as error:
+        messages.error(request, str(error))
+        return redirect("pulse:manage", pk=round_.pk)
     messages.success(request, _("The check-in is closed and its report is ready."))
     return redirect("pulse:report", pk=round_.pk)
 
 
-def _report_page(request: HttpRequest, pk: int) -> selectors.ReportPage | Round:
-    round_ = _managed_round(request, pk, "pulse.view_report")
+def _not_ready(request: HttpRequest, round_: Round, action: Action) -> HttpResponse | None:
+    """The plain page a manager sees when the round's state does not allow the action yet."""
+    reason = policy.refusal(member=_member(request), action=action, round_=round_)
+    if not reason:
+        return None
+    return render(request, "pulse/report_not_ready.html", {"round": round_, "reason": reason})
+
+
+def _report_page(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
+    round_ = _managed_round(request, pk, action)
+    refused = _not_ready(request, round_, action)
+    if refused is not None:
+        return refused
     report = selectors.report_for(round_=round_, agency=request.GET.get("agency", ""))
-    return report if report is not None else round_
+    if report is None:
+        return render(request, "pulse/report_not_ready.html", {"round": round_})
+    return render(
+        request,
+        "pulse/report.html",
+        {"report": report, "printing": action is Action.PRINT},
+    )
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    page = _report_page(request, pk)
-    if isinstance(page, Round):
-        return render(request, "pulse/report_not_ready.html", {"round": page})
-    return render(request, "pulse/report.html", {"report": page})
+    return _report_page(request, pk, Action.VIEW_REPORT)
 
 
 @login_required
 def report_print(request: HttpRequest, pk: int) -> HttpResponse:
-    page = _report_page(request, pk)
-    if isinstance(page, Round):
-        return render(request, "pulse/report_not_ready.html", {"round": page})
-    return render(request, "pulse/report.html", {"report": page, "printing": True})
+    return _report_page(request, pk, Action.PRINT)
 
 
 @login_required
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _managed_round(request, pk, "pulse.view_report")
+    round_ = _managed_round(request, pk, Action.CSV)
+    refused = _not_ready(request, round_, Action.CSV)
+    if refused is not None:
+        return refused
     response = HttpResponse(
         csv_text(header=selectors.CSV_HEADER, rows=selectors.report_csv_rows(round_=round_)),
         content_type="text/csv; charset=utf-8",
@@ -179,7 +192,7 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def trends(request: HttpRequest) -> HttpResponse:
-    member = _signed_in_member(request, "pulse.view_trends")
+    member = access.access_partnership_action(member=_member(request), action=Action.TRENDS)
     services.rounds_close_due(partnership=member.partnership)
     return render(
         request,
@@ -190,7 +203,9 @@ def trends(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def licences(request: HttpRequest) -> HttpResponse:
-    member = _signed_in_member(request, "pulse.confirm_licence")
+    member = access.access_partnership_action(
+        member=_member(request), action=Action.CONFIRM_LICENCE
+    )
     if request.method == "POST":
         form = forms.LicenceForm(request.POST)
         if form.is_valid():
