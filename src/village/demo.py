@@ -1,5 +1,8 @@
-"""The demo partnership: six agencies, teams of 2-6 people, about sixty members in every role,
-two circles, and wellbeing check-ins (two closed rounds with reports, one open).
+"""The demo partnership: six agencies, teams (some inside a parent team) of 2-6 people with
+their career stages, about sixty members in every role, two circles, and check-ins: for
+staff, two closed rounds with reports and one open; for families (parents, carers and people
+with lived experience), one closed round with a report and one open, with the questions
+written for them.
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
@@ -28,7 +31,7 @@ from village.people.models import (
     Team,
 )
 from village.pulse import services as pulse
-from village.pulse.models import Round
+from village.pulse.models import AUDIENCE_ROLES, Audience, Round
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "village-demo-2026"  # noqa: S105  (printed for people trying the demo)
@@ -53,6 +56,8 @@ class DemoPerson:
     agency: int
     roles: tuple[str, ...]
     constituency: str
+    team: str = ""
+    career_stage: str = ""
 
 
 PEOPLE: tuple[DemoPerson, ...] = (
@@ -61,7 +66,15 @@ PEOPLE: tuple[DemoPerson, ...] = (
         "facilitator@demo.village", "Fran Facilitator", 5, (Role.FACILITATOR,), Constituency.OTHER
     ),
     DemoPerson("lead@demo.village", "Lee Lead", 1, (Role.PARTNER_LEAD,), Constituency.MANAGER),
-    DemoPerson("staff@demo.village", "Sam Staff", 0, (Role.STAFF,), Constituency.FRONTLINE),
+    DemoPerson(
+        "staff@demo.village",
+        "Sam Staff",
+        0,
+        (Role.STAFF,),
+        Constituency.FRONTLINE,
+        "Duty and assessment",
+        CareerStage.NEW,
+    ),
     DemoPerson("family@demo.village", "Fiona Family", 5, (Role.FAMILY,), Constituency.FAMILY),
     DemoPerson("observer@demo.village", "Olu Observer", 2, (Role.OBSERVER,), Constituency.OTHER),
     DemoPerson(
@@ -73,14 +86,47 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson(
         "lead.housing@demo.village", "Kai Lead", 4, (Role.PARTNER_LEAD,), Constituency.MANAGER
     ),
-    DemoPerson("sw1@demo.village", "Morag Social Worker", 0, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson("sw2@demo.village", "Ewan Social Worker", 0, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson("hv@demo.village", "Aisha Health Visitor", 1, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson("nurse@demo.village", "Tom School Nurse", 1, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson("teacher@demo.village", "Niamh Teacher", 2, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson("officer@demo.village", "Callum Officer", 3, (Role.STAFF,), Constituency.FRONTLINE),
-    DemoPerson(
-        "housing@demo.village", "Rosa Housing Officer", 4, (Role.STAFF,), Constituency.FRONTLINE
+    *(
+        DemoPerson(email, name, agency, (Role.STAFF,), Constituency.FRONTLINE, team, stage)
+        for email, name, agency, team, stage in (
+            (
+                "sw1@demo.village",
+                "Morag Social Worker",
+                0,
+                "Long-term support",
+                CareerStage.NEARING_RETIREMENT,
+            ),
+            ("sw2@demo.village", "Ewan Social Worker", 0, "Duty and assessment", CareerStage.NEW),
+            (
+                "hv@demo.village",
+                "Aisha Health Visitor",
+                1,
+                "Health visiting",
+                CareerStage.ESTABLISHED,
+            ),
+            ("nurse@demo.village", "Tom School Nurse", 1, "School nursing", CareerStage.NEW),
+            (
+                "teacher@demo.village",
+                "Niamh Teacher",
+                2,
+                "Riverside High guidance",
+                CareerStage.ESTABLISHED,
+            ),
+            (
+                "officer@demo.village",
+                "Callum Officer",
+                3,
+                "Public protection unit",
+                CareerStage.ESTABLISHED,
+            ),
+            (
+                "housing@demo.village",
+                "Rosa Housing Officer",
+                4,
+                "Homeless prevention",
+                CareerStage.NEARING_RETIREMENT,
+            ),
+        )
     ),
     DemoPerson("parent1@demo.village", "Dawn Parent", 5, (Role.FAMILY,), Constituency.FAMILY),
     DemoPerson("parent2@demo.village", "Kenny Parent", 5, (Role.FAMILY,), Constituency.FAMILY),
@@ -124,7 +170,9 @@ CLOSED_THEMES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
 )
 
 
-def _members(partnership: Partnership, agencies: list[Agency]) -> dict[str, Member]:
+def _members(
+    partnership: Partnership, agencies: list[Agency], teams: dict[str, Team]
+) -> dict[str, Member]:
     members: dict[str, Member] = {}
     for person in PEOPLE:
         user = people.user_create(email=person.email, password=DEMO_PASSWORD, email_verified=True)
@@ -137,6 +185,8 @@ def _members(partnership: Partnership, agencies: list[Agency]) -> dict[str, Memb
             roles=person.roles,
             constituency=person.constituency,
             agency=agencies[person.agency],
+            team=teams[person.team] if person.team else None,
+            career_stage=person.career_stage,
         )
     return members
 
@@ -288,6 +338,23 @@ COMMENTS = (
 # How each agency tends to answer (1 low to 5 high) so the report has something to show.
 AGENCY_TONE = (3.6, 3.1, 2.8, 3.3, 3.0, 2.6)
 OPEN_ROUND_TITLE = "Winter check-in"
+FAMILY_CLOSED_TITLE = "Families' autumn check-in"
+FAMILY_OPEN_TITLE = "Families' winter check-in"
+FAMILY_AGENCY = 5
+FAMILY_FOLK = (
+    "Lorna Parent",
+    "Jamie Carer",
+    "Ayesha Parent",
+    "Ross Kinship Carer",
+    "Mel Parent",
+    "Steph Foster Carer",
+)
+FAMILY_COMMENTS = (
+    "The family support worker really listens.",
+    "I never know who to ring when things go wrong.",
+    "Meetings are full of jargon and I feel judged.",
+    "Having the same worker for a year has made all the difference.",
+)
 
 
 def _teams(partnership: Partnership, agencies: list[Agency]) -> dict[str, Team]:
@@ -341,12 +408,19 @@ def _answers(instrument_ids: list[str], tone: float, rng: random.Random) -> dict
 
 
 def _respond(
-    round_: Round, members: list[Member], agencies: list[Agency], *, drift: float, skip: int
+    round_: Round,
+    members: list[Member],
+    agencies: list[Agency],
+    *,
+    drift: float,
+    skip: int,
+    comments: tuple[str, ...] = COMMENTS,
 ) -> None:
-    """Most members answer (every ``skip``-th does not), plus a few guests with the code."""
+    """Most of the members it asks answer (every ``skip``-th does not), plus a few guests."""
     rng = random.Random(f"{round_.title}")
-    comments = iter(COMMENTS)
-    for index, member in enumerate(members):
+    unsaid = iter(comments)
+    asked = [m for m in members if m.has_role(*AUDIENCE_ROLES[round_.intended_for])]
+    for index, member in enumerate(asked):
         if skip and index % skip == skip - 1:
             continue
         tone = AGENCY_TONE[agencies.index(member.agency)] if member.agency else 3.0
@@ -355,7 +429,7 @@ def _respond(
             member=member,
             browser_key=f"demo-pulse-{round_.pk}-member-{index}",
             answers=_answers(round_.instruments, tone + drift, rng),
-            comment=next(comments, "") if index % 3 == 0 else "",
+            comment=next(unsaid, "") if index % 3 == 0 else "",
         )
     for index in range(4):
         pulse.response_submit(
@@ -363,40 +437,97 @@ def _respond(
             member=None,
             browser_key=f"demo-pulse-{round_.pk}-guest-{index}",
             answers=_answers(round_.instruments, 3.0 + drift, rng),
-            comment=next(comments, ""),
+            comment=next(unsaid, ""),
         )
+
+
+def _schedule(
+    partnership: Partnership,
+    lead: Member,
+    title: str,
+    intended_for: str,
+    *,
+    opened: timedelta,
+    closes: timedelta,
+) -> Round:
+    now = timezone.now()
+    return pulse.round_schedule(
+        partnership=partnership,
+        created_by=lead,
+        title=title,
+        intended_for=intended_for,
+        instruments=list(pulse.DEFAULT_SETS[intended_for]),
+        comment_question=str(pulse.DEFAULT_COMMENT_QUESTIONS[intended_for]),
+        opens_at=now - opened,
+        closes_at=now + closes,
+        guests_allowed=True,
+        notify=False,
+    )
 
 
 def _pulse(
     partnership: Partnership, lead: Member, members: list[Member], agencies: list[Agency]
 ) -> None:
-    now = timezone.now()
+    """Staff are asked the work scales; families the questions written for them, with
+    SWEMWBS (the demo admin confirms the partnership's licence for it)."""
     for title, days_ago, drift in (("Spring check-in", 220, 0.0), ("Autumn check-in", 70, 0.3)):
-        round_ = pulse.round_schedule(
-            partnership=partnership,
-            created_by=lead,
-            title=title,
-            instruments=list(pulse.DEFAULT_INSTRUMENTS),
-            comment_question=str(pulse.DEFAULT_COMMENT_QUESTION),
-            opens_at=now - timedelta(days=days_ago),
-            closes_at=now + timedelta(days=1),
-            guests_allowed=True,
-            notify=False,
+        round_ = _schedule(
+            partnership,
+            lead,
+            title,
+            Audience.STAFF,
+            opened=timedelta(days=days_ago),
+            closes=timedelta(days=1),
         )
         _respond(round_, members, agencies, drift=drift, skip=7)
         pulse.round_close(round_=round_, actor=lead)
-    open_round = pulse.round_schedule(
-        partnership=partnership,
-        created_by=lead,
-        title=OPEN_ROUND_TITLE,
-        instruments=list(pulse.DEFAULT_INSTRUMENTS),
-        comment_question=str(pulse.DEFAULT_COMMENT_QUESTION),
-        opens_at=now - timedelta(hours=1),
-        closes_at=now + timedelta(days=14),
-        guests_allowed=True,
-        notify=False,
+    families = _schedule(
+        partnership,
+        lead,
+        FAMILY_CLOSED_TITLE,
+        Audience.FAMILY,
+        opened=timedelta(days=60),
+        closes=timedelta(days=1),
+    )
+    _respond(families, members, agencies, drift=0.2, skip=7, comments=FAMILY_COMMENTS)
+    pulse.round_close(round_=families, actor=lead)
+    open_round = _schedule(
+        partnership,
+        lead,
+        OPEN_ROUND_TITLE,
+        Audience.STAFF,
+        opened=timedelta(hours=1),
+        closes=timedelta(days=14),
     )
     _respond(open_round, members[-3:], agencies, drift=0.1, skip=0)
+    _schedule(
+        partnership,
+        lead,
+        FAMILY_OPEN_TITLE,
+        Audience.FAMILY,
+        opened=timedelta(hours=1),
+        closes=timedelta(days=14),
+    )
+
+
+def _family_members(partnership: Partnership, agency: Agency) -> list[Member]:
+    """Parents and carers who answer check-ins for families; no password, like team staff."""
+    members = []
+    for index, name in enumerate(FAMILY_FOLK, start=1):
+        user = people.user_create(
+            email=f"family.{index}@demo.village", password=None, email_verified=True
+        )
+        members.append(
+            people.member_create(
+                partnership=partnership,
+                user=user,
+                display_name=name,
+                roles=[Role.FAMILY],
+                constituency=Constituency.FAMILY,
+                agency=agency,
+            )
+        )
+    return members
 
 
 def demo_load() -> tuple[Partnership, bool]:
@@ -412,16 +543,20 @@ def demo_load() -> tuple[Partnership, bool]:
             people.agency_create(partnership=partnership, name=name, sector=sector)
             for name, sector in AGENCIES
         ]
-        members = _members(partnership, agencies)
+        teams = _teams(partnership, agencies)
+        members = _members(partnership, agencies, teams)
         facilitator = members["facilitator@demo.village"]
         _closed_circle(partnership, facilitator, agencies)
         _open_circle(partnership, facilitator)
-        teams = _teams(partnership, agencies)
         staff = _team_members(partnership, agencies, teams)
+        families = _family_members(partnership, agencies[FAMILY_AGENCY])
+        pulse.licence_confirm(
+            partnership=partnership, actor=members["admin@demo.village"], instrument_id="swemwbs"
+        )
         _pulse(
             partnership,
             members["lead@demo.village"],
-            [*members.values(), *staff],
+            [*members.values(), *staff, *families],
             agencies,
         )
     return partnership, True

@@ -34,7 +34,7 @@ from village.pulse.models import ReleasedReport, Round
 @pytest.fixture
 def demo() -> list[Round]:
     demo_load()
-    return list(Round.objects.filter(released=True).order_by("pk"))
+    return list(Round.objects.filter(released=True, intended_for="staff").order_by("pk"))
 
 
 def _everything_a_manager_can_ask_for(round_: Round) -> list[str]:

@@ -20,7 +20,7 @@ from tests.conftest import client_for
 from tests.pulse.conftest import answer_pages, full_answers
 from village.people.models import Member, Role
 from village.pulse import policy, services
-from village.pulse.models import LicenceConfirmation, Response, Round
+from village.pulse.models import Audience, LicenceConfirmation, Response, Round
 from village.pulse.policy import GUEST, ROLES, Action, State
 
 CELLS = [
@@ -45,16 +45,27 @@ def person(make_member: Callable[..., Member]) -> Callable[[str], Member | None]
     return make
 
 
-@pytest.fixture
-def round_in(make_round: Callable[..., Round], lead: Member) -> Callable[[State | None], Round]:
-    """A round in the given state, open to guests and asking everyone, made after the person
-    so they are among the people asked."""
+RoundIn = Callable[[State | None, str], Round]
 
-    def make(state: State | None) -> Round:
+
+@pytest.fixture
+def round_in(make_round: Callable[..., Round], lead: Member) -> RoundIn:
+    """A round in the given state, open to guests, for the audience the role belongs to
+    (families for family members, staff for everyone else), made after the person so they
+    are among the people asked."""
+
+    def make(state: State | None, role: str) -> Round:
         now = timezone.now()
+        audience: dict[str, Any] = (
+            {"intended_for": Audience.FAMILY, "instruments": ["family"]}
+            if role == Role.FAMILY
+            else {}
+        )
         if state is State.SCHEDULED:
-            return make_round(opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=8))
-        round_ = make_round()
+            return make_round(
+                opens_at=now + timedelta(days=1), closes_at=now + timedelta(days=8), **audience
+            )
+        round_ = make_round(**audience)
         if state is State.CLOSED:
             Round.objects.filter(pk=round_.pk).update(closed=True)
         elif state is State.RELEASED:
@@ -148,10 +159,10 @@ def test_pages_follow_the_policy(
     state: State | None,
     action: Action,
     person: Callable[[str], Member | None],
-    round_in: Callable[[State | None], Round],
+    round_in: RoundIn,
 ) -> None:
     member = person(role)
-    round_ = round_in(state)
+    round_ = round_in(state, role)
     expected = policy.permits(role=role, action=action, state=state)
     assert _by_page(action, client_for(member), round_) is expected
 
@@ -167,11 +178,11 @@ def test_services_enforce_the_policy(
     state: State | None,
     action: Action,
     person: Callable[[str], Member | None],
-    round_in: Callable[[State | None], Round],
+    round_in: RoundIn,
     lead: Member,
 ) -> None:
     member = person(role)
-    round_ = round_in(state)
+    round_ = round_in(state, role)
     expected = policy.permits(role=role, action=action, state=state)
     assert _by_service(action, member, round_, lead) is expected
 
@@ -209,11 +220,11 @@ def test_every_action_is_in_the_table() -> None:
 
 
 def test_rules_agree_with_the_policy(
-    person: Callable[[str], Member | None], round_in: Callable[[State | None], Round]
+    person: Callable[[str], Member | None], round_in: RoundIn
 ) -> None:
     import rules
 
-    round_ = round_in(State.RELEASED)
+    round_ = round_in(State.RELEASED, Role.STAFF)
     for role in ROLES:
         member = person(role) if role != GUEST else None
         for action in Action:

@@ -12,39 +12,76 @@ from village.engines.instruments import Instrument
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.once import OnceForm
 from village.people.models import Agency, Role
-from village.pulse.models import COMMENT_MAX_LENGTH
-from village.pulse.services import DEFAULT_COMMENT_QUESTION, DEFAULT_INSTRUMENTS
+from village.pulse.models import AUDIENCE_ROLES, COMMENT_MAX_LENGTH, Audience
+from village.pulse.services import DEFAULT_COMMENT_QUESTIONS
 
 
 class RoundForm(OnceForm, OpeningWindowForm):
-    title = forms.CharField(label=_("Title"), max_length=150)
+    """Scheduling a round for one audience: only the question sets written for it, and only
+    the roles it may ask, are offered."""
+
+    intended_for = forms.ChoiceField(
+        choices=Audience.choices,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Choose who the check-in is for.")},
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=150,
+        error_messages={
+            "required": _("Give the check-in a title."),
+            "max_length": _("Keep the title to %(limit_value)s characters."),
+        },
+    )
     instruments = forms.MultipleChoiceField(
         label=_("Questionnaires"),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("The two chosen for you take about 90 seconds on a phone."),
-        error_messages={"required": _("Choose at least one questionnaire.")},
+        error_messages={
+            "required": _("Choose at least one questionnaire."),
+            "invalid_choice": _("Choose questions from the list."),
+        },
     )
     comment_question = forms.CharField(
         label=_("Question for an optional comment"),
         max_length=300,
         required=False,
         help_text=_("Leave it empty for no comment box."),
+        error_messages={"max_length": _("Keep the question to %(limit_value)s characters.")},
     )
-    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
-    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
+    opens_at = forms.DateTimeField(
+        label=_("Opens"),
+        widget=DateTimeInput(),
+        error_messages={
+            "required": _("Say when the check-in opens."),
+            "invalid": _("Give the opening date and time, for example 3 March 2026, 09:00."),
+        },
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"),
+        widget=DateTimeInput(),
+        error_messages={
+            "required": _("Say when the check-in closes."),
+            "invalid": _("Give the closing date and time, for example 17 March 2026, 17:00."),
+        },
+    )
     audience_agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies to ask"),
         queryset=Agency.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Tick none to ask every agency."),
+        error_messages={
+            "invalid_choice": _("Choose agencies from the list."),
+            "invalid_pk_value": _("Choose agencies from the list."),
+        },
     )
     audience_roles = forms.MultipleChoiceField(
         label=_("Roles to ask"),
-        choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Tick none to ask everyone."),
+        help_text=_("Tick none to ask everyone in these roles."),
+        error_messages={"invalid_choice": _("Choose roles from the list.")},
     )
     guests_allowed = forms.ChoiceField(
         label=_("Who can answer"),
@@ -55,17 +92,40 @@ class RoundForm(OnceForm, OpeningWindowForm):
         required=False,
         initial="members",
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose members only, or members and guests.")},
     )
 
     def __init__(
-        self, *args: Any, instruments: list[tuple[str, str]], agencies: Any, **kwargs: Any
+        self,
+        *args: Any,
+        intended_for: str,
+        instruments: list[tuple[str, str]],
+        defaults: list[str],
+        time_taken: str,
+        agencies: Any,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["intended_for"].initial = intended_for
         self.fields["instruments"].choices = instruments  # type: ignore[attr-defined]
-        self.fields["instruments"].initial = list(DEFAULT_INSTRUMENTS)
-        self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTION)
+        self.fields["instruments"].initial = defaults
+        self.fields["instruments"].help_text = _(
+            "The ones ticked for you take %(time)s on a phone."
+        ) % {"time": time_taken}
+        self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTIONS[intended_for])
         self.start_window_now(length=timedelta(days=14))
         self.fields["audience_agencies"].queryset = agencies  # type: ignore[attr-defined]
+        roles = AUDIENCE_ROLES[intended_for]
+        if len(roles) > 1:
+            self.fields["audience_roles"].choices = [  # type: ignore[attr-defined]
+                (role, Role(role).label) for role in roles
+            ]
+        else:
+            del self.fields["audience_roles"]
+
+    def clean_intended_for(self) -> str:
+        """The audience the page was made for, unless another was sent."""
+        return str(self.cleaned_data.get("intended_for") or self.fields["intended_for"].initial)
 
     def clean_guests_allowed(self) -> bool:
         """Members only unless guests were chosen: the safer choice is the default."""

@@ -20,10 +20,27 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from village.anonymity import RandomKeyField
+from village.engines.instruments import FAMILY, STAFF
+from village.people.models import Role
 
 COMMENT_MAX_LENGTH = 2000
 NOT_GIVEN = "unknown"
 NO_TEAM = "none"
+
+
+class Audience(models.TextChoices):
+    """Who a round asks; each question set says which of these it is written for."""
+
+    STAFF = STAFF, _("People who work in the agencies")
+    FAMILY = FAMILY, _("Parents, carers and people with lived experience")
+
+
+# The roles each audience may ask. Family and lived-experience members are asked in rounds
+# for families, with questions written for them, never the work scales.
+AUDIENCE_ROLES: dict[str, tuple[str, ...]] = {
+    Audience.STAFF: (Role.ADMIN, Role.FACILITATOR, Role.PARTNER_LEAD, Role.STAFF, Role.OBSERVER),
+    Audience.FAMILY: (Role.FAMILY,),
+}
 
 
 class Round(models.Model):
@@ -31,6 +48,9 @@ class Round(models.Model):
         "people.Partnership", on_delete=models.CASCADE, related_name="pulse_rounds"
     )
     title = models.CharField(_("title"), max_length=150)
+    intended_for = models.CharField(
+        _("who it is for"), max_length=10, choices=Audience.choices, default=Audience.STAFF
+    )
     instruments = models.JSONField(default=list)
     comment_question = models.CharField(_("comment question"), max_length=300, blank=True)
     round_code = models.CharField(max_length=12, unique=True)

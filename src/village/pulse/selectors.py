@@ -13,13 +13,22 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from village.engines.instruments import Instrument, get_instrument, load_instruments
+from village.engines.instruments import (
+    Instrument,
+    estimated_minutes,
+    estimated_seconds,
+    get_instrument,
+    load_instruments,
+)
 from village.people import join_codes
 from village.people.models import Member, Partnership
 from village.pulse.charts import BarChart, LineChart, bar_chart, line_chart
 from village.pulse.models import (
+    Audience,
     AudienceSnapshot,
     Draft,
     LicenceConfirmation,
@@ -39,7 +48,12 @@ from village.pulse.reports import (
     WITHIN_AGENCY,
     YES,
 )
-from village.pulse.services import draft_hash, has_answered, licence_is_confirmed
+from village.pulse.services import (
+    DEFAULT_SETS,
+    draft_hash,
+    has_answered,
+    licence_is_confirmed,
+)
 
 
 def _dimension_label(name: str) -> str:
@@ -127,6 +141,28 @@ def instruments_of(*, round_: Round) -> list[Instrument]:
     return [get_instrument(i) for i in round_.instruments]
 
 
+def default_instruments(*, partnership: Partnership, intended_for: str) -> list[str]:
+    """The default set for this audience, less any whose licence is not confirmed here."""
+    return [
+        instrument_id
+        for instrument_id in DEFAULT_SETS[intended_for]
+        if licence_is_confirmed(partnership=partnership, instrument_id=instrument_id)
+    ]
+
+
+def time_estimate(*, instrument_ids: Sequence[str], comment: bool) -> str:
+    """How long answering takes, in words, from the items: the same on every page and email."""
+    seconds = estimated_seconds([get_instrument(i) for i in instrument_ids], comment=comment)
+    minutes = estimated_minutes(seconds)
+    return ngettext("about %(count)s minute", "about %(count)s minutes", minutes) % {
+        "count": minutes
+    }
+
+
+def round_time_estimate(*, round_: Round) -> str:
+    return time_estimate(instrument_ids=round_.instruments, comment=bool(round_.comment_question))
+
+
 # -- licences ----------------------------------------------------------------------------
 
 
@@ -150,14 +186,18 @@ def licences_for(*, partnership: Partnership) -> list[LicenceStatus]:
     ]
 
 
-def instrument_choices(*, partnership: Partnership) -> list[tuple[str, str]]:
-    """Every instrument, labelled with its length and, if unlicensed here, that it is locked."""
+def instrument_choices(*, partnership: Partnership, intended_for: str) -> list[tuple[str, str]]:
+    """The instruments written for this audience, labelled with their length and, if
+    unlicensed here, that they are locked."""
     choices = []
     for instrument in load_instruments().values():
-        label = _("%(name)s (%(short)s): %(count)s questions") % {
+        if intended_for not in instrument.audiences:
+            continue
+        label = _("%(name)s (%(short)s): %(count)s questions, %(time)s") % {
             "name": instrument.name,
             "short": instrument.short_name,
             "count": instrument.item_count,
+            "time": time_estimate(instrument_ids=[instrument.id], comment=False),
         }
         if not licence_is_confirmed(partnership=partnership, instrument_id=instrument.id):
             label += " " + _("(needs your partnership's licence, confirmed by an admin)")
@@ -521,26 +561,39 @@ class Trend:
     rows: tuple[TrendRow, ...]
 
 
+TREND_AUDIENCES: dict[str, Promise] = {
+    Audience.STAFF: gettext_lazy("check-ins for staff"),
+    Audience.FAMILY: gettext_lazy("check-ins for families"),
+}
+
+
 def trends_for(*, partnership: Partnership) -> list[Trend]:
-    """Each subscale's overall average across closed rounds, only where a round could show it."""
+    """Each subscale's overall average across closed rounds, only where a round could show it.
+
+    Rounds for staff and rounds for families make separate trends, even for a questionnaire
+    both answer: their averages describe different people."""
     rounds = list(
         Round.objects.filter(partnership=partnership, released=True)
         .select_related("report")
         .defer("report__audiences")
         .order_by("opens_at", "pk")
     )
-    measures: dict[str, Mapping[str, Any]] = {}
+    measures: dict[tuple[str, str], Mapping[str, Any]] = {}
     for round_ in rounds:
         for measure in round_.report.data["measures"]:
-            measures.setdefault(measure["key"], measure)
+            measures.setdefault((round_.intended_for, measure["key"]), measure)
     trends = []
-    for key, measure in measures.items():
-        name = f"{measure['instrument']}: {measure['name']}"
+    for (audience, key), measure in measures.items():
+        name = _("%(instrument)s: %(measure)s, %(audience)s") % {
+            "instrument": measure["instrument"],
+            "measure": measure["name"],
+            "audience": TREND_AUDIENCES[audience],
+        }
         rows = []
         series: list[tuple[str, float | None]] = []
         for round_ in rounds:
             data = round_.report.data
-            if key not in {m["key"] for m in data["measures"]}:
+            if round_.intended_for != audience or key not in {m["key"] for m in data["measures"]}:
                 continue
             overall = _find(data["tables"], breakdown=[], filters=_members(data))
             cell = overall["total"] if overall else None

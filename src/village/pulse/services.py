@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,9 +29,11 @@ from village.people.selectors import members_for
 from village.people.services import audit_record
 from village.pulse import policy
 from village.pulse.models import (
+    AUDIENCE_ROLES,
     COMMENT_MAX_LENGTH,
     NO_TEAM,
     NOT_GIVEN,
+    Audience,
     AudienceSnapshot,
     Draft,
     LicenceConfirmation,
@@ -45,6 +48,18 @@ DEFAULT_INSTRUMENTS: tuple[str, ...] = ("cbi", "multiagency")
 DEFAULT_COMMENT_QUESTION = gettext_lazy(
     "Is there anything else you would like to say about your wellbeing at work?"
 )
+FAMILY_INSTRUMENTS: tuple[str, ...] = ("family", "swemwbs")
+FAMILY_COMMENT_QUESTION = gettext_lazy(
+    "Is there anything else you would like to tell us about the support you and your family get?"
+)
+DEFAULT_SETS: dict[str, tuple[str, ...]] = {
+    Audience.STAFF: DEFAULT_INSTRUMENTS,
+    Audience.FAMILY: FAMILY_INSTRUMENTS,
+}
+DEFAULT_COMMENT_QUESTIONS: dict[str, Promise] = {
+    Audience.STAFF: DEFAULT_COMMENT_QUESTION,
+    Audience.FAMILY: FAMILY_COMMENT_QUESTION,
+}
 # The role a person is reported under when they hold several: the first that applies.
 REPORT_ROLE_ORDER: tuple[str, ...] = (
     Role.STAFF,
@@ -119,7 +134,9 @@ def licence_confirm(*, partnership: Partnership, actor: Member, instrument_id: s
         )
 
 
-def _check_instruments(partnership: Partnership, instruments: Sequence[str]) -> list[str]:
+def _check_instruments(
+    partnership: Partnership, instruments: Sequence[str], intended_for: str
+) -> list[str]:
     chosen = list(dict.fromkeys(instruments))
     if not chosen:
         raise PulseError(_("Choose at least one questionnaire."))
@@ -127,15 +144,50 @@ def _check_instruments(partnership: Partnership, instruments: Sequence[str]) -> 
     for instrument_id in chosen:
         if instrument_id not in known:
             raise PulseError(_("We do not know one of those questionnaires."))
+        instrument = known[instrument_id]
+        if intended_for not in instrument.audiences:
+            raise PulseError(_written_for_others(instrument.name, intended_for))
         if not licence_is_confirmed(partnership=partnership, instrument_id=instrument_id):
             raise PulseError(
                 _(
                     "%(name)s needs your partnership's own licence. An admin must confirm "
                     "it on the licences page before it can be used."
                 )
-                % {"name": known[instrument_id].short_name}
+                % {"name": instrument.short_name}
             )
     return chosen
+
+
+def _written_for_others(name: str, intended_for: str) -> str:
+    if intended_for == Audience.FAMILY:
+        return _(
+            "“%(name)s” is written for staff, about their work. Choose questions written for "
+            "parents, carers and people with lived experience."
+        ) % {"name": name}
+    return _(
+        "“%(name)s” is written for families. Choose questionnaires written for people who "
+        "work in the agencies, or schedule a check-in for families."
+    ) % {"name": name}
+
+
+def _check_roles(roles: Iterable[str], intended_for: str) -> list[str]:
+    """The roles asked: those chosen, or every role the audience may ask."""
+    chosen = sorted(set(roles))
+    if any(role not in Role.values for role in chosen):
+        raise PulseError(_("Choose roles from the list."))
+    allowed = AUDIENCE_ROLES[intended_for]
+    if any(role not in allowed for role in chosen):
+        if intended_for == Audience.FAMILY:
+            raise PulseError(
+                _("A check-in for families asks family and lived-experience members only.")
+            )
+        raise PulseError(
+            _(
+                "Family and lived-experience members are asked in a check-in for families, "
+                "with questions written for them."
+            )
+        )
+    return chosen or sorted(allowed)
 
 
 def round_schedule(
@@ -147,15 +199,19 @@ def round_schedule(
     opens_at: datetime,
     closes_at: datetime,
     comment_question: str = "",
+    intended_for: str = Audience.STAFF,
     audience_agencies: Iterable[Agency] = (),
     audience_roles: Iterable[str] = (),
     guests_allowed: bool = False,
     site_url: str = "",
     notify: bool = True,
 ) -> Round:
-    """Schedule a round. If it opens now, its audience is snapshotted and emailed at once."""
+    """Schedule a round for staff or for families, with question sets written for them. If it
+    opens now, its audience is snapshotted and emailed at once."""
     require(member=created_by, action=policy.Action.SCHEDULE, partnership=partnership)
-    chosen = _check_instruments(partnership, instruments)
+    if intended_for not in Audience.values:
+        raise PulseError(_("Choose who the check-in is for."))
+    chosen = _check_instruments(partnership, instruments, intended_for)
     if not title.strip():
         raise PulseError(_("Give the round a title."))
     if closes_at <= opens_at:
@@ -165,14 +221,13 @@ def round_schedule(
     agencies = list(audience_agencies)
     if any(a.partnership_id != partnership.pk for a in agencies):
         raise PulseError(_("Choose agencies from this partnership."))
-    roles = sorted(set(audience_roles))
-    if any(role not in Role.values for role in roles):
-        raise PulseError(_("Choose roles from the list."))
+    roles = _check_roles(audience_roles, intended_for)
     with transaction.atomic():
         round_ = Round.objects.create(
             partnership=partnership,
             created_by=created_by,
             title=title.strip()[:150],
+            intended_for=intended_for,
             instruments=chosen,
             comment_question=comment_question.strip()[:300],
             round_code=_new_code(),

@@ -10,7 +10,8 @@ from django_tasks import task
 
 from village.circles.services import circles_release_due
 from village.people.models import Member
-from village.pulse.models import Round
+from village.pulse.models import Audience, Round
+from village.pulse.selectors import round_time_estimate
 from village.pulse.services import pending_release_due
 
 
@@ -19,21 +20,34 @@ def email_round_link(*, round_id: int, member_ids: list[int], site_url: str = ""
     """One email per person, so nobody sees who else was asked. Returns how many were sent."""
     round_ = Round.objects.select_related("partnership").get(pk=round_id)
     link = site_url.rstrip("/") + reverse("pulse:start", kwargs={"code": round_.round_code})
-    subject = _("Wellbeing check-in: %(title)s") % {"title": round_.title}
+    subject = _("Check-in: %(title)s") % {"title": round_.title}
     sent = 0
     for member in Member.objects.filter(pk__in=member_ids).select_related("user"):
         if not member.user.email:
             continue
-        body = _(
-            "Hello %(name)s,\n\n"
-            "%(partnership)s would like to know how you are. The check-in takes about two "
-            "minutes and your answers are anonymous: nobody can see what you said, and "
-            "results are only shown for groups of at least %(minimum)s people.\n\n"
-            "Take part here: %(link)s\n\n"
-            "It closes on %(closes)s.\n"
+        body = (
+            _(
+                "Hello %(name)s,\n\n"
+                "%(partnership)s would like to know how the support you and your family get "
+                "feels to you. The check-in takes %(time)s and your answers are anonymous: "
+                "nobody can see what you said, and results are only shown for groups of at "
+                "least %(minimum)s people.\n\n"
+                "Take part here: %(link)s\n\n"
+                "It closes on %(closes)s.\n"
+            )
+            if round_.intended_for == Audience.FAMILY
+            else _(
+                "Hello %(name)s,\n\n"
+                "%(partnership)s would like to know how you are at work. The check-in takes "
+                "%(time)s and your answers are anonymous: nobody can see what you said, and "
+                "results are only shown for groups of at least %(minimum)s people.\n\n"
+                "Take part here: %(link)s\n\n"
+                "It closes on %(closes)s.\n"
+            )
         ) % {
             "name": member.display_name,
             "partnership": round_.partnership.name,
+            "time": round_time_estimate(round_=round_),
             "minimum": round_.partnership.min_group_size,
             "link": link,
             "closes": round_.closes_at.strftime("%-d %B %Y"),

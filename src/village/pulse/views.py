@@ -21,7 +21,7 @@ from village.people.browser_key import browser_key
 from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
 from village.pulse import access, forms, policy, selectors, services
-from village.pulse.models import Round
+from village.pulse.models import Audience, Round
 from village.pulse.policy import Action
 
 
@@ -81,15 +81,28 @@ def round_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _intended_for(request: HttpRequest) -> str:
+    chosen = request.POST.get("intended_for") or request.GET.get("for", "")
+    return chosen if chosen in Audience.values else Audience.STAFF
+
+
 @login_required
 def round_create(request: HttpRequest) -> HttpResponse:
     member = access.access_partnership_action(member=_member(request), action=Action.SCHEDULE)
     partnership = member.partnership
+    intended_for = _intended_for(request)
+    defaults = selectors.default_instruments(partnership=partnership, intended_for=intended_for)
     form = forms.RoundForm(
         request.POST or None,
-        instruments=selectors.instrument_choices(partnership=partnership),
+        intended_for=intended_for,
+        instruments=selectors.instrument_choices(
+            partnership=partnership, intended_for=intended_for
+        ),
+        defaults=defaults,
+        time_taken=selectors.time_estimate(instrument_ids=defaults, comment=True),
         agencies=agencies_for(partnership=partnership),
     )
+    context = {"form": form, "for_families": intended_for == Audience.FAMILY}
     if request.method == "POST" and form.is_valid():
 
         def create() -> HttpResponse:
@@ -102,12 +115,12 @@ def round_create(request: HttpRequest) -> HttpResponse:
                 )
             except services.PulseError as error:
                 form.add_error(None, str(error))
-                return render(request, "pulse/create.html", {"form": form})
+                return render(request, "pulse/create.html", context)
             messages.success(request, _("The check-in is scheduled. Share the link or the code."))
             return redirect("pulse:manage", pk=round_.pk)
 
         return run_once(request, create)
-    return render(request, "pulse/create.html", {"form": form})
+    return render(request, "pulse/create.html", context)
 
 
 @login_required

@@ -14,6 +14,7 @@ def test_list_shows_every_instrument_and_flags_licences(capsys: pytest.CaptureFi
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[0] for line in lines] == [
         "cbi",
+        "family",
         "multiagency",
         "proqol5",
         "psychological_safety",

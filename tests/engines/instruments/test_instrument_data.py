@@ -15,8 +15,9 @@ def subscale_items(instrument_id: str) -> dict[str, tuple[int, ...]]:
     return {s.id: s.items for s in get_instrument(instrument_id).subscales}
 
 
-def test_all_five_instruments_load() -> None:
+def test_all_six_instruments_load() -> None:
     assert set(load_instruments()) == {
+        "family",
         "proqol5",
         "cbi",
         "swemwbs",
@@ -117,3 +118,10 @@ def test_every_instrument_has_a_citation_and_kind_text(instrument_id: str) -> No
 def test_unknown_instrument_names_the_known_ones() -> None:
     with pytest.raises(InstrumentError, match="known: cbi"):
         get_instrument("mbi")
+
+
+def test_the_family_questions_reverse_only_the_negative_sentences() -> None:
+    family = get_instrument("family")
+    assert reversed_items("family") == {3, 7}
+    assert "blamed" in family.item(3).text and "judged" in family.item(7).text
+    assert family.item_count == 8 and family.licence.requires_confirmation is False

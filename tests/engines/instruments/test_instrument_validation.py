@@ -66,3 +66,11 @@ def test_items_must_be_numbered_in_order() -> None:
     broken["items"][0]["number"] = 8
     with pytest.raises(InstrumentError, match="numbered"):
         parse_instrument(broken)
+
+
+@pytest.mark.parametrize("audiences", [[], ["managers"], ["staff", "children"]])
+def test_an_instrument_must_say_who_it_is_for(audiences: list[str]) -> None:
+    broken = data("cbi")
+    broken["audiences"] = audiences
+    with pytest.raises(InstrumentError, match="audiences must be some of staff, family"):
+        parse_instrument(broken)

@@ -18,6 +18,7 @@ import yaml
 
 from village.engines.instruments.errors import InstrumentError
 from village.engines.instruments.model import (
+    AUDIENCES,
     Band,
     Instrument,
     Item,
@@ -114,6 +115,7 @@ def parse_instrument(data: Mapping[str, Any]) -> Instrument:
         subscales=tuple(_parse_subscale(s) for s in data["subscales"]),
         citation=str(data["citation"]).strip(),
         licence=licence,
+        audiences=tuple(str(a) for a in data["audiences"]),
         validated=bool(data.get("validated", True)),
         wording=MappingProxyType(wording),
         templates=MappingProxyType(templates),
@@ -162,6 +164,8 @@ def raw_range(instrument: Instrument, subscale: Subscale) -> tuple[float, float]
 def validate(instrument: Instrument) -> None:
     """Raise ``InstrumentError`` if the instrument's data cannot be scored unambiguously."""
     where = instrument.id
+    if not instrument.audiences or set(instrument.audiences) - set(AUDIENCES):
+        raise InstrumentError(f"{where}: audiences must be some of {', '.join(AUDIENCES)}")
     numbers = [item.number for item in instrument.items]
     if numbers != list(range(1, len(numbers) + 1)):
         raise InstrumentError(f"{where}: items must be numbered 1..n in order")

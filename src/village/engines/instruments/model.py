@@ -15,6 +15,12 @@ from types import MappingProxyType
 
 from village.engines.instruments.errors import InstrumentError
 
+# Who a question set is written for: people working in the agencies, and parents, carers
+# and people with lived experience. A round asks one of them, with sets written for it.
+STAFF = "staff"
+FAMILY = "family"
+AUDIENCES: tuple[str, ...] = (STAFF, FAMILY)
+
 
 class Method(StrEnum):
     """How a subscale's item points are combined."""
@@ -121,6 +127,7 @@ class Instrument:
     subscales: tuple[Subscale, ...]
     citation: str
     licence: Licence
+    audiences: tuple[str, ...] = (STAFF,)
     validated: bool = True
     wording: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     templates: Mapping[int, str] = field(default_factory=lambda: MappingProxyType({}))
