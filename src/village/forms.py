@@ -1,4 +1,5 @@
-"""Form pieces shared by the apps: a phone-friendly date-time input and an opening window."""
+"""Form pieces shared by the apps: a phone-friendly date-time input, an opening window, and
+the one box people type a circle or check-in code into."""
 
 from __future__ import annotations
 
@@ -35,3 +36,17 @@ class OpeningWindowForm(forms.Form):
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The closing time must be after the opening time."))
         return data
+
+
+class JoinCodeForm(forms.Form):
+    """The code for a circle or a check-in; the join page looks for either."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("The person who shared it will have given it, for example ABCD2345."),
+        error_messages={
+            "required": _("Type the code you were given."),
+            "max_length": _("That is too long for a code. Codes are 8 letters and numbers."),
+        },
+    )

@@ -174,17 +174,24 @@ def test_member_answers_on_a_phone_and_manager_reads_the_report(
     check_page(small, "report on a phone")
 
 
-def test_guest_joins_with_the_round_code_on_a_phone(
-    rounds: dict[str, Any], new_page: Any, check_page: Any
+@pytest.mark.parametrize("width", [320, 1280])
+def test_guest_enters_a_round_code_on_the_join_with_a_code_page(
+    rounds: dict[str, Any], new_page: Any, check_page: Any, width: int
 ) -> None:
-    phone = new_page(width=375, height=740)
-    phone.goto("/pulse/join/")
+    """Finding: a guest with a round code was told no circle has that code."""
+    phone = new_page(width=width, height=740)
+    phone.goto("/")
+    check_page(phone, "home page for a guest")
+    phone.get_by_role("main").get_by_role("link", name="Join with a code").click()
+    expect(phone.get_by_role("heading", level=1, name="Join with a code")).to_be_visible()
     check_page(phone, "join page")
-    phone.get_by_label("Round code").fill("WRONG123")
+    phone.get_by_label("Code").fill("WRONG123")
     phone.get_by_role("button", name="Continue").click()
-    expect(phone.get_by_text("We could not find a check-in with that code").first).to_be_visible()
+    expect(
+        phone.get_by_text("We could not find a circle or a check-in with that code").first
+    ).to_be_visible()
     check_page(phone, "join page with an error")
-    phone.get_by_label("Round code").fill(rounds["open"].round_code.lower())
+    phone.get_by_label("Code").fill(rounds["open"].round_code.lower())
     phone.get_by_role("button", name="Continue").click()
     expect(phone.get_by_role("heading", level=1, name="Winter check-in")).to_be_visible()
     check_page(phone, "guest start page")

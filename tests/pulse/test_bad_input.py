@@ -117,17 +117,17 @@ def test_html_and_script_are_stored_as_text_and_shown_escaped(
 def test_wrong_round_code_says_so(make_round: Callable[..., Round]) -> None:
     make_round()
     client = Client()
-    page = client.post(reverse("pulse:join"), {"code": "NOPE-1234"}).content.decode()
-    assert "We could not find a check-in with that code" in page
+    page = client.post(reverse("circles:join"), {"code": "NOPE-1234"}).content.decode()
+    assert "We could not find a circle or a check-in with that code" in page
     assert "NOPE-1234" in page
-    assert client.post(reverse("pulse:join"), {"code": ""}).status_code == 200
+    assert client.post(reverse("circles:join"), {"code": ""}).status_code == 200
     assert client.get(reverse("pulse:start", kwargs={"code": "ZZZZZZZZ"})).status_code == 404
 
 
 def test_round_code_is_forgiving_about_case_and_spaces(make_round: Callable[..., Round]) -> None:
     round_ = make_round()
     code = round_.round_code.lower()
-    response = Client().post(reverse("pulse:join"), {"code": f" {code[:4]} {code[4:]} "})
+    response = Client().post(reverse("circles:join"), {"code": f" {code[:4]} {code[4:]} "})
     assert response.status_code == 302
     assert response["Location"].endswith(f"/pulse/r/{round_.round_code}/")
 

@@ -90,8 +90,8 @@ def test_round_codes_cannot_be_guessed_quickly(make_round: Callable[..., Round])
     round_ = make_round()
     client = Client()
     for number in range(10):
-        client.post(reverse("pulse:join"), {"code": f"WRONG{number:03d}"})
-    response = client.post(reverse("pulse:join"), {"code": round_.round_code})
+        client.post(reverse("circles:join"), {"code": f"WRONG{number:03d}"})
+    response = client.post(reverse("circles:join"), {"code": round_.round_code})
     assert response.status_code == 429
     assert "You have tried a lot of codes" in response.content.decode()
     start = reverse("pulse:start", kwargs={"code": round_.round_code})

@@ -65,14 +65,6 @@ class CircleForm(OnceForm, OpeningWindowForm):
         return prompts
 
 
-class JoinForm(forms.Form):
-    code = forms.CharField(
-        label=_("Join code"),
-        max_length=40,
-        help_text=_("The facilitator will have shared it, for example ABCD2345."),
-    )
-
-
 class AgreeForm(OnceForm):
     agree = forms.BooleanField(
         label=_("I agree to keep these agreements"),

@@ -29,11 +29,13 @@ from village.circles.models import (
 )
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
+from village.forms import JoinCodeForm
 from village.once import new_token, run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
+from village.pulse.selectors import round_by_code
 
 
 def _member(request: HttpRequest) -> Member | None:
@@ -327,17 +329,26 @@ def pause(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def join(request: HttpRequest) -> HttpResponse:
-    form = forms.JoinForm(request.POST or request.GET or None)
+    """One page for any code: a circle's join code or a check-in's round code."""
+    form = JoinCodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
         if throttle.is_over(request, action="code"):
             form.add_error("code", throttle.message("code"))
             return render(request, "circles/join.html", {"form": form}, status=429)
-        circle = selectors.circle_by_code(code=form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        circle = selectors.circle_by_code(code=code)
         if circle is not None:
             return redirect("circles:room", code=circle.join_code)
+        round_ = round_by_code(code=code)
+        if round_ is not None:
+            return redirect("pulse:start", code=round_.round_code)
         throttle.check(request, action="code")
         form.add_error(
-            "code", _("We could not find a circle with that code. Check it with your facilitator.")
+            "code",
+            _(
+                "We could not find a circle or a check-in with that code. Check it with "
+                "whoever shared it."
+            ),
         )
     return render(request, "circles/join.html", {"form": form})
 

@@ -132,14 +132,6 @@ class RoundForm(OnceForm, OpeningWindowForm):
         return self.cleaned_data.get("guests_allowed") == "guests"
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Round code"),
-        max_length=40,
-        help_text=_("The person who shared the check-in will have given it, for example ABCD2345."),
-    )
-
-
 class InstrumentForm(forms.Form):
     """One page of a check-in: every question of one instrument, as radio buttons."""
 

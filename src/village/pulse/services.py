@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from village.anonymity import dedupe_marker, release_size, seal, shuffled, unseal
+from village.circles.selectors import circle_by_code
 from village.engines.generalise import generalisation
 from village.engines.instruments import (
     AnswerError,
@@ -93,8 +94,13 @@ def require(
         raise PulseError(reason)
 
 
+def _code_taken(code: str) -> bool:
+    """Round and circle codes share one "Join with a code" page, so neither may repeat."""
+    return Round.objects.filter(round_code=code).exists() or circle_by_code(code=code) is not None
+
+
 def _new_code() -> str:
-    code = join_codes.new_code(taken=lambda c: Round.objects.filter(round_code=c).exists())
+    code = join_codes.new_code(taken=_code_taken)
     if code is None:
         raise PulseError(_("We could not make a round code just now. Please try again."))
     return code

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -250,20 +251,10 @@ def licences(request: HttpRequest) -> HttpResponse:
 
 
 def join(request: HttpRequest) -> HttpResponse:
-    form = forms.CodeForm(request.POST or request.GET or None)
-    if form.is_bound and form.is_valid():
-        if throttle.is_over(request, action="code"):
-            form.add_error("code", throttle.message("code"))
-            return render(request, "pulse/join.html", {"form": form}, status=429)
-        round_ = selectors.round_by_code(code=form.cleaned_data["code"])
-        if round_ is not None:
-            return redirect("pulse:start", code=round_.round_code)
-        throttle.check(request, action="code")
-        form.add_error(
-            "code",
-            _("We could not find a check-in with that code. Check it with whoever shared it."),
-        )
-    return render(request, "pulse/join.html", {"form": form})
+    """Round codes are typed on the one "Join with a code" page, with circle codes."""
+    code = request.GET.get("code", "")
+    target = reverse("circles:join")
+    return redirect(f"{target}?{urlencode({'code': code})}" if code else target)
 
 
 def _unavailable(request: HttpRequest, round_: Round) -> str:
