@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
-from tests.pulse.conftest import lead, make_round, step_post
+from tests.pulse.conftest import lead, make_round
 from village.circles import services as circle_services
 from village.circles.models import Circle, Phase
 from village.people import services as people_services
 from village.people.browser_key import COOKIE_NAME
 from village.people.models import CareerStage, Constituency, Member, Partnership, Role
+from village.pulse import selectors
 from village.pulse import services as pulse_services
 from village.pulse.models import Round
 
@@ -151,22 +152,18 @@ def _pulse_journey(session: Session, lead: Client) -> None:
     for index, person in enumerate(session.people):
         client = person.client
         _ok(client.get(reverse("pulse:start", kwargs={"code": code})))
-        _ok(
-            client.post(reverse("pulse:answer", kwargs={"code": code, "step": 1}), step_post("cbi"))
-        )
-        _ok(
-            client.post(
-                reverse("pulse:answer", kwargs={"code": code, "step": 2}),
-                step_post("multiagency", 1 + index % 4),
-            )
-        )
+        steps = selectors.steps_for(round_=session.round)
+        for step in steps[:-1]:
+            value = str(3 if step.instrument and step.instrument.id == "cbi" else 1 + index % 4)
+            data = {f"item_{item.number}": value for item in step.items} | {"next": "1"}
+            _ok(client.post(reverse("pulse:answer", args=[code, step.number]), data))
         comment = f"Comment number {index} about how work is going"
         session.comment_author[comment] = person.name
         done = client.post(
-            reverse("pulse:answer", kwargs={"code": code, "step": 3}),
+            reverse("pulse:answer", kwargs={"code": code, "step": len(steps)}),
             {"comment": comment, "agency": "", "role": "", "career_stage": "", "next": "1"},
         )
-        assert done.status_code == 200 and "Your score" in done.content.decode()
+        assert "Your score:" in client.get(done["Location"]).content.decode()
     _ok(lead.post(reverse("pulse:close", kwargs={"pk": session.round.pk})))
 
 

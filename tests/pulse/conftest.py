@@ -84,6 +84,18 @@ def step_post(instrument_id: str, value: int = 3) -> dict[str, str]:
     }
 
 
+def answer_all_but_last(client: Client, round_: Round, *, value: int = 3) -> int:
+    """Answer every questionnaire page through the views; returns the last (comment) step."""
+    steps = selectors.steps_for(round_=round_)
+    for step in steps[:-1]:
+        assert step.instrument is not None
+        client.post(
+            reverse("pulse:answer", kwargs={"code": round_.round_code, "step": step.number}),
+            {f"item_{item.number}": str(value) for item in step.items} | {"next": "1"},
+        )
+    return len(steps)
+
+
 def answer_pages(
     client: Client, round_: Round, *, value: int = 3, comment: str = "", last: str = "next"
 ) -> Any:
@@ -97,7 +109,7 @@ def answer_pages(
         if step.instrument is None:
             data = {"comment": comment, button: "1"}
         else:
-            data = {f"item_{item.number}": str(value) for item in step.instrument.items}
+            data = {f"item_{item.number}": str(value) for item in step.items}
             data[button] = "1"
         reply = client.post(url, data)
     return reply

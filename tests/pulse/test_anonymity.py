@@ -12,10 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.pulse.conftest import step_post
 from village.people.browser_key import COOKIE_NAME
 from village.people.models import Member, Role
-from village.pulse import services
+from village.pulse import selectors, services
 from village.pulse.models import Draft, Participation, Response, Round
 
 USER_AGENT = "DistinctiveBrowser/9.9 (pulse-tracking-test)"
@@ -28,18 +27,16 @@ EXTRA = {"HTTP_USER_AGENT": USER_AGENT, "REMOTE_ADDR": ADDRESS}
 def _answer(client: Client, round_: Round, comment: str) -> None:
     code = round_.round_code
     client.get(reverse("pulse:start", kwargs={"code": code}), **EXTRA)
-    client.post(
-        reverse("pulse:answer", kwargs={"code": code, "step": 1}), step_post("cbi"), **EXTRA
-    )
-    client.post(
-        reverse("pulse:answer", kwargs={"code": code, "step": 2}), step_post("multiagency"), **EXTRA
-    )
-    done = client.post(
-        reverse("pulse:answer", kwargs={"code": code, "step": 3}),
-        {"comment": comment, "agency": "", "role": "staff", "next": "1"},
-        **EXTRA,
-    )
-    assert done.status_code == 200 and "Your score" in done.content.decode()
+    for step in selectors.steps_for(round_=round_):
+        if step.instrument is not None:
+            data = {f"item_{item.number}": "3" for item in step.items} | {"next": "1"}
+        else:
+            data = {"comment": comment, "agency": "", "role": "staff", "next": "1"}
+        done = client.post(
+            reverse("pulse:answer", kwargs={"code": code, "step": step.number}), data, **EXTRA
+        )
+    scores = client.get(done["Location"], **EXTRA)
+    assert "Your score:" in scores.content.decode()
 
 
 def _all_table_values() -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from village.engines.instruments import Instrument
+from village.engines.instruments import Instrument, Item
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.once import OnceForm
 from village.people.models import Agency, Role
@@ -133,13 +134,16 @@ class RoundForm(OnceForm, OpeningWindowForm):
 
 
 class InstrumentForm(forms.Form):
-    """One page of a check-in: every question of one instrument, as radio buttons."""
+    """One page of a check-in: some questions of one instrument, as radio buttons, numbered
+    as in the whole questionnaire."""
 
-    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, instrument: Instrument, items: Sequence[Item], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.instrument = instrument
         total = instrument.item_count
-        for item in instrument.items:
+        for item in items:
             self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
                 label=_("%(number)s of %(total)s. %(text)s")
                 % {"number": item.number, "total": total, "text": item.text},

@@ -7,6 +7,7 @@ disclosure guard released, whoever looks and in whatever order.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from village.engines.instruments import (
     Instrument,
+    Item,
     estimated_minutes,
     estimated_seconds,
     get_instrument,
@@ -116,25 +118,54 @@ def has_completed(*, round_: Round, member: Member | None, browser_key: str) -> 
     return has_answered(round_=round_, member=member, browser_key=browser_key)
 
 
+# Questions on one page at most: a step stays short enough to answer on a small phone.
+MAX_QUESTIONS_PER_STEP = 7
+
+
 @dataclass(frozen=True)
 class Step:
+    """One page: some items of one instrument (part ``part`` of ``parts``), or the comment."""
+
     number: int
     total: int
     instrument: Instrument | None
+    items: tuple[Item, ...] = ()
+    part: int = 1
+    parts: int = 1
 
     @property
     def is_last(self) -> bool:
         return self.number == self.total
 
 
+def _parts(instrument: Instrument) -> list[tuple[Item, ...]]:
+    """The instrument's items in order, in as few even parts of at most 7 as will do."""
+    count = math.ceil(instrument.item_count / MAX_QUESTIONS_PER_STEP)
+    size, extra = divmod(instrument.item_count, count)
+    parts, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        parts.append(instrument.items[start:end])
+        start = end
+    return parts
+
+
 def steps_for(*, round_: Round) -> list[Step]:
-    """One step per instrument, then a last step for the comment if the round asks for one.
-    Guests are not asked about themselves: what they say of themselves is never stored."""
-    instruments: list[Instrument | None] = [get_instrument(i) for i in round_.instruments]
+    """Each instrument in parts of at most 7 questions, then a last step for the comment if
+    the round asks for one. Guests are not asked about themselves: what they say of
+    themselves is never stored."""
+    pages: list[tuple[Instrument | None, tuple[Item, ...], int, int]] = []
+    for instrument_id in round_.instruments:
+        instrument = get_instrument(instrument_id)
+        parts = _parts(instrument)
+        pages += [(instrument, items, i, len(parts)) for i, items in enumerate(parts, 1)]
     if round_.comment_question:
-        instruments.append(None)
-    total = len(instruments)
-    return [Step(number=i, total=total, instrument=inst) for i, inst in enumerate(instruments, 1)]
+        pages.append((None, (), 1, 1))
+    total = len(pages)
+    return [
+        Step(number=i, total=total, instrument=inst, items=items, part=part, parts=parts)
+        for i, (inst, items, part, parts) in enumerate(pages, 1)
+    ]
 
 
 def instruments_of(*, round_: Round) -> list[Instrument]:

@@ -403,6 +403,17 @@ def _clean_comment(comment: str) -> str:
     return cleaned
 
 
+def merged_answers(
+    saved: Mapping[str, Mapping[str, Any]], given: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Answers saved before, with this page's on top, item by item: an instrument answered
+    over several pages keeps every page's answers."""
+    merged = {instrument_id: dict(values) for instrument_id, values in saved.items()}
+    for instrument_id, values in given.items():
+        merged.setdefault(instrument_id, {}).update(values)
+    return merged
+
+
 def drafts_discard(*, browser_key: str) -> int:
     """Delete every unfinished answer kept for this browser key, in every round.
 
@@ -435,10 +446,9 @@ def draft_save(
         draft = Draft.objects.select_for_update().filter(key_hash=key_hash).first()
         if draft is None:
             draft = Draft(round=round_, key_hash=key_hash, updated_on=timezone.localdate())
-        merged = {k: dict(v) for k, v in (draft.answers or {}).items()}
-        for instrument_id, values in _clean_answers(answers, round_.instruments).items():
-            merged.setdefault(instrument_id, {}).update(values)
-        draft.answers = merged
+        draft.answers = merged_answers(
+            draft.answers or {}, _clean_answers(answers, round_.instruments)
+        )
         if comment is not None:
             draft.comment = _clean_comment(comment)
         draft.step = max(1, step)

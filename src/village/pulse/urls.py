@@ -11,6 +11,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("r/<str:code>/", views.start, name="start"),
     path("r/<str:code>/step/<int:step>/", views.answer, name="answer"),
+    path("r/<str:code>/scores/", views.results, name="results"),
     path("<int:pk>/", views.manage, name="manage"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/report/", views.report, name="report"),

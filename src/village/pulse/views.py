@@ -21,7 +21,7 @@ from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
 from village.people.selectors import agencies_for, support_links_for
-from village.pulse import access, forms, policy, selectors, services
+from village.pulse import access, forms, own_results, policy, selectors, services
 from village.pulse.models import Audience, Round
 from village.pulse.policy import Action
 
@@ -281,6 +281,7 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
             "reason": reason,
             "draft": draft,
             "steps": len(selectors.steps_for(round_=round_)),
+            "time_taken": selectors.round_time_estimate(round_=round_),
             "instruments": selectors.instruments_of(round_=round_),
         },
     )
@@ -300,6 +301,7 @@ def _step_form(
         return forms.InstrumentForm(
             data,
             instrument=step.instrument,
+            items=step.items,
             initial={f"item_{k}": v for k, v in saved.items()},
         )
     initial = {"comment": draft.comment} if draft else {}
@@ -354,18 +356,20 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
                     context["form"] = _step_form(request, round_, current, draft, data=confirmed)
                     context["identifying_hints"] = hints
                     return render(request, "pulse/step.html", context)
-                answers = dict(draft.answers) if draft else {}
-                answers.update(payload["answers"])
                 if not selectors.answers_as_member(round_=round_, member=member):
                     throttle.check(request, action="pulse", scope=round_.pk)
                 results = services.response_submit(
                     round_=round_,
                     member=member,
                     browser_key=key,
-                    answers=answers,
+                    answers=services.merged_answers(
+                        draft.answers if draft else {}, payload["answers"]
+                    ),
                     comment=payload.get("comment", draft.comment if draft else ""),
                 )
-                return _results(request, round_, results)
+                done = redirect("pulse:results", code=round_.round_code)
+                own_results.keep(done, round_=round_, browser_key=key, results=results)
+                return done
         except (services.PulseError, throttle.Throttled) as error:
             form.add_error(None, str(error))
             status = 429 if isinstance(error, throttle.Throttled) else 200
@@ -381,16 +385,17 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
     return render(request, "pulse/step.html", context)
 
 
-def _results(request: HttpRequest, round_: Round, results: list[Any]) -> HttpResponse:
-    """The person's own scores, shown once in the reply to their last answer and never stored
-    with anything that could link them back to the person."""
-    instruments = {i.id: i for i in selectors.instruments_of(round_=round_)}
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    """The person's own scores, read from this browser only; the server keeps none."""
+    round_ = selectors.round_by_code(code=code)
+    if round_ is None:
+        raise Http404
     response = render(
         request,
         "pulse/results.html",
         {
             "round": round_,
-            "results": [(instruments[r.instrument_id], r) for r in results],
+            "results": own_results.read(request, round_=round_, browser_key=browser_key(request)),
             "support_links": support_links_for(partnership=round_.partnership),
         },
     )

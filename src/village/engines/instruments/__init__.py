@@ -25,7 +25,12 @@ from village.engines.instruments.model import (
     ResponseScale,
     Subscale,
 )
-from village.engines.instruments.scoring import InstrumentScore, SubscaleScore, score
+from village.engines.instruments.scoring import (
+    InstrumentScore,
+    SubscaleScore,
+    score,
+    score_range,
+)
 from village.engines.instruments.timing import estimated_minutes, estimated_seconds
 
 __all__ = [
@@ -49,4 +54,5 @@ __all__ = [
     "get_instrument",
     "load_instruments",
     "score",
+    "score_range",
 ]

@@ -109,16 +109,21 @@ def _answers_by_item(
     return by_item
 
 
+def score_range(instrument: Instrument, subscale: Subscale) -> tuple[float, float]:
+    """The lowest and highest score a subscale reports (after any conversion)."""
+    low, high = raw_range(instrument, subscale)
+    if subscale.conversion is not None:
+        return subscale.conversion[round(low)], subscale.conversion[round(high)]
+    return low, high
+
+
 def _score_subscale(
     instrument: Instrument, subscale: Subscale, points: Mapping[int, float]
 ) -> SubscaleScore:
     values = [points[number] for number in subscale.items]
     raw = sum(values) if subscale.method is Method.SUM else sum(values) / len(values)
-    low, high = raw_range(instrument, subscale)
-    converted = raw
-    if subscale.conversion is not None:
-        converted = subscale.conversion[round(raw)]
-        low, high = subscale.conversion[round(low)], subscale.conversion[round(high)]
+    low, high = score_range(instrument, subscale)
+    converted = subscale.conversion[round(raw)] if subscale.conversion is not None else raw
     band = subscale.band_for(converted)
     return SubscaleScore(
         id=subscale.id,
