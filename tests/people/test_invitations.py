@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import PASSWORD, client_for
+from village.errors import UserError
 from village.people import services
 from village.people.models import (
     AuditEvent,
@@ -226,7 +227,7 @@ def test_admin_makes_an_invitation_link_in_the_page(admin: Member) -> None:
 
 
 def test_roles_must_be_known(admin: Member) -> None:
-    with pytest.raises(ValueError, match="role"):
+    with pytest.raises(UserError, match="role"):
         services.invitation_create(
             partnership=admin.partnership,
             created_by=admin,

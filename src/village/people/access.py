@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from village.people import policy
-from village.people.models import Invitation, Member
+from village.people.models import Invitation, Member, Team
 
 
 def acting_member(request: HttpRequest) -> Member | None:
@@ -51,3 +51,16 @@ def access_invitation(request: HttpRequest, pk: int) -> tuple[Member, Invitation
     if invitation is None:
         raise Http404
     return admin, invitation
+
+
+def access_team(request: HttpRequest, pk: int) -> tuple[Member, Team]:
+    """(admin, team) for a team of the admin's own partnership."""
+    admin = access_admin(request)
+    team = (
+        Team.objects.select_related("partnership", "agency", "parent")
+        .filter(partnership=admin.partnership, pk=pk)
+        .first()
+    )
+    if team is None or not policy.can_manage_teams(member=admin, partnership=team.partnership):
+        raise Http404
+    return admin, team

@@ -34,6 +34,11 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer")
 
 
+def role_labels(roles: list[str]) -> list[str]:
+    """Roles as people say them ("Partner lead"), never their codes."""
+    return [str(Role(role).label) if role in Role.values else role for role in roles]
+
+
 class Constituency(models.TextChoices):
     FAMILY = "family", _("Family or lived experience")
     FRONTLINE = "frontline", _("Frontline practitioner")
@@ -172,6 +177,10 @@ class Member(models.Model):
         return any(role in self.roles for role in roles)
 
     @property
+    def role_labels(self) -> list[str]:
+        return role_labels(self.roles)
+
+    @property
     def is_active(self) -> bool:
         return self.deactivated_at is None
 
@@ -199,6 +208,10 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.used_at is None and self.revoked_at is None
+
+    @property
+    def role_labels(self) -> list[str]:
+        return role_labels(self.roles)
 
 
 class AuditEvent(models.Model):

@@ -42,6 +42,11 @@ def can_deactivate_member(*, actor: Member | None, member: Member) -> bool:
     )
 
 
+def can_manage_teams(*, member: Member | None, partnership: Partnership | None) -> bool:
+    """Admins make teams, put one inside another, and set members' teams and career stages."""
+    return is_admin_of(member=member, partnership=partnership)
+
+
 def can_manage_invitation(*, actor: Member | None, invitation: Invitation) -> bool:
     return is_admin_of(member=actor, partnership=invitation.partnership)
 

@@ -21,3 +21,11 @@ def is_admin(member: Member | None, partnership: Partnership | None) -> bool:
 rules.add_rule("people.view_partnership", is_member)
 rules.add_rule("people.manage_members", is_admin)
 rules.add_rule("people.view_audit", is_admin)
+
+
+@rules.predicate
+def manages_teams(member: Member | None, partnership: Partnership | None) -> bool:
+    return policy.can_manage_teams(member=member, partnership=partnership)
+
+
+rules.add_rule("people.manage_teams", manages_teams)

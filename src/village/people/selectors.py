@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Q, QuerySet
+
+from village.people.audit import AuditEntry
+from village.people.audit import entries as audit_entries
 from village.people.models import (
     Agency,
     AuditEvent,
@@ -65,5 +69,32 @@ def audit_events_for(*, partnership: Partnership, limit: int = 200) -> QuerySet[
     return AuditEvent.objects.filter(partnership=partnership).select_related("actor")[:limit]
 
 
+def audit_entries_for(*, partnership: Partnership, limit: int = 200) -> list[AuditEntry]:
+    """The latest audit events as plain sentences, newest first."""
+    return audit_entries(audit_events_for(partnership=partnership, limit=limit))
+
+
 def teams_for(*, partnership: Partnership) -> QuerySet[Team]:
     return Team.objects.filter(partnership=partnership).select_related("agency", "parent")
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    team: Team
+    members: int
+
+
+def team_rows_for(*, partnership: Partnership) -> list[TeamRow]:
+    """Every team, by agency and then name, with how many active members are in it."""
+    teams = (
+        teams_for(partnership=partnership)
+        .annotate(active=Count("members", filter=Q(members__deactivated_at__isnull=True)))
+        .order_by("agency__name", "name")
+    )
+    return [TeamRow(team=team, members=team.active) for team in teams]
+
+
+def members_to_place(*, partnership: Partnership, agency_id: str = "") -> QuerySet[Member]:
+    """Active members, optionally of one agency, for the teams and career stages page."""
+    members = members_for(partnership=partnership).order_by("agency__name", "display_name")
+    return members.filter(agency_id=int(agency_id)) if agency_id.isdigit() else members

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -55,7 +56,11 @@ DEFAULT_SUPPORT_LINKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-class InvitationError(UserError):
+class PeopleError(UserError):
+    """A change to people, teams or invitations that cannot be made; safe to show."""
+
+
+class InvitationError(PeopleError):
     """An invitation link that cannot be used; the message is safe to show."""
 
 
@@ -119,22 +124,84 @@ def agency_create(*, partnership: Partnership, name: str, sector: str) -> Agency
     return Agency.objects.create(partnership=partnership, name=name, sector=sector)
 
 
-def team_create(
-    *, partnership: Partnership, agency: Agency, name: str, parent: Team | None = None
-) -> Team:
-    """A team sits in one agency; a parent, if given, is where it rolls up in reports."""
+TEAM_NAME_LIMIT = 200
+
+
+def _check_team(
+    *, partnership: Partnership, agency: Agency, name: str, parent: Team | None, team: Team | None
+) -> str:
+    """The cleaned name, or PeopleError saying plainly what is wrong."""
+    cleaned = " ".join(name.split())
     if agency.partnership_id != partnership.pk:
-        raise ValueError(_("That agency belongs to another partnership."))
-    if parent is not None and parent.partnership_id != partnership.pk:
-        raise ValueError(_("That team belongs to another partnership."))
-    return Team.objects.create(partnership=partnership, agency=agency, name=name, parent=parent)
+        raise PeopleError(_("That agency belongs to another partnership."))
+    if not cleaned:
+        raise PeopleError(_("Give the team a name."))
+    if len(cleaned) > TEAM_NAME_LIMIT:
+        raise PeopleError(_("Keep the team name to %(limit)s characters.") % {"limit": 200})
+    if parent is not None:
+        if parent.partnership_id != partnership.pk:
+            raise PeopleError(_("That team belongs to another partnership."))
+        if parent.agency_id != agency.pk:
+            raise PeopleError(_("A team and the team it is inside must be in the same agency."))
+        above: Team | None = parent
+        while above is not None and team is not None:
+            if above.pk == team.pk:
+                raise PeopleError(
+                    _("“%(team)s” cannot be inside “%(parent)s”: “%(parent)s” is inside it.")
+                    % {"team": team.name, "parent": parent.name}
+                )
+            above = above.parent
+    same = Team.objects.filter(partnership=partnership, agency=agency, name__iexact=cleaned)
+    if team is not None:
+        same = same.exclude(pk=team.pk)
+    if same.exists():
+        raise PeopleError(
+            _("There is already a team called “%(name)s” in %(agency)s.")
+            % {"name": cleaned, "agency": agency.name}
+        )
+    return cleaned
+
+
+def team_create(
+    *,
+    partnership: Partnership,
+    agency: Agency,
+    name: str,
+    parent: Team | None = None,
+    actor: Member | None = None,
+) -> Team:
+    """A team sits in one agency; a parent, if given, is where it rolls up in reports.
+
+    ``actor`` is the admin making it on a page (checked and audited); the demo loader and
+    tests make teams without one."""
+    if actor is not None:
+        _require(policy.can_manage_teams(member=actor, partnership=partnership))
+    cleaned = _check_team(
+        partnership=partnership, agency=agency, name=name, parent=parent, team=None
+    )
+    team = Team.objects.create(partnership=partnership, agency=agency, name=cleaned, parent=parent)
+    if actor is not None:
+        audit_record(partnership=partnership, actor=actor, action="team.create", target=team)
+    return team
+
+
+def team_update(*, actor: Member, team: Team, name: str, parent: Team | None) -> Team:
+    """Rename a team or move it inside another team of its agency (or to the top)."""
+    _require(policy.can_manage_teams(member=actor, partnership=team.partnership))
+    team.name = _check_team(
+        partnership=team.partnership, agency=team.agency, name=name, parent=parent, team=team
+    )
+    team.parent = parent
+    team.save(update_fields=["name", "parent"])
+    audit_record(partnership=team.partnership, actor=actor, action="team.update", target=team)
+    return team
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
     cleaned = sorted(set(roles))
     unknown = [role for role in cleaned if role not in Role.values]
     if unknown or not cleaned:
-        raise ValueError(_("Choose at least one role from the list."))
+        raise PeopleError(_("Choose at least one role from the list."))
     return cleaned
 
 
@@ -151,11 +218,11 @@ def member_create(
     team: Team | None = None,
 ) -> Member:
     if agency is not None and agency.partnership_id != partnership.pk:
-        raise ValueError(_("That agency belongs to another partnership."))
+        raise PeopleError(_("That agency belongs to another partnership."))
     if team is not None and team.partnership_id != partnership.pk:
-        raise ValueError(_("That team belongs to another partnership."))
+        raise PeopleError(_("That team belongs to another partnership."))
     if constituency not in Constituency.values:
-        raise ValueError(_("Choose a group from the list."))
+        raise PeopleError(_("Choose a group from the list."))
     return Member.objects.create(
         partnership=partnership,
         user=user,
@@ -253,12 +320,12 @@ def invitation_create(
     """Return the invitation and its token. The token is shown once and never stored."""
     _require(policy.is_admin_of(member=created_by, partnership=partnership))
     if agency is not None and agency.partnership_id != partnership.pk:
-        raise ValueError(_("That agency belongs to another partnership."))
+        raise PeopleError(_("That agency belongs to another partnership."))
     email = email.strip().lower()
     if Member.objects.filter(
         partnership=partnership, user__email__iexact=email, deactivated_at__isnull=True
     ).exists():
-        raise ValueError(_("That person is already a member of this partnership."))
+        raise PeopleError(_("That person is already a member of this partnership."))
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         partnership=partnership,
@@ -435,16 +502,13 @@ def member_update(
     _require(policy.can_manage_member(actor=actor, member=member))
     partnership = member.partnership
     if agency is not None and agency.partnership_id != partnership.pk:
-        raise ValueError(_("That agency belongs to another partnership."))
-    if team is not None and team.partnership_id != partnership.pk:
-        raise ValueError(_("That team belongs to another partnership."))
+        raise PeopleError(_("That agency belongs to another partnership."))
+    _check_place(member=member, agency=agency, team=team, career_stage=career_stage)
     if constituency not in Constituency.values:
-        raise ValueError(_("Choose a group from the list."))
-    if career_stage and career_stage not in CareerStage.values:
-        raise ValueError(_("Choose a career stage from the list."))
+        raise PeopleError(_("Choose a group from the list."))
     cleaned = _clean_roles(roles)
     if member.pk == actor.pk and Role.ADMIN not in cleaned:
-        raise ValueError(_("You cannot remove your own admin role. Ask another admin."))
+        raise PeopleError(_("You cannot remove your own admin role. Ask another admin."))
     member.roles = cleaned
     member.constituency = constituency
     member.agency = agency
@@ -455,12 +519,79 @@ def member_update(
     return member
 
 
+def _check_place(
+    *, member: Member, agency: Agency | None, team: Team | None, career_stage: str
+) -> None:
+    """A member's team must be in their own agency; their career stage one of the list."""
+    if career_stage and career_stage not in CareerStage.values:
+        raise PeopleError(_("Choose a career stage from the list."))
+    if team is None:
+        return
+    if team.partnership_id != member.partnership_id:
+        raise PeopleError(_("That team belongs to another partnership."))
+    if agency is None:
+        raise PeopleError(
+            _("%(name)s has no agency yet. Set their agency before their team.")
+            % {"name": member.display_name}
+        )
+    if team.agency_id != agency.pk:
+        raise PeopleError(
+            _("%(team)s is in %(team_agency)s, but %(name)s is in %(agency)s.")
+            % {
+                "team": team.name,
+                "team_agency": team.agency.name,
+                "name": member.display_name,
+                "agency": agency.name,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a member sits, for reports: their team and career stage."""
+
+    member: Member
+    team: Team | None
+    career_stage: str
+
+
+def member_places_set(*, actor: Member, places: Sequence[Place]) -> int:
+    """Set many members' teams and career stages at once: all or nothing, each change
+    audited. Returns how many members changed."""
+    for place in places:
+        _require(policy.can_manage_member(actor=actor, member=place.member))
+        _check_place(
+            member=place.member,
+            agency=place.member.agency,
+            team=place.team,
+            career_stage=place.career_stage,
+        )
+    changed = [
+        place
+        for place in places
+        if (place.member.team_id, place.member.career_stage)
+        != (place.team.pk if place.team else None, place.career_stage)
+    ]
+    with transaction.atomic():
+        for place in changed:
+            place.member.team = place.team
+            place.member.career_stage = place.career_stage
+            place.member.save(update_fields=["team", "career_stage"])
+            audit_record(
+                partnership=place.member.partnership,
+                actor=actor,
+                action="member.place",
+                target=place.member,
+            )
+    return len(changed)
+
+
 def member_deactivate(*, actor: Member, member: Member) -> Member:
     """The person can no longer act in this partnership. Nothing they said anonymously is
     rewritten or removed: no anonymous row points at them."""
     _require(policy.can_deactivate_member(actor=actor, member=member))
     if not member.is_active:
-        raise ValueError(_("That member is already deactivated."))
+        raise PeopleError(_("That member is already deactivated."))
     member.deactivated_at = timezone.now()
     member.save(update_fields=["deactivated_at"])
     audit_record(

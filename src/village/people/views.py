@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from village.errors import UserError
 from village.once import run_once
 from village.people import access, selectors, services
 from village.people.forms import (
@@ -22,7 +24,10 @@ from village.people.forms import (
     InvitationForm,
     JoinForm,
     MemberForm,
+    MemberPlacesForm,
     SupportLinkFormSet,
+    TeamEditForm,
+    TeamForm,
 )
 from village.people.middleware import SESSION_KEY
 from village.people.models import Member
@@ -89,7 +94,7 @@ def members(request: HttpRequest) -> HttpResponse:
                 _invitation, token = services.invitation_create(
                     partnership=admin.partnership, created_by=admin, **form.cleaned_data
                 )
-            except ValueError as error:
+            except UserError as error:
                 form.add_error("email", str(error))
                 response = _members_page(request, admin, form)
                 response.status_code = 400
@@ -120,7 +125,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.member_update(actor=admin, member=member, **form.cleaned_data)
-        except ValueError as error:
+        except UserError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Saved changes to %(name)s.") % {"name": member})
@@ -136,7 +141,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.member_deactivate(actor=admin, member=member)
-        except ValueError as problem:
+        except UserError as problem:
             error = str(problem)
         else:
             messages.success(request, _("%(name)s is deactivated.") % {"name": member})
@@ -207,7 +212,100 @@ def audit(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/audit.html",
-        {"events": selectors.audit_events_for(partnership=admin.partnership)},
+        {"entries": selectors.audit_entries_for(partnership=admin.partnership)},
+    )
+
+
+def _teams_page(request: HttpRequest, admin: Member, form: TeamForm) -> HttpResponse:
+    return render(
+        request,
+        "people/teams.html",
+        {"rows": selectors.team_rows_for(partnership=admin.partnership), "form": form},
+    )
+
+
+@login_required
+def teams(request: HttpRequest) -> HttpResponse:
+    """Admins make teams, each in an agency and optionally inside another team."""
+    admin = access.access_admin(request)
+    partnership = admin.partnership
+    form = TeamForm(
+        request.POST or None,
+        agencies=selectors.agencies_for(partnership=partnership),
+        teams=selectors.teams_for(partnership=partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def create() -> HttpResponse:
+            try:
+                team = services.team_create(
+                    partnership=partnership, actor=admin, **form.cleaned_data
+                )
+            except UserError as error:
+                form.add_error(None, str(error))
+                return _teams_page(request, admin, form)
+            messages.success(request, _("The team %(name)s is made.") % {"name": team.name})
+            return redirect("people:teams")
+
+        return run_once(request, create)
+    return _teams_page(request, admin, form)
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    admin, team = access.access_team(request, pk)
+    others = selectors.teams_for(partnership=admin.partnership).filter(agency=team.agency)
+    form = TeamEditForm(
+        request.POST or None,
+        teams=others.exclude(pk=team.pk),
+        initial={"name": team.name, "parent": team.parent},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(actor=admin, team=team, **form.cleaned_data)
+        except UserError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved the team %(name)s.") % {"name": team.name})
+            return redirect("people:teams")
+    return render(request, "people/team_edit.html", {"form": form, "team": team})
+
+
+@login_required
+def member_places(request: HttpRequest) -> HttpResponse:
+    """Admins set members' teams and career stages, many at once, agency by agency."""
+    admin = access.access_admin(request)
+    partnership = admin.partnership
+    agency = request.GET.get("agency", "")
+    form = MemberPlacesForm(
+        request.POST or None,
+        members=selectors.members_to_place(partnership=partnership, agency_id=agency),
+        teams=selectors.teams_for(partnership=partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.member_places_set(actor=admin, places=form.places())
+        except UserError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Saved. %(count)s member changed.",
+                    "Saved. %(count)s members changed.",
+                    changed,
+                )
+                % {"count": changed},
+            )
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "people/member_places.html",
+        {
+            "form": form,
+            "agencies": selectors.agencies_for(partnership=partnership),
+            "agency": agency,
+        },
     )
 
 

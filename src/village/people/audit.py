@@ -1,0 +1,120 @@
+"""The audit log in plain words: each action code as a short sentence naming what it was done
+to, never the code.
+
+Targets are named by what people call them: a circle's or check-in's title, a member's name,
+a team's name, an invitation's address. Themes, actions and reflections are never named
+(their words may come from what people wrote), so their sentences say "a theme".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from village.engines.instruments import load_instruments
+from village.people.models import AuditEvent
+
+PHRASES = {
+    "circle.create": gettext_lazy("Started the circle {target}"),
+    "circle.phase.ended": gettext_lazy("Ended the circle {target}"),
+    "circle.guests.open": gettext_lazy("Opened the circle {target} to guests again"),
+    "circle.guests.close": gettext_lazy("Closed the circle {target} to new guests"),
+    "circle.pause.seen": gettext_lazy("Took the pause someone asked for in the circle {target}"),
+    "theme.create": gettext_lazy("Made a theme in a circle"),
+    "theme.delete": gettext_lazy("Removed a theme from a circle"),
+    "reflections.group": gettext_lazy("Grouped reflections into a theme"),
+    "action.create": gettext_lazy("Agreed an action in a circle"),
+    "action.delete": gettext_lazy("Removed an action from a circle"),
+    "pulse.round.schedule": gettext_lazy("Scheduled the check-in {target}"),
+    "pulse.round.open": gettext_lazy("Opened the check-in {target}"),
+    "pulse.round.close": gettext_lazy("Closed the check-in {target} and made its report"),
+    "support_links.replace": gettext_lazy("Changed the support links"),
+    "invitation.create": gettext_lazy("Invited {target}"),
+    "invitation.accept": gettext_lazy("Accepted an invitation and joined"),
+    "invitation.revoke": gettext_lazy("Withdrew the invitation to {target}"),
+    "invitation.resend": gettext_lazy("Made a new invitation link for {target}"),
+    "member.update": gettext_lazy("Changed the roles or details of {target}"),
+    "member.place": gettext_lazy("Set the team or career stage of {target}"),
+    "member.deactivate": gettext_lazy("Deactivated {target}"),
+    "team.create": gettext_lazy("Made the team {target}"),
+    "team.update": gettext_lazy("Changed the team {target}"),
+}
+# Codes with a part that varies: the circle's step, the instrument's id.
+STEPS = {
+    "reflect": gettext_lazy("reflecting"),
+    "group": gettext_lazy("grouping into themes"),
+    "vote": gettext_lazy("voting"),
+    "act": gettext_lazy("agreeing actions"),
+    "close": gettext_lazy("checking out"),
+}
+PHASE_PREFIX = "circle.phase."
+LICENCE_PREFIX = "pulse.licence.confirm."
+# Where each kind of target's name is kept: (app, model, field, quoted).
+NAMES = {
+    "Circle": ("circles", "Circle", "title", True),
+    "Round": ("pulse", "Round", "title", True),
+    "Team": ("people", "Team", "name", True),
+    "Member": ("people", "Member", "display_name", False),
+    "Invitation": ("people", "Invitation", "email", False),
+}
+
+
+def describe(*, action: str, target: str = "") -> str:
+    """One sentence for an audit action code, with the target's name in it."""
+    if action in PHRASES:
+        return str(PHRASES[action]).format(target=target)
+    if action.startswith(PHASE_PREFIX) and action.removeprefix(PHASE_PREFIX) in STEPS:
+        return _("Moved the circle %(target)s on to %(step)s") % {
+            "target": target,
+            "step": STEPS[action.removeprefix(PHASE_PREFIX)],
+        }
+    if action.startswith(LICENCE_PREFIX):
+        instrument = load_instruments().get(action.removeprefix(LICENCE_PREFIX))
+        if instrument is not None:
+            return _("Confirmed the partnership's licence for %(name)s") % {
+                "name": instrument.short_name
+            }
+    return _("Made a change")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    who: str
+    what: str
+
+
+def _names(events: Iterable[AuditEvent]) -> dict[tuple[str, str], str]:
+    """Every target's name, read once per kind of target."""
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.target_type in NAMES and event.target_id.isdigit():
+            wanted.setdefault(event.target_type, set()).add(event.target_id)
+    names = {}
+    for kind, ids in wanted.items():
+        app, model, field, quoted = NAMES[kind]
+        rows = apps.get_model(app, model).objects.filter(pk__in=ids).values_list("pk", field)
+        for pk, name in rows:
+            names[(kind, str(pk))] = f"“{name}”" if quoted else str(name)
+    return names
+
+
+def entries(events: Iterable[AuditEvent]) -> list[AuditEntry]:
+    events = list(events)
+    names = _names(events)
+    return [
+        AuditEntry(
+            at=event.at,
+            who=event.actor.display_name if event.actor else _("Village, automatically"),
+            what=describe(
+                action=event.action,
+                target=names.get((event.target_type, event.target_id), _("(since removed)")),
+            ),
+        )
+        for event in events
+    ]
