@@ -191,6 +191,16 @@ def check_page() -> CheckPage:
     return check
 
 
+def screenshot(page: Any, name: str) -> None:
+    """Save a full-page screenshot to $VILLAGE_SCREENSHOTS (if set), for people to look at:
+    axe cannot see overlap or tiny text."""
+    folder = os.environ.get("VILLAGE_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+
+
 def sign_in(
     page: Any, check_page: CheckPage, *, email: str, password: str, totp_secret: str = ""
 ) -> None:

@@ -80,10 +80,10 @@ def join_as_guest(page: Any, code: str, check_page: Any, *, score: str, word: st
     page.goto("/")
     check_page(page, "home page, guest")
     page.get_by_role("link", name="Join with a code").first.click()
-    expect(page.get_by_role("heading", level=1, name="Join a circle")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Join with a code")).to_be_visible()
     check_page(page, "join page")
 
-    page.get_by_label("Join code").fill(code.lower())
+    page.get_by_label("Code", exact=True).fill(code.lower())
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Our agreements")).to_be_visible()
     check_page(page, "room, before agreeing")

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from tests.conftest import client_for
 from tests.pulse.conftest import answer_pages
-from village.engines.instruments import load_instruments, score
+from village.engines.instruments import load_instruments
 from village.people.browser_key import COOKIE_NAME
 from village.people.models import Member, Role
 from village.pulse import own_results, selectors, services
@@ -137,15 +137,9 @@ def test_scores_are_kept_in_the_browser_not_with_anything_that_names_a_person(
     client = client_for(make_member(Role.STAFF, name="Sam"))
     round_ = make_round()
     _finish(client, round_)
-    scores = [
-        f"{sub.score:g}"
-        for instrument in selectors.instruments_of(round_=round_)
-        for sub in score(instrument=instrument, answers=[3] * instrument.item_count).subscales
-    ]
-    assert scores
+    signed_in = {"_auth_user_id", "_auth_user_backend", "_auth_user_hash"}
     for session in Session.objects.all():
-        decoded = str(session.get_decoded())
-        assert not any(score in decoded for score in scores if len(score) > 1), decoded
+        assert set(session.get_decoded()) <= signed_in, "the session holds no scores"
     cache.clear()
     Session.objects.all().delete()
     page = client.get(reverse("pulse:results", args=[round_.round_code]))

@@ -51,6 +51,7 @@ class InvitationForm(OnceForm):
         queryset=Agency.objects.none(),
         label=_("Agency"),
         required=False,
+        empty_label=_("No agency"),
         error_messages=AGENCY_ERRORS,
     )
 
@@ -124,12 +125,14 @@ class MemberForm(forms.Form):
         queryset=Agency.objects.none(),
         label=_("Agency"),
         required=False,
+        empty_label=_("No agency"),
         error_messages=AGENCY_ERRORS,
     )
     team: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         label=_("Team"),
         required=False,
+        empty_label=_("No team"),
         help_text=_("A team in their agency. Reports by team use it."),
         error_messages=TEAM_ERRORS,
     )
@@ -167,12 +170,14 @@ class TeamForm(OnceForm):
     agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         label=_("Agency"),
+        empty_label=_("Choose an agency"),
         error_messages={"required": _("Choose the team's agency."), **AGENCY_ERRORS},
     )
     parent: forms.ModelChoiceField[Team] = forms.ModelChoiceField(
         queryset=Team.objects.none(),
         label=_("Inside which team? (optional)"),
         required=False,
+        empty_label=_("Not inside another team"),
         help_text=_(
             "A team in the same agency. Reports count a team too small to show with the "
             "team it is inside."
@@ -193,6 +198,7 @@ class TeamEditForm(forms.Form):
         queryset=Team.objects.none(),
         label=_("Inside which team? (optional)"),
         required=False,
+        empty_label=_("Not inside another team"),
         error_messages=PARENT_ERRORS,
     )
 

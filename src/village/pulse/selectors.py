@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -28,7 +29,7 @@ from village.engines.instruments import (
 )
 from village.people import join_codes
 from village.people.models import Member, Partnership
-from village.pulse.charts import BarChart, LineChart, bar_chart, line_chart
+from village.pulse.charts import BarChart, bar_chart
 from village.pulse.models import (
     Audience,
     AudienceSnapshot,
@@ -350,7 +351,9 @@ def _report_table(
     if with_charts and keys and rows:
         for index, measure in enumerate(measures):
             name = f"{measure['instrument']}: {measure['name']}"
-            shown = [(row.label, float(row.means[index])) for row in rows if row.shown]
+            shown: list[tuple[str, float | None]] = [
+                (row.label, float(row.means[index])) for row in rows if row.shown
+            ]
             charts.append(
                 (
                     name,
@@ -389,11 +392,11 @@ def _band_table(data: Mapping[str, Any], band_set: Mapping[str, Any]) -> ReportT
         for cell in table["cells"]
         if cell["key"][0] in {b["id"] for b in band_set["bands"]}
     )
-    shown = [(row.label, float(row.count or 0)) for row in rows if row.shown]
-    high = max([value for _l, value in shown], default=1.0)
+    counts = [(row.label, float(row.count or 0)) for row in rows if row.shown]
+    high = max([value for _l, value in counts], default=1.0)
     chart = bar_chart(
         title=_("%(measure)s: how many people in each band") % {"measure": name},
-        rows=shown,
+        rows=counts,
         low=0,
         high=high,
     )
@@ -588,7 +591,7 @@ class TrendRow:
 @dataclass(frozen=True)
 class Trend:
     name: str
-    chart: LineChart | None
+    chart: BarChart | None
     rows: tuple[TrendRow, ...]
 
 
@@ -596,6 +599,10 @@ TREND_AUDIENCES: dict[str, Promise] = {
     Audience.STAFF: gettext_lazy("check-ins for staff"),
     Audience.FAMILY: gettext_lazy("check-ins for families"),
 }
+
+
+def _trend_label(round_: Round) -> str:
+    return f"{round_.title} ({date_format(round_.opens_at, 'M Y')})"
 
 
 def trends_for(*, partnership: Partnership) -> list[Trend]:
@@ -631,14 +638,14 @@ def trends_for(*, partnership: Partnership) -> list[Trend]:
             if cell is not None and cell["reason"] is None:
                 value = cell["means"][key]
                 rows.append(TrendRow(round=round_, value=f"{value:g}", message=""))
-                series.append((round_.title, float(value)))
+                series.append((_trend_label(round_), float(value)))
             else:
                 message = cell["message"] if cell else _("No report for this round.")
                 rows.append(TrendRow(round=round_, value="", message=message))
-                series.append((round_.title, None))
-        chart = line_chart(
-            title=_("%(measure)s, average across rounds") % {"measure": name},
-            series=series,
+                series.append((_trend_label(round_), None))
+        chart = bar_chart(
+            title=_("%(measure)s, average by check-in, oldest first") % {"measure": name},
+            rows=series,
             low=measure["minimum"],
             high=measure["maximum"],
         )
