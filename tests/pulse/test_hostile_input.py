@@ -46,10 +46,34 @@ def test_pulse_forms(make_round: Callable[..., Round], lead: Member, kind: str) 
         if kind == "huge":
             assert "Please keep your comment to 2,000 characters." in page
     check(client.post(reverse("pulse:join"), {"code": value}), value)
-    check(
-        client_for(lead).post(
-            reverse("pulse:create"),
-            {"title": value, "instruments": value, "comment_question": value, "opens_at": value},
-        ),
-        value,
+    manager = client_for(lead)
+    for audience in ("", "family", other):
+        page = check(
+            manager.post(
+                reverse("pulse:create") + f"?for={audience[:50]}",
+                {
+                    "intended_for": audience if kind != "huge" else other,
+                    "title": value,
+                    "instruments": other,
+                    "comment_question": other,
+                    "opens_at": other,
+                    "audience_roles": other,
+                },
+            ),
+            value,
+        )
+        assert "There is a problem" in page
+    assert not Round.objects.exclude(pk=round_.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"title=%FF%FE%C3&instruments=cbi&intended_for=%C3%28", b"title=\xff\xfe&intended_for=\xc3"],
+)
+def test_the_schedule_form_takes_wrong_encodings(lead: Member, body: bytes) -> None:
+    reply = client_for(lead).post(
+        reverse("pulse:create"), body, content_type="application/x-www-form-urlencoded"
     )
+    assert reply.status_code == 200
+    assert "There is a problem" in reply.content.decode()
+    assert not Round.objects.exists()

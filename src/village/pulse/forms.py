@@ -114,6 +114,9 @@ class RoundForm(OnceForm, OpeningWindowForm):
             "The ones ticked for you take %(time)s on a phone."
         ) % {"time": time_taken}
         self.fields["comment_question"].initial = str(DEFAULT_COMMENT_QUESTIONS[intended_for])
+        if intended_for == Audience.FAMILY:
+            # Most parents and carers take part without an account, with the round code.
+            self.fields["guests_allowed"].initial = "guests"
         self.start_window_now(length=timedelta(days=14))
         self.fields["audience_agencies"].queryset = agencies  # type: ignore[attr-defined]
         roles = AUDIENCE_ROLES[intended_for]

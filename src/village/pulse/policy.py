@@ -202,7 +202,6 @@ class RoundPermissions:
     """What a page may offer this person for this round, as booleans for templates."""
 
     state_label: str
-    is_open: bool
     manage: bool
     close: bool
     view_report: bool
@@ -218,7 +217,6 @@ def permissions(*, member: Member | None, round_: Round) -> RoundPermissions:
 
     return RoundPermissions(
         state_label=str(STATE_LABELS[state]),
-        is_open=state is State.OPEN,
         manage=can(Action.MANAGE),
         close=can(Action.CLOSE),
         view_report=can(Action.VIEW_REPORT),

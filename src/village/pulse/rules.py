@@ -22,11 +22,5 @@ def _predicate(action: Action) -> rules.Predicate:
     return rules.predicate(check, name=f"pulse.{action}")
 
 
-@rules.predicate
-def is_member(member: Member | None) -> bool:
-    return member is not None and member.is_active
-
-
-rules.add_rule("pulse.list", is_member)
 for _action in Action:
     rules.add_rule(f"pulse.{_action}", _predicate(_action))

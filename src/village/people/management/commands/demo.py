@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from village.circles.selectors import circles_for
 from village.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, PEOPLE, demo_load
+from village.people.models import role_labels
 from village.pulse.selectors import rounds_for
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
             f"Demo sign-ins (password for all: {DEMO_PASSWORD}):"
         )
         for person in PEOPLE[:6]:
-            self.stdout.write(f"  {person.email:<28} {', '.join(person.roles)}")
+            self.stdout.write(f"  {person.email:<28} {', '.join(role_labels(list(person.roles)))}")
         self.stdout.write(
             "Admins also give a two-step code: run `village demo_code` for the current one,\n"
             f"or add this secret to an authenticator app: {DEMO_TOTP_SECRET}"
