@@ -67,8 +67,8 @@ def test_admin_invites_sets_support_links_and_reads_the_audit_log(
 
     page.goto("/audit/")
     check_page(page, "audit log")
-    expect(page.locator("table")).to_contain_text("invitation.create")
-    expect(page.locator("table")).to_contain_text("support_links.replace")
+    expect(page.locator("table")).to_contain_text("Invited new.person@example.org")
+    expect(page.locator("table")).to_contain_text("Changed the support links")
 
     for path, where in (
         ("/account/", "your account"),
