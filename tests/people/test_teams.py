@@ -260,14 +260,18 @@ def test_team_and_places_forms_take_hostile_input(
     assert SCRIPT not in shown
 
 
-def test_team_forms_take_a_wrong_encoding(admin: Member, agency: Agency) -> None:
-    reply = client_for(admin).post(
-        TEAMS,
-        f"name=%FF%FETeam%C3&agency={agency.pk}".encode(),
-        content_type="application/x-www-form-urlencoded",
-    )
-    assert reply.status_code in (200, 302)
-    assert access_outcome(reply) == OK
+def test_team_forms_take_a_wrong_encoding(admin: Member, agency: Agency, duty: Team) -> None:
+    client = client_for(admin)
+    (person,) = _staff(admin, agency, 1)
+    for url, body in (
+        (TEAMS, f"name=%FF%FETeam%C3&agency={agency.pk}"),
+        (reverse("people:team_edit", args=[duty.pk]), "name=%C3%28Duty&parent=%FF"),
+        (PLACES, f"team_{person.pk}=%FF%FE&career_stage_{person.pk}=%C3%28"),
+    ):
+        reply = client.post(url, body.encode(), content_type="application/x-www-form-urlencoded")
+        assert access_outcome(reply) == OK, url
+    person.refresh_from_db()
+    assert person.team is None and person.career_stage == ""
 
 
 def test_a_missing_team_is_not_found(admin: Member) -> None:
