@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +34,7 @@ from village.people import join_codes
 from village.people.browser_key import keyed_hash
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
+from village.retention import retention_cutoff
 
 DEFAULT_AGREEMENTS = (
     gettext_lazy("What is shared here stays here."),
@@ -156,6 +157,33 @@ def circles_release_due() -> int:
             circle_release_all(circle=circle)
             count += 1
     return count
+
+
+def text_delete_expired(*, now: datetime | None = None) -> int:
+    """Retention: delete the words of circles that closed longer ago than their partnership
+    keeps raw text: each reflection's text and shown name, and each check-in word. The rows
+    stay, so themes, dots, counts and actions are kept. One short transaction per circle.
+    Returns how many circles lost text."""
+    now = now or timezone.now()
+    done = 0
+    for partnership in Partnership.objects.all():
+        expired = Circle.objects.filter(
+            partnership=partnership,
+            closes_at__lt=retention_cutoff(partnership=partnership, now=now),
+        )
+        with_text = expired.filter(
+            Q(pk__in=Reflection.objects.exclude(text="", author_label="").values("circle_id"))
+            | Q(pk__in=CheckIn.objects.exclude(word="").values("circle_id"))
+        )
+        for circle in with_text:
+            with transaction.atomic():
+                Reflection.objects.filter(circle=circle).update(text="", author_label="")
+                CheckIn.objects.filter(circle=circle).exclude(word="").update(word="")
+                audit_record(
+                    partnership=partnership, actor=None, action="circle.retention", target=circle
+                )
+            done += 1
+    return done
 
 
 def _check_open(circle: Circle) -> None:
