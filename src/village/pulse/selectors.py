@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from village.engines.instruments import Instrument, get_instrument, load_instruments
 from village.people import join_codes
@@ -249,9 +250,18 @@ class ReportPage:
     copyrights: tuple[str, ...] = field(default_factory=tuple)
 
 
-def released_report(*, round_: Round) -> dict[str, Any] | None:
-    report = ReleasedReport.objects.filter(round=round_).only("data").first()
-    return report.data if report is not None else None
+def released_report(*, round_: Round) -> ReleasedReport | None:
+    return ReleasedReport.objects.filter(round=round_).only("data", "comments_deleted_on").first()
+
+
+def comments_deleted_message(*, count: int, day: date) -> str:
+    return ngettext(
+        "The text of the %(count)s comment was deleted on %(day)s, when the partnership's "
+        "time for keeping what people write ran out.",
+        "The text of the %(count)s comments was deleted on %(day)s, when the partnership's "
+        "time for keeping what people write ran out.",
+        count,
+    ) % {"count": count, "day": f"{day:%-d %B %Y}"}
 
 
 def _row(cell: Mapping[str, Any], label: str, measure_keys: Sequence[str]) -> ReportRow:
@@ -414,7 +424,7 @@ def report_for(
 ) -> ReportPage | None:
     """The released report, optionally within one agency (a filter the report offers), with
     one page of its comments and one of its guests' comments."""
-    report = ReleasedReport.objects.filter(round=round_).only("data", "comments_deleted_on").first()
+    report = released_report(round_=round_)
     if report is None:
         return None
     data = report.data
@@ -482,9 +492,10 @@ CSV_HEADER = ["table", "within", "group", "people (rounded)", "measure", "averag
 
 def report_csv_rows(*, round_: Round) -> list[list[object]]:
     """Every released table as rows: the same numbers the pages show, hidden cells explained."""
-    data = released_report(round_=round_)
-    if data is None:
+    report = released_report(round_=round_)
+    if report is None:
         return []
+    data = report.data
     rows: list[list[object]] = []
     measures = data["measures"]
     for table in data["tables"]:
@@ -530,7 +541,12 @@ def report_csv_rows(*, round_: Round) -> list[list[object]]:
             continue
         if data.get(key):
             cell = data[key]["cells"][0]
-            if cell["reason"] is None:
+            if report.comments_deleted_on is not None and cell["reason"] is None:
+                message = comments_deleted_message(
+                    count=cell.get("deleted", 0), day=report.comments_deleted_on
+                )
+                rows.append([label, "", "", "", "", "", message])
+            elif cell["reason"] is None:
                 rows += [[label, "", "", "", "", text, ""] for text in cell["comments"]]
             else:
                 rows.append([label, "", "", "", "", "", cell["message"]])
