@@ -22,7 +22,7 @@ def comment(rng: random.Random) -> str:
 
 def setup(home: Path) -> None:
     """Point Django at a fresh SQLite database under ``home`` and migrate it."""
-    (home / "var").mkdir(parents=True, exist_ok=True)
+    (home / "var" / "static").mkdir(parents=True, exist_ok=True)
     os.environ["VILLAGE_HOME"] = str(home)
     os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "village.config.settings")

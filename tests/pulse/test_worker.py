@@ -186,3 +186,19 @@ def test_the_release_is_computed_outside_any_transaction_so_others_can_sign_in(
     monkeypatch.setattr(reports, "release", watched_release)
     assert services.round_release(round_=round_)
     assert seen == {"in_transaction": False, "status": 302, "signed_in": True}
+
+
+def test_a_release_a_stopped_worker_left_unfinished_is_made_by_the_next(
+    settings: Any, make_round: Callable[..., Round], make_staff: Callable[..., list[Member]]
+) -> None:
+    settings.TASKS = DATABASE_TASKS
+    staff = make_staff(6)
+    round_ = make_round()
+    _answer(round_, staff)
+    services.round_close(round_=round_, actor=None)
+    DBTaskResult.objects.filter(task_path__endswith="release_round").delete()  # lost with it
+    call_command("worker", "--once", stdout=None)
+    assert not Round.objects.get(pk=round_.pk).released, "a fresh close is left to its task"
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(hours=1))
+    call_command("worker", "--once", stdout=None)
+    assert Round.objects.get(pk=round_.pk).released

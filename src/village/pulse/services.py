@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -287,11 +287,19 @@ def rounds_close_due() -> int:
     return len(due)
 
 
+RELEASE_GRACE = timedelta(minutes=10)
+
+
 def rounds_release_stranded() -> int:
-    """Queue the release of closed rounds with no report (a worker stopped mid-release)."""
+    """Queue again the release of rounds closed a while ago with no report yet (a worker
+    stopped mid-release); a release still in the queue would have run long since."""
     from village.pulse.tasks import release_round
 
-    stranded = list(Round.objects.filter(closed=True, released=False).values_list("pk", flat=True))
+    stranded = list(
+        Round.objects.filter(
+            closed=True, released=False, closes_at__lte=timezone.now() - RELEASE_GRACE
+        ).values_list("pk", flat=True)
+    )
     for round_id in stranded:
         release_round.enqueue(round_id=round_id)
     return len(stranded)
