@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -74,6 +75,7 @@ def test_comments_go_after_the_retention_period_and_the_figures_stay(
     assert "Old comment" not in csv and "deleted on" in csv
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
 def test_the_worker_applies_retention_to_raw_text_only(
     make_round: Callable[..., Round],
     make_staff: Callable[..., list[Member]],

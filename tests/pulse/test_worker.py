@@ -36,6 +36,7 @@ def _answer(round_: Round, members: list[Member]) -> None:
         )
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
 def test_a_round_due_to_open_and_close_does_so_with_no_page_loaded(
     settings: Any, make_round: Callable[..., Round], make_staff: Callable[..., list[Member]]
 ) -> None:
@@ -64,6 +65,7 @@ def test_a_round_due_to_open_and_close_does_so_with_no_page_loaded(
     assert {"pulse.round.open", "pulse.round.close", "pulse.report.release"} <= actions
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
 def test_loading_pages_with_a_round_due_opens_and_closes_nothing(
     make_round: Callable[..., Round], lead: Member
 ) -> None:
@@ -89,6 +91,7 @@ def test_loading_pages_with_a_round_due_opens_and_closes_nothing(
     assert Round.objects.filter(pk=due_to_close.pk, closed=True, released=True).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
 def test_closing_from_the_page_queues_the_release_and_the_worker_makes_it(
     settings: Any, make_round: Callable[..., Round], lead: Member
 ) -> None:
@@ -188,6 +191,7 @@ def test_the_release_is_computed_outside_any_transaction_so_others_can_sign_in(
     assert seen == {"in_transaction": False, "status": 302, "signed_in": True}
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
 def test_a_release_a_stopped_worker_left_unfinished_is_made_by_the_next(
     settings: Any, make_round: Callable[..., Round], make_staff: Callable[..., list[Member]]
 ) -> None:

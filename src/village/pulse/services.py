@@ -203,8 +203,9 @@ def round_open(*, round_: Round, site_url: str = "", notify: bool = True) -> int
     """Snapshot who the round is for, as they are now, and email them the link. Runs once.
 
     The snapshot is written in short batches (two workers opening the same round write the
-    same rows once), then one short transaction marks the round open: whoever marks it sends
-    the emails, through the queue. Returns how many were asked, or 0 if it was open already.
+    same rows once), then one short transaction marks the round open and queues the emails:
+    only the call that marks it open sends them. Returns how many were asked, or 0 if it was
+    open already.
     ``notify=False`` skips the emails (the demo loader uses it)."""
     from village.pulse.tasks import email_round_link
 
