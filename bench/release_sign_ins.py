@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,6 +34,13 @@ sys.path.insert(0, str(REPO / "src"))
 from support.pulse_data import build, setup  # noqa: E402
 
 PASSWORD = "a-long-bench-password-1"
+
+
+def _task_seconds(log: str, name: str) -> float:
+    """How long a task ran, from the worker's log lines when it started and finished."""
+    stamps = re.findall(rf"^(\S+ \S+) INFO .*{name} state=(?:RUNNING|SUCCESSFUL)", log, re.M)
+    start, end = (datetime.strptime(s, "%Y-%m-%d %H:%M:%S,%f") for s in stamps[:2])
+    return (end - start).total_seconds()
 
 
 def _sign_ins(emails: list[str], worker: subprocess.Popen[bytes]) -> tuple[list[float], int]:
@@ -102,19 +110,24 @@ def main() -> None:
         answers = Response.objects.filter(round=round_).count()
         print(f"a round of {members:,} members, {answers:,} answers, due to close")
 
+        log = open(Path(home) / "worker.log", "w+")  # noqa: SIM115 - read after the worker ends
         started = time.perf_counter()
         worker = subprocess.Popen(
             [sys.executable, "-m", "village.cli", "worker", "--once"],
             env={**os.environ, "PYTHONPATH": str(REPO / "src")},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
         )
         times, failed = _sign_ins(emails, worker)
         took = time.perf_counter() - started
         assert worker.returncode == 0, "the worker failed"
         round_.refresh_from_db()
         assert round_.closed and round_.released and ReleasedReport.objects.filter(round=round_)
-        print(f"worker closed the round and released its report in {took:.1f} s")
+        log.seek(0)
+        print(
+            f"worker closed the round and released its report in {took:.1f} s "
+            f"(the release task itself: {_task_seconds(log.read(), 'release_round'):.1f} s)"
+        )
         print(f"sign-ins meanwhile: {len(times)} succeeded, {failed} failed")
         if times:
             ordered = sorted(times)
