@@ -3,7 +3,7 @@
 Each partnership sets its retention period (``Partnership.retention_days``); the server's
 ``VILLAGE_RETENTION_DAYS`` is the longest any partnership may keep it. The period is counted
 from when a circle or check-in closed. The worker deletes the text once a day
-(``village.worker.daily``); themes, counts, actions and released figures stay.
+(``village.worker.DAILY``); themes, counts, actions and released figures stay.
 """
 
 from __future__ import annotations

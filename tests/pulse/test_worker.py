@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import DATABASE_TASKS, PASSWORD, client_for
 from tests.pulse.conftest import full_answers
+from village import worker
 from village.people.models import AuditEvent, Member, Role
 from village.pulse import reports, services
 from village.pulse.models import AudienceSnapshot, ReleasedReport, Response, Round
@@ -206,3 +207,20 @@ def test_a_release_a_stopped_worker_left_unfinished_is_made_by_the_next(
     Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(hours=1))
     call_command("worker", "--once", stdout=None)
     assert Round.objects.get(pk=round_.pk).released
+
+
+def test_a_failing_scheduled_step_is_logged_without_its_words_and_the_rest_still_run(
+    make_round: Callable[..., Round],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken() -> int:
+        raise ValueError("Someone's private words")
+
+    round_ = make_round()
+    Round.objects.filter(pk=round_.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    monkeypatch.setattr(worker, "TICK", (("broken", broken), *worker.TICK))
+    done = worker.Scheduler().run_once(with_daily=False)
+    assert done["rounds closed"] == 1 and "broken" not in done
+    assert "Scheduled work failed (broken): ValueError" in caplog.text
+    assert "private words" not in caplog.text
