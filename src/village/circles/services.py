@@ -148,13 +148,17 @@ def reflections_reseal(*, circle: Circle) -> int:
 
 
 def circles_release_due() -> int:
-    """Release what waits in circles that have closed by the clock (the worker and
-    `village release_pending` run this, so a stopped server strands nothing)."""
+    """The mix, run by the worker (and `village release_pending`), never by a request: a
+    batch of each kind of answer where enough wait, and everything left in circles that
+    ended or closed by the clock, so a stopped server strands nothing. Returns how many
+    circles had answers released."""
     due = Circle.objects.filter(pk__in=PendingAnswer.objects.values("circle_id"))
     count = 0
-    for circle in due:
+    for circle in due.select_related("partnership"):
         if circle.phase == Phase.ENDED or circle.closes_at <= timezone.now():
             circle_release_all(circle=circle)
+            count += 1
+        elif sum(pending_release(circle=circle, purpose=p) for p in Purpose.values):
             count += 1
     return count
 
@@ -275,7 +279,6 @@ def checkin_record(
             )
     except IntegrityError as error:
         raise CircleError(_("You have already answered this.")) from error
-    pending_release(circle=circle, purpose=moment)
 
 
 def pending_release(*, circle: Circle, purpose: str, final: bool = False) -> int:
@@ -498,7 +501,6 @@ def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[i
             row.save()
     except IntegrityError as error:
         raise CircleError(_("Your dots were not counted. Please try again.")) from error
-    pending_release(circle=circle, purpose=Purpose.DOTS)
     return wanted
 
 

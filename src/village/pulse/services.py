@@ -246,8 +246,10 @@ def round_open(*, round_: Round, site_url: str = "", notify: bool = True) -> int
 
 
 def rounds_open_due() -> int:
-    """Open every round whose time has come (the worker runs this every minute or so)."""
-    due = Round.objects.filter(opened=False, closed=False, opens_at__lte=timezone.now())
+    """Open every round whose time has come and not yet gone (the worker runs this every
+    half minute; a round whose window passed unopened is opened silently as it closes)."""
+    now = timezone.now()
+    due = Round.objects.filter(opened=False, closed=False, opens_at__lte=now, closes_at__gt=now)
     return sum(1 for round_ in due.select_related("partnership") if round_open(round_=round_))
 
 
@@ -564,7 +566,6 @@ def response_submit(
             Draft.objects.filter(key_hash=draft_hash(round_=round_, key=browser_key)).delete()
     except IntegrityError as error:
         raise PulseError(_("You have already taken part in this check-in. Thank you.")) from error
-    pending_release(round_=round_)
     return results
 
 
