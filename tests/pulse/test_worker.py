@@ -209,6 +209,7 @@ def test_a_release_a_stopped_worker_left_unfinished_is_made_by_the_next(
     assert Round.objects.get(pk=round_.pk).released
 
 
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
 def test_a_failing_scheduled_step_is_logged_without_its_words_and_the_rest_still_run(
     make_round: Callable[..., Round],
     monkeypatch: pytest.MonkeyPatch,
