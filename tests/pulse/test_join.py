@@ -6,6 +6,7 @@ was linked only from a signed-in page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -85,6 +86,6 @@ def test_a_new_round_never_takes_a_circle_code(
 ) -> None:
     """The first code drawn is the circle's: the round gets the next one."""
     drawn = iter(circle.join_code + "ROUND234")
-    monkeypatch.setattr(join_codes.secrets, "choice", lambda alphabet: next(drawn))
+    monkeypatch.setattr(join_codes, "secrets", SimpleNamespace(choice=lambda _: next(drawn)))
     round_ = make_round()
     assert round_.round_code == "ROUND234"

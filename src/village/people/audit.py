@@ -32,7 +32,14 @@ PHRASES = {
     "action.delete": gettext_lazy("Removed an action from a circle"),
     "pulse.round.schedule": gettext_lazy("Scheduled the check-in {target}"),
     "pulse.round.open": gettext_lazy("Opened the check-in {target}"),
-    "pulse.round.close": gettext_lazy("Closed the check-in {target} and made its report"),
+    "pulse.round.close": gettext_lazy("Closed the check-in {target}"),
+    "pulse.report.release": gettext_lazy("Made the report of the check-in {target}"),
+    "pulse.retention.comments": gettext_lazy(
+        "Deleted the comments of the check-in {target}, as the partnership keeps them no longer"
+    ),
+    "circle.retention": gettext_lazy(
+        "Deleted the words written in the circle {target}, as the partnership keeps them no longer"
+    ),
     "support_links.replace": gettext_lazy("Changed the support links"),
     "invitation.create": gettext_lazy("Invited {target}"),
     "invitation.accept": gettext_lazy("Accepted an invitation and joined"),

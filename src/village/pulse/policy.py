@@ -143,7 +143,10 @@ def _state_refusal(action: Action, state: State) -> str:
     if action is Action.CLOSE:
         return _("This check-in has already closed.")
     if state is State.CLOSED:
-        return _("The report is being made. Please come back in a few minutes.")
+        return _(
+            "The check-in has closed and its report is being made. This takes a minute or "
+            "two: reload this page to see it."
+        )
     return _(
         "The report is made once, when the check-in closes, so that everyone sees the same numbers."
     )

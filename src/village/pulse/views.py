@@ -37,10 +37,7 @@ def _site_url(request: HttpRequest) -> str:
 
 def _managed_round(request: HttpRequest, pk: int, action: Action = Action.MANAGE) -> Round:
     """Fetch and authorise in one step; another partnership's round does not exist here."""
-    round_ = access.access_round(member=_member(request), pk=pk, action=action)
-    services.rounds_close_due(partnership=round_.partnership)
-    round_.refresh_from_db()
-    return round_
+    return access.access_round(member=_member(request), pk=pk, action=action)
 
 
 def _round_for_code(request: HttpRequest, code: str) -> Round:
@@ -51,9 +48,6 @@ def _round_for_code(request: HttpRequest, code: str) -> Round:
     if round_ is None:
         throttle.check(request, action="code")
         raise Http404(_("We could not find a check-in with that code."))
-    services.rounds_open_due(partnership=round_.partnership, site_url=_site_url(request))
-    services.rounds_close_due(partnership=round_.partnership)
-    round_.refresh_from_db()
     return round_
 
 
@@ -65,8 +59,6 @@ def round_list(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
         raise PermissionDenied
-    services.rounds_open_due(partnership=member.partnership, site_url=_site_url(request))
-    services.rounds_close_due(partnership=member.partnership)
     can_manage = policy.may(member=member, action=Action.SCHEDULE)
     rounds = selectors.rounds_for(partnership=member.partnership) if can_manage else []
     return render(
@@ -153,7 +145,9 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     except services.PulseError as error:
         messages.error(request, str(error))
         return redirect("pulse:manage", pk=round_.pk)
-    messages.success(request, _("The check-in is closed and its report is ready."))
+    messages.success(
+        request, _("The check-in is closed. Its report is being made and is ready in a minute.")
+    )
     return redirect("pulse:report", pk=round_.pk)
 
 
@@ -165,12 +159,23 @@ def _not_ready(request: HttpRequest, round_: Round, action: Action) -> HttpRespo
     return render(request, "pulse/report_not_ready.html", {"round": round_, "reason": reason})
 
 
+def _page_number(request: HttpRequest, name: str) -> int:
+    """A page number from the address; anything that is not a number is the first page."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+
+
 def _report_page(request: HttpRequest, pk: int, action: Action) -> HttpResponse:
     round_ = _managed_round(request, pk, action)
     refused = _not_ready(request, round_, action)
     if refused is not None:
         return refused
-    report = selectors.report_for(round_=round_, agency=request.GET.get("agency", ""))
+    report = selectors.report_for(
+        round_=round_,
+        agency=request.GET.get("agency", ""),
+        page=_page_number(request, "page"),
+        guest_page=_page_number(request, "guest_page"),
+    )
     if report is None:
         return render(request, "pulse/report_not_ready.html", {"round": round_})
     return render(
@@ -207,7 +212,6 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def trends(request: HttpRequest) -> HttpResponse:
     member = access.access_partnership_action(member=_member(request), action=Action.TRENDS)
-    services.rounds_close_due(partnership=member.partnership)
     return render(
         request,
         "pulse/trends.html",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pulse', '0003_stored_ledger'),
+        ('pulse', '0004_report_summary_and_retention'),
     ]
 
     operations = [
