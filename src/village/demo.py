@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from village.circles import services as circles
 from village.circles.models import Circle, Moment, Phase
+from village.circles.starters import REGULAR
 from village.engines.instruments import get_instrument
 from village.people import services as people
 from village.people.models import (
@@ -148,8 +149,8 @@ def _open_circle(partnership: Partnership, facilitator: Member) -> Circle:
         created_by=facilitator,
         title="Winter wellbeing circle",
         purpose="A space to say what is helping and what is wearing us down this winter.",
-        agreements=[str(a) for a in circles.DEFAULT_AGREEMENTS],
-        prompts=[str(p) for p in circles.DEFAULT_PROMPTS],
+        agreements=[str(a) for a in REGULAR.agreements],
+        prompts=[str(p) for p in REGULAR.prompts],
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=30),
     )
@@ -178,8 +179,8 @@ def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list
         created_by=facilitator,
         title="Autumn circle: working across agencies",
         purpose="What gets in the way of working well together, and what we will change.",
-        agreements=[str(a) for a in circles.DEFAULT_AGREEMENTS],
-        prompts=[str(p) for p in circles.DEFAULT_PROMPTS],
+        agreements=[str(a) for a in REGULAR.agreements],
+        prompts=[str(p) for p in REGULAR.prompts],
         opens_at=now - timedelta(days=40),
         closes_at=now + timedelta(days=1),
     )
