@@ -141,12 +141,15 @@ def access_summary(*, pk: int, member: Member | None, browser_key: str) -> Circl
     circle = Circle.objects.select_related("partnership").filter(pk=pk).first()
     if circle is None:
         raise Http404
-    in_partnership = policy.people_of(member=member, circle=circle) & policy.MEMBERS
-    if in_partnership:
-        return circle
-    if selectors.participant_for(circle=circle, member=member, browser_key=browser_key):
-        return circle
-    raise Http404
+    people = policy.people_of(member=member, circle=circle)
+    joined = people & policy.MEMBERS or selectors.participant_for(
+        circle=circle, member=member, browser_key=browser_key
+    )
+    if not policy.decide_for(
+        act=policy.Act.VIEW_SUMMARY, circle=circle, people=people, joined=bool(joined)
+    ):
+        raise Http404
+    return circle
 
 
 def access_circle_runner(*, member: Member | None) -> Member:

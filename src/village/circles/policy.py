@@ -96,6 +96,8 @@ class Rule:
     stages: frozenset[Phase]
     wrong_step: str | Promise
     joined: bool = False
+    # Members may, without joining; a guest only once they have joined (the summary).
+    guests_joined: bool = False
 
     @property
     def needs_open(self) -> bool:
@@ -170,8 +172,8 @@ POLICY: dict[Act, Rule] = {
     Act.MOVE_PHASE: Rule(RUNS, LIVE, gettext_lazy("This circle has ended.")),
     Act.SET_GUESTS: Rule(RUNS, LIVE, gettext_lazy("This circle has ended.")),
     Act.ACKNOWLEDGE_PAUSE: Rule(RUNS, LIVE, gettext_lazy("This circle has ended.")),
-    Act.VIEW_SUMMARY: Rule(frozenset(Person), EVERY_STAGE, "", joined=False),
-    Act.DOWNLOAD_CSV: Rule(frozenset(Person), EVERY_STAGE, "", joined=False),
+    Act.VIEW_SUMMARY: Rule(frozenset(Person), EVERY_STAGE, "", guests_joined=True),
+    Act.DOWNLOAD_CSV: Rule(frozenset(Person), EVERY_STAGE, "", guests_joined=True),
 }
 
 _PEOPLE = frozenset(person.value for person in Person)
@@ -228,7 +230,7 @@ def decide(
                 False, _("Observers can read a circle's summary but do not take part in it.")
             )
         return Decision(False, _("This is not open to you."))
-    if rule.joined and not joined:
+    if not joined and (rule.joined or (rule.guests_joined and not who & MEMBERS)):
         return Decision(False, _("Join the circle first."))
     if act in THEME_ACTS and not uses_themes:
         return Decision(False, _("This circle has no themes or voting."))
