@@ -1,5 +1,5 @@
 """The demo partnership: six agencies, teams of 2-6 people, about sixty members in every role,
-two circles, and wellbeing check-ins (two closed rounds with reports, one open).
+two circles and a saved circle template, and wellbeing check-ins (two closed rounds with reports, one open).
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
@@ -170,6 +170,23 @@ def _open_circle(partnership: Partnership, facilitator: Member) -> Circle:
             browser_key=f"demo-open-{index}",
         )
     return circle
+
+
+def _saved_template(partnership: Partnership, facilitator: Member) -> None:
+    """A template the partnership saved, beside Village's own three."""
+    circles.template_save(
+        partnership=partnership,
+        actor=facilitator,
+        name="Monthly duty team huddle",
+        description="Half an hour at the end of the month: what helped, what didn't, one change.",
+        purpose="A short monthly space for the duty team to look after each other.",
+        agreements=[str(a) for a in REGULAR.agreements],
+        prompts=["What helped this month?", "What got in the way?", "One thing to change?"],
+        uses_themes=True,
+        support_first=False,
+        dots_per_person=2,
+        minutes=30,
+    )
 
 
 def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list[Agency]) -> Circle:
@@ -417,6 +434,7 @@ def demo_load() -> tuple[Partnership, bool]:
         facilitator = members["facilitator@demo.village"]
         _closed_circle(partnership, facilitator, agencies)
         _open_circle(partnership, facilitator)
+        _saved_template(partnership, facilitator)
         teams = _teams(partnership, agencies)
         staff = _team_members(partnership, agencies, teams)
         _pulse(
