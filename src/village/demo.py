@@ -1,5 +1,6 @@
 """The demo partnership: six agencies, teams of 2-6 people, about sixty members in every role,
-two circles and a saved circle template, and wellbeing check-ins (two closed rounds with reports, one open).
+two circles and a saved circle template, and wellbeing check-ins (two closed rounds with
+reports, one open).
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
