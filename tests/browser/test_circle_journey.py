@@ -153,21 +153,19 @@ def add_theme(page: Any, name: str) -> None:
 
 
 def move_by_keyboard(page: Any, text: str, theme: str) -> None:
-    """The Move link opens a dialog of themes; arrow keys choose, Enter moves."""
+    """The Move link opens a dialog of themes; Space chooses one, Enter moves, and keyboard
+    focus follows the card to its theme."""
     card = page.locator("#board-ungrouped li", has_text=text)
-    card.get_by_role("link", name=re.compile("^Move")).focus()
-    page.keyboard.press("Enter")
+    card.get_by_role("link", name=re.compile("^Move")).press("Enter")
     dialog = page.get_by_role("dialog", name="Move this reflection")
     expect(dialog).to_be_visible()
-    dialog.get_by_label(theme, exact=True).focus()
-    page.keyboard.press("Space")
+    dialog.get_by_label(theme, exact=True).press("Space")
     expect(dialog.get_by_label(theme, exact=True)).to_be_checked()
-    dialog.get_by_role("button", name="Move", exact=True).focus()
-    page.keyboard.press("Enter")
+    dialog.get_by_role("button", name="Move", exact=True).press("Enter")
     expect(page.locator("#circle-status")).to_contain_text(f"to “{theme}”")
-    expect(
-        page.locator(".village-theme", has_text=theme).locator("li", has_text=text)
-    ).to_be_visible()
+    moved = page.locator(".village-theme", has_text=theme).locator("li", has_text=text)
+    expect(moved).to_be_visible()
+    expect(moved.get_by_role("link", name=re.compile("^Move"))).to_be_focused()
 
 
 def test_a_circle_from_opening_to_summary(

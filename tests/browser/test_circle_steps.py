@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, tick
+from tests.browser.conftest import sign_in
 from tests.browser.test_circle_journey import (
     FACILITATOR_EMAIL,
     FACILITATOR_PASSWORD,
@@ -85,10 +85,10 @@ def _join(page: Any, circle: Circle, check_page: Any, where: str) -> None:
     page.goto(f"/circles/c/{circle.join_code}/")
     expect(page.get_by_role("heading", name="Support")).to_be_visible()
     check_page(page, f"agreements page with support ({where})")
-    tick(page.get_by_label("I agree to keep these agreements"))
-    page.get_by_role("button", name="Join the circle").click()
-    tick(page.get_by_label("3 – okay", exact=True))
-    page.get_by_role("button", name="Check in").click()
+    page.get_by_label("I agree to keep these agreements").press("Space")
+    page.get_by_role("button", name="Join the circle").press("Enter")
+    page.get_by_label("3 – okay", exact=True).press("Space")
+    page.get_by_role("button", name="Check in").press("Enter")
     expect(page.get_by_role("heading", name="Add a reflection")).to_be_visible()
     check_page(page, f"room, reflect step ({where})")
 

@@ -75,7 +75,12 @@ def _limit(request: HttpRequest, circle: Circle, action: str, *, guests_only: bo
 
 
 def _room_context(
-    request: HttpRequest, circle: Circle, participant: Participant | None = None, **extra: Any
+    request: HttpRequest,
+    circle: Circle,
+    participant: Participant | None = None,
+    *,
+    with_board: bool = True,
+    **extra: Any,
 ) -> dict[str, Any]:
     """Everything the room shows, decided by the policy for this person in this step."""
     if participant is None:
@@ -106,11 +111,12 @@ def _room_context(
             left=left,
             finished=stage == Phase.ENDED or (stage == Phase.CLOSE and left),
             reflection_form=forms.ReflectionForm(prompts=circle.prompts.all()),
-            board_html=live.board(
-                circle=circle, variant=live.PARTICIPANT, browser_key=browser_key(request)
-            ),
             poll_url=_poll_url(reverse("circles:live", kwargs={"code": circle.join_code}), circle),
         )
+        if with_board:
+            context["board_html"] = live.board(
+                circle=circle, variant=live.PARTICIPANT, browser_key=browser_key(request)
+            )
         if can["give_dots"]:
             themes = list(selectors.votable_themes(circle=circle))
             dots_left = services.dots_left(circle=circle, participant=participant)
@@ -143,7 +149,7 @@ def _now_panel(
 ) -> HttpResponse:
     """The participant's "now" panel alone, with a spoken status line, for an HTMX post."""
     circle.refresh_from_db()
-    context = _room_context(request, circle, **extra)
+    context = _room_context(request, circle, with_board=False, **extra)
     html = render_to_string("circles/_now.html", context, request=request)
     html += render_to_string("circles/_status.html", {"status": status, "oob": True})
     response = HttpResponse(html)
@@ -384,6 +390,12 @@ def reflection_withdraw(request: HttpRequest, code: str, reflection_id: str) -> 
         member=_member(request),
         browser_key=browser_key(request),
     )
+    decision = policy.decide_for(
+        act=policy.Act.WITHDRAW_REFLECTION, circle=circle, people=_people(request, circle)
+    )
+    if not decision:
+        messages.error(request, decision.reason)
+        return redirect("circles:room", code=circle.join_code)
     if request.method == "POST":
         try:
             services.reflection_withdraw(

@@ -31,7 +31,8 @@
   body.addEventListener("htmx:oobAfterSwap", function (event) {
     var target = event.detail.target;
     if (target && target.id === "circle-now") { restoreWords(); }
-    if (focusAfterMove) {
+    /* Only once the card has arrived in its new list (not on the status line before it). */
+    if (focusAfterMove && target && target.classList && target.classList.contains("village-drop")) {
       var card = document.getElementById(focusAfterMove);
       var link = card && card.querySelector(".js-move");
       if (link) {
@@ -106,26 +107,32 @@
     });
   }
 
+  var openedFrom = null;
+
   function prepare(card) {
     var list = card.closest(".village-drop");
     form.querySelector(".js-move-reflection").value = card.dataset.reflection;
     dialog.querySelector(".js-move-text").textContent =
       card.querySelector(".village-pre").textContent;
     fillChoices(list ? list.dataset.theme : "");
-    focusAfterMove = card.id;
   }
+
+  /* After a move chosen in the dialog, keyboard focus follows the card to its new theme. */
+  form.addEventListener("submit", function () { focusAfterMove = openedFrom; });
+  dialog.addEventListener("close", function () { openedFrom = null; });
 
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest(".js-move");
     if (link && typeof dialog.showModal === "function") {
       event.preventDefault();
-      prepare(link.closest(".village-reflection"));
+      var card = link.closest(".village-reflection");
+      prepare(card);
+      openedFrom = card.id;
       dialog.showModal();
       var checked = choices.querySelector("input:checked") || choices.querySelector("input");
       if (checked) { checked.focus(); }
     }
     if (event.target.closest && event.target.closest(".js-move-cancel")) {
-      focusAfterMove = null;
       dialog.close();
     }
   });
@@ -182,7 +189,6 @@
     var card = dragged;
     if (card.parentNode === zone) { return; }
     prepare(card);
-    focusAfterMove = null;
     var choice = choices.querySelector("input[value='" + zone.dataset.theme + "']");
     if (choice) { choice.checked = true; }
     if (typeof form.requestSubmit === "function") { form.requestSubmit(); }
