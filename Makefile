@@ -14,10 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The web server and a worker (queued and scheduled work) together; Ctrl-C stops both.
 run: $(STAMP)
 	mkdir -p var/static
 	$(BIN)/village migrate --no-input
 	$(BIN)/village demo
+	$(BIN)/village worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/village runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -70,3 +70,47 @@ def test_old_rows_move_to_random_keys_and_gain_an_audience() -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_released_before_summaries_gain_one() -> None:
+    """The trends page reads each report's summary: older reports get theirs on migrating."""
+    before = [("pulse", "0003_stored_ledger"), ("people", "0003_membership_state")]
+    after = [("pulse", "0004_report_summary_and_retention")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    partnership = apps.get_model("people", "Partnership").objects.create(name="Old", slug="old")
+    now = timezone.now()
+    Round = apps.get_model("pulse", "Round")
+    measures = [{"key": "cbi.personal", "instrument": "CBI", "name": "Personal"}]
+    total = {"key": [], "count": 40, "means": {"cbi.personal": 41.5}, "reason": None}
+    for version, filters in ((2, {"audience": "member", "took_part": "yes"}), (1, {})):
+        round_ = Round.objects.create(
+            partnership=partnership,
+            title=f"Version {version}",
+            round_code=f"OLD{version}",
+            opens_at=now,
+            closes_at=now,
+            released=True,
+        )
+        apps.get_model("pulse", "ReleasedReport").objects.create(
+            round=round_,
+            data={
+                "version": version,
+                "measures": measures,
+                "tables": [
+                    {"query": {"breakdown": ["agency"], "filters": filters}, "total": {}},
+                    {"query": {"breakdown": [], "filters": filters}, "total": total},
+                ],
+            },
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+    summaries = list(apps.get_model("pulse", "ReleasedReport").objects.values_list("summary"))
+    assert summaries == [({"measures": measures, "total": total},)] * 2
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -114,12 +114,29 @@ def test_answers_go_out_in_batches_that_never_leave_fewer_than_the_minimum(
         _guest_answer(round_, index)
     assert Response.objects.count() == 0 and PendingResponse.objects.count() == 9
     _guest_answer(round_, 9)
+    assert Response.objects.count() == 0, "a request never releases: the worker does"
+    assert pulse_services.pending_release_due() == 5
     assert Response.objects.count() == 5, "ten waiting: five go out, five stay behind"
     assert PendingResponse.objects.count() == 5
     assert Participation.objects.filter(completed=True).count() == 5
     pulse_services.round_close(round_=round_, actor=lead)
     assert Response.objects.count() == 10 and PendingResponse.objects.count() == 0
     assert Participation.objects.filter(completed=True).count() == 10
+
+
+def test_the_worker_releases_a_live_circles_moods_in_batches(circle: Circle) -> None:
+    people = [
+        circle_services.participant_join(circle=circle, member=None, browser_key=f"p{i}")
+        for i in range(10)
+    ]
+    for person in people:
+        circle_services.checkin_record(
+            circle=circle, participant=person, moment=Moment.ARRIVE, score=3
+        )
+    assert CheckIn.objects.count() == 0, "a request never releases: the worker does"
+    assert circle_services.circles_release_due() == 1
+    assert CheckIn.objects.count() == 5 and PendingAnswer.objects.count() == 5
+    assert circle_services.circles_release_due() == 0, "never fewer than the minimum behind"
 
 
 def test_nothing_is_lost_if_the_server_stops_before_release(

@@ -71,7 +71,7 @@ def test_a_future_round_opens_later_with_who_is_there_then(
     assert not round_.opened and round_.audience.count() == 0
     late_joiner = make_member(Role.STAFF, name="Late")
     Round.objects.filter(pk=round_.pk).update(opens_at=now - timedelta(minutes=1))
-    services.rounds_open_due(partnership=round_.partnership)
+    services.rounds_open_due()
     round_.refresh_from_db()
     assert round_.opened
     assert round_.audience.filter(member=late_joiner).exists()

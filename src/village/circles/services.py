@@ -38,6 +38,7 @@ from village.circles.policy import Act, CircleError
 from village.people import join_codes
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
+from village.retention import retention_cutoff
 
 
 def _check(act: Act, circle: Circle, actor: Member | None) -> None:
@@ -172,15 +173,46 @@ def reflections_reseal(*, circle: Circle) -> int:
 
 
 def circles_release_due() -> int:
-    """Release what waits in circles that have closed by the clock (the worker and
-    `village release_pending` run this, so a stopped server strands nothing)."""
+    """The mix, run by the worker (and `village release_pending`), never by a request: a
+    batch of each kind of answer where enough wait, and everything left in circles that
+    ended or closed by the clock, so a stopped server strands nothing. Returns how many
+    circles had answers released."""
     due = Circle.objects.filter(pk__in=PendingAnswer.objects.values("circle_id"))
     count = 0
-    for circle in due:
+    for circle in due.select_related("partnership"):
         if circle.phase == Phase.ENDED or circle.closes_at <= timezone.now():
             circle_release_all(circle=circle)
             count += 1
+        elif sum(pending_release(circle=circle, purpose=p) for p in Purpose.values):
+            count += 1
     return count
+
+
+def text_delete_expired(*, now: datetime | None = None) -> int:
+    """Retention: delete the words of circles that closed longer ago than their partnership
+    keeps raw text: each reflection's text and shown name, and each check-in word. The rows
+    stay, so themes, dots, counts and actions are kept. One short transaction per circle.
+    Returns how many circles lost text."""
+    now = now or timezone.now()
+    done = 0
+    for partnership in Partnership.objects.all():
+        expired = Circle.objects.filter(
+            partnership=partnership,
+            closes_at__lt=retention_cutoff(partnership=partnership, now=now),
+        )
+        with_text = expired.filter(
+            Q(pk__in=Reflection.objects.exclude(text="", author_label="").values("circle_id"))
+            | Q(pk__in=CheckIn.objects.exclude(word="").values("circle_id"))
+        )
+        for circle in with_text:
+            with transaction.atomic():
+                Reflection.objects.filter(circle=circle).update(text="", author_label="")
+                CheckIn.objects.filter(circle=circle).exclude(word="").update(word="")
+                audit_record(
+                    partnership=partnership, actor=None, action="circle.retention", target=circle
+                )
+            done += 1
+    return done
 
 
 def participant_join(*, circle: Circle, member: Member | None, browser_key: str) -> Participant:
@@ -259,7 +291,6 @@ def checkin_record(
             )
     except IntegrityError as error:
         raise CircleError(_("You have already answered this.")) from error
-    pending_release(circle=circle, purpose=moment)
 
 
 def pending_release(*, circle: Circle, purpose: str, final: bool = False) -> int:
@@ -612,7 +643,6 @@ def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[i
             row.save()
     except IntegrityError as error:
         raise CircleError(_("Your dots were not counted. Please try again.")) from error
-    pending_release(circle=circle, purpose=Purpose.DOTS)
     return wanted
 
 

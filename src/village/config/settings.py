@@ -25,6 +25,7 @@ env = environ.Env(
     VILLAGE_MIN_COMMENT_GROUP_SIZE=(int, 10),
     VILLAGE_RETENTION_DAYS=(int, 365),
     VILLAGE_QUICK_EXIT_URL=(str, "https://www.bbc.co.uk/weather"),
+    VILLAGE_SITE_URL=(str, "http://127.0.0.1:8000"),
     VILLAGE_SECURE_COOKIES=(bool, False),
 )
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -260,7 +262,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work waits in the database until a worker (`village worker`) runs it, so any
+# number of workers on any number of machines share one queue. Tests run tasks at once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="village@localhost")
@@ -270,6 +274,8 @@ VILLAGE = {
     "MIN_COMMENT_GROUP_SIZE": env("VILLAGE_MIN_COMMENT_GROUP_SIZE"),
     "RETENTION_DAYS": env("VILLAGE_RETENTION_DAYS"),
     "QUICK_EXIT_URL": env("VILLAGE_QUICK_EXIT_URL"),
+    # The address links in emails start with when no request gave one (the worker's emails).
+    "SITE_URL": env("VILLAGE_SITE_URL"),
 }
 
 LOGGING = {

@@ -193,11 +193,17 @@ class ReleasedReport(models.Model):
 
     ``audiences`` is this report's part of the partnership's ledger: the members asked who
     each shown group covered, packed, so a later release reads it instead of rebuilding it.
-    Empty for reports released before it was stored; those are rebuilt from ``data``."""
+    Empty for reports released before it was stored; those are rebuilt from ``data``.
+
+    ``summary`` is the little the trends page reads (``reports.report_summary``), so it never
+    decodes whole reports. ``comments_deleted_on`` is the day the comments' text was deleted
+    at the end of the partnership's retention period; the figures stay."""
 
     round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="report")
     data = models.JSONField(default=dict)
     audiences = models.BinaryField(default=b"", editable=False)
+    summary = models.JSONField(default=dict)
+    comments_deleted_on = models.DateField(null=True, blank=True)
     released_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -304,6 +304,53 @@ def ledger_for(round_: Round) -> Ledger:
     return Ledger(minimum=policy_for(round_.partnership).minimum, audiences=audiences)
 
 
+def members_filter(data: Mapping[str, Any]) -> dict[str, str]:
+    """The filter of members' answers; reports released before guests were split had none."""
+    return dict(MEMBERS) if data.get("version", 1) >= 2 else {}
+
+
+def find_table(
+    tables: Sequence[Mapping[str, Any]], *, breakdown: Sequence[str], filters: Mapping[str, str]
+) -> Mapping[str, Any] | None:
+    for table in tables:
+        query = table["query"]
+        if list(query["breakdown"]) == list(breakdown) and dict(query["filters"]) == dict(filters):
+            return table
+    return None
+
+
+def report_summary(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What the trends page needs from a released report, stored beside it when it is
+    released: the measures and the members' overall cell (a few hundred bytes, where the
+    whole report is megabytes for a large round)."""
+    overall = find_table(data["tables"], breakdown=[], filters=members_filter(data))
+    return {"measures": data["measures"], "total": overall["total"] if overall else None}
+
+
+def _without_comments(cell: Mapping[str, Any]) -> dict[str, Any]:
+    return {**cell, "comments": [], "deleted": cell.get("deleted", 0) + len(cell["comments"])}
+
+
+def comments_deleted(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The report with every comment's text taken out (retention) and everything else kept:
+    each comment group keeps how many comments it showed."""
+    kept = dict(data)
+    for key in ("comments", "guest_comments"):
+        if data.get(key):
+            kept[key] = {
+                **data[key],
+                "cells": [
+                    {
+                        **cell,
+                        "comments": [],
+                        "deleted": cell.get("deleted", 0) + len(cell["comments"]),
+                    }
+                    for cell in data[key]["cells"]
+                ],
+            }
+    return kept
+
+
 def standard_queries(
     *, measures: Sequence[str], band_sets: Sequence[BandSet], agencies: Sequence[str]
 ) -> list[Query]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from village.engines.instruments import Instrument, get_instrument, load_instruments
 from village.people import join_codes
@@ -38,6 +40,8 @@ from village.pulse.reports import (
     TOOK_PART,
     WITHIN_AGENCY,
     YES,
+    find_table,
+    members_filter,
 )
 from village.pulse.services import draft_hash, has_answered, licence_is_confirmed
 
@@ -199,10 +203,32 @@ class RateRow:
     message: str
 
 
+COMMENTS_PER_PAGE = 50
+
+
 @dataclass(frozen=True)
 class CommentGroup:
+    """One page of a group's comments, in the report's fixed shuffled order."""
+
     comments: tuple[str, ...]
     message: str
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    first: int = 1
+    deleted_on: date | None = None
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.comments) - 1
+
+    @property
+    def previous_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def next_page(self) -> int | None:
+        return self.page + 1 if self.page < self.pages else None
 
 
 @dataclass(frozen=True)
@@ -224,24 +250,18 @@ class ReportPage:
     copyrights: tuple[str, ...] = field(default_factory=tuple)
 
 
-def released_report(*, round_: Round) -> dict[str, Any] | None:
-    report = ReleasedReport.objects.filter(round=round_).defer("audiences").first()
-    return report.data if report is not None else None
+def released_report(*, round_: Round) -> ReleasedReport | None:
+    return ReleasedReport.objects.filter(round=round_).only("data", "comments_deleted_on").first()
 
 
-def _members(data: Mapping[str, Any]) -> dict[str, str]:
-    """The filter of members' answers; reports released before guests were split had none."""
-    return dict(MEMBERS) if data.get("version", 1) >= 2 else {}
-
-
-def _find(
-    tables: Sequence[Mapping[str, Any]], *, breakdown: Sequence[str], filters: Mapping[str, str]
-) -> Mapping[str, Any] | None:
-    for table in tables:
-        query = table["query"]
-        if list(query["breakdown"]) == list(breakdown) and dict(query["filters"]) == dict(filters):
-            return table
-    return None
+def comments_deleted_message(*, count: int, day: date) -> str:
+    return ngettext(
+        "The text of the %(count)s comment was deleted on %(day)s, when the partnership's "
+        "time for keeping what people write ran out.",
+        "The text of the %(count)s comments was deleted on %(day)s, when the partnership's "
+        "time for keeping what people write ran out.",
+        count,
+    ) % {"count": count, "day": f"{day:%-d %B %Y}"}
 
 
 def _row(cell: Mapping[str, Any], label: str, measure_keys: Sequence[str]) -> ReportRow:
@@ -303,7 +323,7 @@ def _report_table(
 
 
 def _band_table(data: Mapping[str, Any], band_set: Mapping[str, Any]) -> ReportTable | None:
-    table = _find(data["tables"], breakdown=[band_set["attribute"]], filters={})
+    table = find_table(data["tables"], breakdown=[band_set["attribute"]], filters={})
     if table is None:
         return None
     measure = next(m for m in data["measures"] if m["key"] == band_set["measure"])
@@ -336,15 +356,15 @@ def _rates(data: Mapping[str, Any]) -> tuple[RateRow, ...]:
     """Asked, from the rate tables; answered, from the members' own score tables (one guard
     released both, so neither can be subtracted from the other)."""
     if data.get("version", 1) >= 2:
-        invited = _find(data["rates"], breakdown=["agency"], filters=ASKED)
-        all_invited = _find(data["rates"], breakdown=[], filters=ASKED)
-        took = _find(data["tables"], breakdown=["agency"], filters=MEMBERS)
-        all_took = _find(data["tables"], breakdown=[], filters=MEMBERS)
+        invited = find_table(data["rates"], breakdown=["agency"], filters=ASKED)
+        all_invited = find_table(data["rates"], breakdown=[], filters=ASKED)
+        took = find_table(data["tables"], breakdown=["agency"], filters=MEMBERS)
+        all_took = find_table(data["tables"], breakdown=[], filters=MEMBERS)
     else:
-        invited = _find(data["rates"], breakdown=["agency"], filters={})
-        took = _find(data["rates"], breakdown=["agency"], filters={TOOK_PART: YES})
-        all_invited = _find(data["rates"], breakdown=[], filters={})
-        all_took = _find(data["rates"], breakdown=[], filters={TOOK_PART: YES})
+        invited = find_table(data["rates"], breakdown=["agency"], filters={})
+        took = find_table(data["rates"], breakdown=["agency"], filters={TOOK_PART: YES})
+        all_invited = find_table(data["rates"], breakdown=[], filters={})
+        all_took = find_table(data["rates"], breakdown=[], filters={TOOK_PART: YES})
     if invited is None or took is None or all_invited is None or all_took is None:
         return ()
 
@@ -368,36 +388,57 @@ def _rates(data: Mapping[str, Any]) -> tuple[RateRow, ...]:
     return tuple(rows)
 
 
-def _comments(released: Mapping[str, Any] | None) -> CommentGroup | None:
+def _comments(
+    released: Mapping[str, Any] | None, *, page: int, deleted_on: date | None
+) -> CommentGroup | None:
+    """A page of the comments (a page past the end shows the last one)."""
     if not released:
         return None
     cell = released["cells"][0]
-    return CommentGroup(comments=tuple(cell["comments"]), message=cell["message"])
+    comments = cell["comments"]
+    pages = max(1, -(-len(comments) // COMMENTS_PER_PAGE))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * COMMENTS_PER_PAGE
+    return CommentGroup(
+        comments=tuple(comments[start : start + COMMENTS_PER_PAGE]),
+        message=cell["message"],
+        total=len(comments) or cell.get("deleted", 0),
+        page=page,
+        pages=pages,
+        first=start + 1,
+        deleted_on=deleted_on,
+    )
 
 
 def _guests(data: Mapping[str, Any]) -> ReportTable | None:
     """Guests' answers as one group of their own, when the round had any."""
-    table = _find(data["tables"], breakdown=[], filters=GUESTS) if data.get("guests") else None
+    table = find_table(data["tables"], breakdown=[], filters=GUESTS) if data.get("guests") else None
     if table is None:
         return None
     released = _report_table(data, table, title=_("Guests"), with_charts=False)
     return replace(released, total=replace(released.total, label=_("Guests")))
 
 
-def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
-    """The released report, optionally within one agency (a filter the report offers)."""
-    data = released_report(round_=round_)
-    if data is None:
+def report_for(
+    *, round_: Round, agency: str = "", page: int = 1, guest_page: int = 1
+) -> ReportPage | None:
+    """The released report, optionally within one agency (a filter the report offers), with
+    one page of its comments and one of its guests' comments."""
+    report = released_report(round_=round_)
+    if report is None:
         return None
-    members = _members(data)
+    data = report.data
+    deleted_on = report.comments_deleted_on
+    members = members_filter(data)
     agencies = tuple(
         (key, label)
         for key, label in data["labels"]["agency"].items()
-        if _find(data["tables"], breakdown=["role"], filters={**members, "agency": key}) is not None
+        if find_table(data["tables"], breakdown=["role"], filters={**members, "agency": key})
+        is not None
     )
     if agency and agency not in dict(agencies):
         agency = ""
-    overall_table = _find(data["tables"], breakdown=[], filters=members)
+    overall_table = find_table(data["tables"], breakdown=[], filters=members)
     assert overall_table is not None
     overall = _report_table(data, overall_table, title=_("Everyone"), with_charts=False)
     if agency:
@@ -406,12 +447,12 @@ def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
         breakdowns = [(d, members) for d in DIMENSIONS]
     tables = []
     for dimension, filters in breakdowns:
-        found = _find(data["tables"], breakdown=[dimension], filters=filters)
+        found = find_table(data["tables"], breakdown=[dimension], filters=filters)
         if found is not None:
             tables.append(_report_table(data, found, title=_dimension_label(dimension)))
     filtered_total = None
     if agency:
-        first = _find(
+        first = find_table(
             data["tables"], breakdown=[WITHIN_AGENCY[0]], filters={**members, "agency": agency}
         )
         if first is not None:
@@ -428,11 +469,13 @@ def report_for(*, round_: Round, agency: str = "") -> ReportPage | None:
         tables=tuple(tables),
         bands=() if agency else bands,
         rates=() if agency else _rates(data),
-        comments=None if agency else _comments(data.get("comments")),
+        comments=None
+        if agency
+        else _comments(data.get("comments"), page=page, deleted_on=deleted_on),
         guests=None if agency else _guests(data),
         guest_comments=None
         if agency or not data.get("guests")
-        else _comments(data.get("guest_comments")),
+        else _comments(data.get("guest_comments"), page=guest_page, deleted_on=deleted_on),
         agencies=agencies,
         agency=agency,
         agency_label=dict(agencies).get(agency, ""),
@@ -449,9 +492,10 @@ CSV_HEADER = ["table", "within", "group", "people (rounded)", "measure", "averag
 
 def report_csv_rows(*, round_: Round) -> list[list[object]]:
     """Every released table as rows: the same numbers the pages show, hidden cells explained."""
-    data = released_report(round_=round_)
-    if data is None:
+    report = released_report(round_=round_)
+    if report is None:
         return []
+    data = report.data
     rows: list[list[object]] = []
     measures = data["measures"]
     for table in data["tables"]:
@@ -497,7 +541,12 @@ def report_csv_rows(*, round_: Round) -> list[list[object]]:
             continue
         if data.get(key):
             cell = data[key]["cells"][0]
-            if cell["reason"] is None:
+            if report.comments_deleted_on is not None and cell["reason"] is None:
+                message = comments_deleted_message(
+                    count=cell.get("deleted", 0), day=report.comments_deleted_on
+                )
+                rows.append([label, "", "", "", "", "", message])
+            elif cell["reason"] is None:
                 rows += [[label, "", "", "", "", text, ""] for text in cell["comments"]]
             else:
                 rows.append([label, "", "", "", "", "", cell["message"]])
@@ -522,16 +571,18 @@ class Trend:
 
 
 def trends_for(*, partnership: Partnership) -> list[Trend]:
-    """Each subscale's overall average across closed rounds, only where a round could show it."""
+    """Each subscale's overall average across closed rounds, only where a round could show it.
+
+    Reads each report's small stored summary, never the whole report."""
     rounds = list(
         Round.objects.filter(partnership=partnership, released=True)
         .select_related("report")
-        .defer("report__audiences")
+        .only("pk", "title", "opens_at", "report__summary")
         .order_by("opens_at", "pk")
     )
     measures: dict[str, Mapping[str, Any]] = {}
     for round_ in rounds:
-        for measure in round_.report.data["measures"]:
+        for measure in round_.report.summary["measures"]:
             measures.setdefault(measure["key"], measure)
     trends = []
     for key, measure in measures.items():
@@ -539,11 +590,10 @@ def trends_for(*, partnership: Partnership) -> list[Trend]:
         rows = []
         series: list[tuple[str, float | None]] = []
         for round_ in rounds:
-            data = round_.report.data
-            if key not in {m["key"] for m in data["measures"]}:
+            summary = round_.report.summary
+            if key not in {m["key"] for m in summary["measures"]}:
                 continue
-            overall = _find(data["tables"], breakdown=[], filters=_members(data))
-            cell = overall["total"] if overall else None
+            cell = summary["total"]
             if cell is not None and cell["reason"] is None:
                 value = cell["means"][key]
                 rows.append(TrendRow(round=round_, value=f"{value:g}", message=""))

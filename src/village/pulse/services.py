@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -39,6 +39,7 @@ from village.pulse.models import (
     Response,
     Round,
 )
+from village.retention import retention_cutoff
 
 DEFAULT_INSTRUMENTS: tuple[str, ...] = ("cbi", "multiagency")
 DEFAULT_COMMENT_QUESTION = gettext_lazy(
@@ -195,83 +196,199 @@ def audience_members(round_: Round) -> list[Member]:
     ]
 
 
+SNAPSHOT_BATCH = 2000
+
+
 def round_open(*, round_: Round, site_url: str = "", notify: bool = True) -> int:
     """Snapshot who the round is for, as they are now, and email them the link. Runs once.
 
+    The snapshot is written in short batches (two workers opening the same round write the
+    same rows once), then one short transaction marks the round open and queues the emails:
+    only the call that marks it open sends them. Returns how many were asked, or 0 if it was
+    open already.
     ``notify=False`` skips the emails (the demo loader uses it)."""
     from village.pulse.tasks import email_round_link
 
+    if Round.objects.filter(pk=round_.pk, opened=True).exists():
+        return 0
+    members = audience_members(round_)
+    rows = [
+        AudienceSnapshot(
+            round=round_,
+            member=member,
+            agency=str(member.agency_id) if member.agency_id else NOT_GIVEN,
+            sector=member.agency.sector if member.agency else NOT_GIVEN,
+            role=_report_role(member, round_.audience_roles),
+            career_stage=member.career_stage or NOT_GIVEN,
+            team=str(member.team_id) if member.team_id else NO_TEAM,
+        )
+        for member in members
+    ]
+    for start in range(0, len(rows), SNAPSHOT_BATCH):
+        with transaction.atomic():
+            AudienceSnapshot.objects.bulk_create(
+                rows[start : start + SNAPSHOT_BATCH], ignore_conflicts=True
+            )
     with transaction.atomic():
         if not Round.objects.filter(pk=round_.pk, opened=False).update(opened=True):
             return 0
-        round_.opened = True
-        members = audience_members(round_)
-        AudienceSnapshot.objects.bulk_create(
-            AudienceSnapshot(
-                round=round_,
-                member=member,
-                agency=str(member.agency_id) if member.agency_id else NOT_GIVEN,
-                sector=member.agency.sector if member.agency else NOT_GIVEN,
-                role=_report_role(member, round_.audience_roles),
-                career_stage=member.career_stage or NOT_GIVEN,
-                team=str(member.team_id) if member.team_id else NO_TEAM,
-            )
-            for member in members
-        )
         audit_record(
             partnership=round_.partnership, actor=None, action="pulse.round.open", target=round_
         )
-        member_ids = [m.pk for m in members]
         if notify:
-            transaction.on_commit(
-                lambda: email_round_link.enqueue(
-                    round_id=round_.pk, member_ids=member_ids, site_url=site_url
-                )
+            # Queued in the same transaction: the round is marked open and its emails queued
+            # together, or neither (the queue is a table in the same database).
+            email_round_link.enqueue(
+                round_id=round_.pk, member_ids=[m.pk for m in members], site_url=site_url
             )
+    round_.opened = True
     return len(members)
 
 
-def rounds_open_due(*, partnership: Partnership, site_url: str = "") -> None:
-    """Open every round whose time has come (rounds open lazily, on the next page view)."""
-    due = Round.objects.filter(
-        partnership=partnership, opened=False, closed=False, opens_at__lte=timezone.now()
-    )
-    for round_ in due:
-        round_open(round_=round_, site_url=site_url)
+def rounds_open_due() -> int:
+    """Open every round whose time has come and not yet gone (the worker runs this every
+    half minute; a round whose window passed unopened is opened silently as it closes)."""
+    now = timezone.now()
+    due = Round.objects.filter(opened=False, closed=False, opens_at__lte=now, closes_at__gt=now)
+    return sum(1 for round_ in due.select_related("partnership") if round_open(round_=round_))
 
 
 def round_close(*, round_: Round, actor: Member | None) -> Round:
-    """Close the round and release its report tables once, in a fixed order, for good."""
-    from village.pulse.reports import release
+    """Close the round for good, in one short transaction, and queue its report's release.
 
+    From the moment it commits no answer is taken (``response_submit`` checks under the same
+    row lock). The release itself is slow, so it runs in the worker (``round_release``),
+    outside this transaction. Closing twice, or by two workers at once, closes once."""
+    from village.pulse.tasks import release_round
+
+    if not round_.opened:
+        round_open(round_=round_, notify=False)
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         if locked.closed:
             return locked
-        if not locked.opened:
-            round_open(round_=locked)
-        now = timezone.now()
         locked.closed = True
-        locked.closes_at = min(locked.closes_at, now)
+        locked.closes_at = min(locked.closes_at, timezone.now())
         locked.save(update_fields=["closed", "closes_at"])
-        pending_release(round_=locked, final=True)
-        Draft.objects.filter(round=locked).delete()
-        released = release(locked)
-        ReleasedReport.objects.create(
-            round=locked, data=released.data, audiences=released.audiences
-        )
-        locked.released = True
-        locked.save(update_fields=["released"])
         audit_record(
             partnership=locked.partnership, actor=actor, action="pulse.round.close", target=locked
         )
+    release_round.enqueue(round_id=locked.pk)
+    locked.refresh_from_db()
     return locked
 
 
-def rounds_close_due(*, partnership: Partnership) -> None:
-    due = Round.objects.filter(partnership=partnership, closed=False, closes_at__lte=timezone.now())
+def rounds_close_due() -> int:
+    """Close every round whose closing time has passed (the worker runs this)."""
+    due = list(
+        Round.objects.filter(closed=False, closes_at__lte=timezone.now()).select_related(
+            "partnership"
+        )
+    )
     for round_ in due:
         round_close(round_=round_, actor=None)
+    return len(due)
+
+
+RELEASE_GRACE = timedelta(minutes=10)
+
+
+def rounds_release_stranded() -> int:
+    """Queue again the release of rounds closed a while ago with no report yet (a worker
+    stopped mid-release); a release still in the queue would have run long since."""
+    from village.pulse.tasks import release_round
+
+    stranded = list(
+        Round.objects.filter(
+            closed=True, released=False, closes_at__lte=timezone.now() - RELEASE_GRACE
+        ).values_list("pk", flat=True)
+    )
+    for round_id in stranded:
+        release_round.enqueue(round_id=round_id)
+    return len(stranded)
+
+
+def _released_before(round_: Round) -> set[int]:
+    return set(
+        ReleasedReport.objects.filter(round__partnership_id=round_.partnership_id).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def round_release(*, round_: Round) -> bool:
+    """Release a closed round's report: the last answers in the mix, then the report tables.
+
+    The tables are computed outside any transaction (seconds for a large round, reading
+    only), then stored in one short transaction, only if no report exists yet and no other
+    report of the partnership was stored meanwhile (its ledger would then be out of date:
+    the computation runs again with it). Two workers racing store one report. Returns
+    whether this call stored it."""
+    from village.pulse.reports import release, report_summary
+
+    if not Round.objects.filter(pk=round_.pk, closed=True, released=False).exists():
+        return False
+    pending_release(round_=round_, final=True)
+    Draft.objects.filter(round=round_).delete()
+    while True:
+        before = _released_before(round_)
+        released = release(round_)
+        with transaction.atomic():
+            Partnership.objects.select_for_update().filter(pk=round_.partnership_id).exists()
+            if not Round.objects.filter(pk=round_.pk, released=False).exists():
+                return False
+            if _released_before(round_) != before:
+                continue
+            ReleasedReport.objects.create(
+                round=round_,
+                data=released.data,
+                audiences=released.audiences,
+                summary=report_summary(released.data),
+            )
+            Round.objects.filter(pk=round_.pk).update(released=True)
+            audit_record(
+                partnership=round_.partnership,
+                actor=None,
+                action="pulse.report.release",
+                target=round_,
+            )
+        round_.released = True
+        return True
+
+
+def comments_delete_expired(*, now: datetime | None = None) -> int:
+    """Retention: delete the comments' text of rounds that closed longer ago than their
+    partnership keeps raw text, from the answers and from the released report, whose figures
+    stay (it says when the comments went and how many it showed). One short transaction per
+    round; rounds done already are skipped. Returns how many rounds lost their comments."""
+    from village.pulse.reports import comments_deleted
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    done = 0
+    for partnership in Partnership.objects.all():
+        expired = Round.objects.filter(
+            partnership=partnership,
+            closed=True,
+            closes_at__lt=retention_cutoff(partnership=partnership, now=now),
+        ).exclude(report__comments_deleted_on__isnull=False)
+        for round_ in expired:
+            with transaction.atomic():
+                Response.objects.filter(round=round_).exclude(comment="").update(comment="")
+                Draft.objects.filter(round=round_).delete()
+                report = ReleasedReport.objects.select_for_update().filter(round=round_).first()
+                if report is not None:
+                    report.data = comments_deleted(report.data)
+                    report.comments_deleted_on = today
+                    report.save(update_fields=["data", "comments_deleted_on"])
+                    audit_record(
+                        partnership=partnership,
+                        actor=None,
+                        action="pulse.retention.comments",
+                        target=round_,
+                    )
+            done += 1
+    return done
 
 
 def check_can_answer(*, round_: Round, member: Member | None) -> None:
@@ -449,7 +566,6 @@ def response_submit(
             Draft.objects.filter(key_hash=draft_hash(round_=round_, key=browser_key)).delete()
     except IntegrityError as error:
         raise PulseError(_("You have already taken part in this check-in. Thank you.")) from error
-    pending_release(round_=round_)
     return results
 
 

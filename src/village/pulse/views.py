@@ -49,8 +49,6 @@ def _managed_round(request: HttpRequest, pk: int, rule: str = "pulse.manage") ->
         raise Http404
     if not rules.test_rule(rule, member, round_):
         raise PermissionDenied
-    services.rounds_close_due(partnership=round_.partnership)
-    round_.refresh_from_db()
     return round_
 
 
@@ -62,9 +60,6 @@ def _round_for_code(request: HttpRequest, code: str) -> Round:
     if round_ is None:
         throttle.check(request, action="code")
         raise Http404(_("We could not find a check-in with that code."))
-    services.rounds_open_due(partnership=round_.partnership, site_url=_site_url(request))
-    services.rounds_close_due(partnership=round_.partnership)
-    round_.refresh_from_db()
     return round_
 
 
@@ -74,8 +69,6 @@ def _round_for_code(request: HttpRequest, code: str) -> Round:
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     member = _signed_in_member(request, "pulse.list")
-    services.rounds_open_due(partnership=member.partnership, site_url=_site_url(request))
-    services.rounds_close_due(partnership=member.partnership)
     can_manage = rules.test_rule("pulse.schedule", member)
     return render(
         request,
@@ -140,13 +133,26 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _managed_round(request, pk)
     services.round_close(round_=round_, actor=_member(request))
-    messages.success(request, _("The check-in is closed and its report is ready."))
+    messages.success(
+        request, _("The check-in is closed. Its report is being made and is ready in a minute.")
+    )
     return redirect("pulse:report", pk=round_.pk)
+
+
+def _page_number(request: HttpRequest, name: str) -> int:
+    """A page number from the address; anything that is not a number is the first page."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
 
 
 def _report_page(request: HttpRequest, pk: int) -> selectors.ReportPage | Round:
     round_ = _managed_round(request, pk, "pulse.view_report")
-    report = selectors.report_for(round_=round_, agency=request.GET.get("agency", ""))
+    report = selectors.report_for(
+        round_=round_,
+        agency=request.GET.get("agency", ""),
+        page=_page_number(request, "page"),
+        guest_page=_page_number(request, "guest_page"),
+    )
     return report if report is not None else round_
 
 
@@ -180,7 +186,6 @@ def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def trends(request: HttpRequest) -> HttpResponse:
     member = _signed_in_member(request, "pulse.view_trends")
-    services.rounds_close_due(partnership=member.partnership)
     return render(
         request,
         "pulse/trends.html",

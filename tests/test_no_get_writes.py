@@ -1,0 +1,201 @@
+"""No GET request writes to the database: every GET address, for every role.
+
+The addresses are found by walking the URL resolver, so a view added later is checked with
+no change here; an address whose parameter this file cannot fill fails the test, naming the
+parameter, rather than being skipped. Values come from the demo partnership (two circles, two
+released check-ins and an open one) and every demo role signs in; a guest who joined the open
+circle and someone with no cookies at all ask too. Any INSERT, UPDATE or DELETE fails,
+sessions included: a GET that changed the session would make Django write it back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import client_for
+from village.circles.models import Action, Circle, Moment, Reflection, Theme
+from village.demo import demo_load
+from village.people import services as people_services
+from village.people.models import Invitation, Member, Partnership, Role
+from village.pulse.models import Round
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    path: str
+    params: tuple[str, ...]
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(":")[0] if self.name and ":" in self.name else ""
+
+
+def _params(pattern: Any) -> tuple[str, ...]:
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return tuple(converters)
+    return tuple(pattern.regex.groupindex)
+
+
+def routes(
+    patterns: list[Any] | None = None, prefix: str = "", namespace: str = "", inherited: tuple = ()
+) -> Iterator[Route]:
+    """Every URL pattern, with its full name and every parameter (its includes' as well)."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace or "") if n)
+            yield from routes(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                inner,
+                inherited + _params(pattern.pattern),
+            )
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield Route(name, prefix + str(pattern.pattern), inherited + _params(pattern.pattern))
+
+
+@dataclass
+class Demo:
+    partnership: Partnership
+    members: dict[str, Member]
+    invitation_token: str
+
+
+def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
+    """Every set of real values for a route's parameters (one per object it can show)."""
+    circles = list(Circle.objects.filter(partnership=demo.partnership))
+    rounds = list(Round.objects.filter(partnership=demo.partnership))
+    if route.namespace == "circles":
+        contexts = [
+            {
+                "pk": circle.pk,
+                "code": circle.join_code,
+                "moment": moment,
+                "reflection_id": reflection.public_id,
+                "theme_pk": theme.pk if theme else 0,
+                "action_pk": action.pk if action else 0,
+            }
+            for circle in circles
+            for moment in Moment.values
+            for reflection in Reflection.objects.filter(circle=circle)[:1]
+            for theme in [Theme.objects.filter(circle=circle).first()]
+            for action in [Action.objects.filter(circle=circle).first()]
+        ]
+    elif route.namespace == "pulse":
+        contexts = [
+            {"pk": round_.pk, "code": round_.round_code, "step": step}
+            for round_ in rounds
+            for step in range(1, len(round_.instruments) + 2)
+        ]
+    elif route.namespace == "people":
+        invitation = Invitation.objects.filter(partnership=demo.partnership).first()
+        contexts = [
+            {
+                "pk": invitation.pk if invitation and "invitation" in (route.name or "") else pk,
+                "token": token,
+            }
+            for pk in (demo.members["staff"].pk, demo.members["admin"].pk)
+            for token in (demo.invitation_token, "not-a-real-token")
+        ]
+    else:  # django-allauth's own pages
+        contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]
+    found = []
+    for context in contexts:
+        missing = [p for p in route.params if p not in context]
+        assert not missing, f"Add a value for {missing} of {route.name or route.path}"
+        kwargs = {p: context[p] for p in route.params}
+        if kwargs not in found:
+            found.append(kwargs)
+    return found
+
+
+def urls(demo: Demo) -> list[str]:
+    found: list[str] = []
+    for route in routes():
+        if route.name is None:
+            assert not route.params, f"Name {route.path} so this test can reach it"
+            candidates = ["/" + route.path]
+        else:
+            candidates = [reverse(route.name, kwargs=k) for k in _kwargs_for(route, demo)]
+        found += [url for url in candidates if url not in found]
+    return found
+
+
+@pytest.fixture
+def demo(db: None) -> Demo:
+    partnership, _created = demo_load()
+    by_role = {
+        role: Member.objects.filter(partnership=partnership, roles=[role])
+        .order_by("pk")
+        .select_related("user")
+        .first()
+        for role in Role.values
+    }
+    members = {role: member for role, member in by_role.items() if member is not None}
+    assert set(members) == set(Role.values), "the demo has someone in every role"
+    _invitation, token = people_services.invitation_create(
+        partnership=partnership,
+        created_by=members[Role.ADMIN],
+        email="new.person@example.org",
+        roles=[Role.STAFF],
+        constituency="frontline",
+    )
+    return Demo(partnership=partnership, members=members, invitation_token=token)
+
+
+def _guest(demo: Demo) -> Client:
+    """Someone with no account who joined the open circle with its code."""
+    guest = Client()
+    circle = Circle.objects.filter(partnership=demo.partnership, phase="reflect").first()
+    assert circle is not None
+    joined = guest.post(
+        reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"}
+    )
+    assert joined.status_code == 302
+    return guest
+
+
+def _writes_during(request: Callable[[], Any]) -> tuple[Any, list[str]]:
+    writes: list[str] = []
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if WRITE.match(sql):
+            writes.append(sql.split(" WHERE ")[0][:120])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        response = request()
+    return response, writes
+
+
+def test_no_get_request_writes_for_any_role(demo: Demo) -> None:
+    """Found: loading the check-ins list with a round due ran 26 queries, 7 of them writes."""
+    addresses = urls(demo)
+    assert len(addresses) > 100, "the walk found the addresses"
+    visitors: dict[str, Client] = {
+        role: client_for(member) for role, member in demo.members.items()
+    }
+    visitors["guest"] = _guest(demo)
+    visitors["anonymous"] = Client()
+    failures = []
+    shown: dict[str, int] = {}
+    for who, client in visitors.items():
+        for url in addresses:
+            response, writes = _writes_during(lambda c=client, u=url: c.get(u))  # type: ignore[misc]
+            if writes:
+                failures.append(f"{who} GET {url} ({response.status_code}): {writes}")
+            shown[who] = shown.get(who, 0) + (response.status_code == 200)
+    assert not failures, "GET requests wrote to the database:\n" + "\n".join(failures)
+    assert all(count >= 5 for count in shown.values()), shown
