@@ -11,8 +11,11 @@ partnership and starts gunicorn on a free port on 127.0.0.1. Then every simulate
 with its own cookies like a browser of its own, opens the demo's open circle, joins it, checks
 in and, until the time is up:
 
-- polls GET /circles/c/<code>/live/?v=<version>&phase=reflect every 2 seconds, as the page's
-  HTMX does (204 when nothing changed, else the new list, whose version it then polls with);
+- polls GET /circles/c/<code>/live/?v=<version>&s=reflect every 2 seconds, as the page's
+  HTMX does: 204 when nothing changed, else only what changed since that version (new cards
+  as out-of-band swaps, and the poller with the new version, which it then polls with). A
+  poll that gets the whole board again (a "resync": the cache no longer had a change) is
+  counted apart;
 - posts a reflection every --post-every seconds on average (jittered), each with a unique
   marker made of letters only, so nothing in it looks like a phone number, date or name, and
   a one-time form token as the page's form carries.
@@ -132,6 +135,8 @@ class Stats:
     not_saved_yet_pages: int = 0
     polls_changed: int = 0
     polls_unchanged: int = 0
+    polls_resync: int = 0
+    changed_bytes: list[int] = field(default_factory=list)
     posts_ok: int = 0
     acknowledged: list[str] = field(default_factory=list)
     unacknowledged: list[str] = field(default_factory=list)
@@ -391,7 +396,7 @@ class Participant:
             began = time.monotonic()
             try:
                 response = await self.client.get(
-                    self.room + "live/", params={"v": self.version, "phase": "reflect"}
+                    self.room + "live/", params={"v": self.version, "s": "reflect"}
                 )
             except Exception as error:
                 self.stats.errors[f"poll: {describe(error)}"] += 1
@@ -403,6 +408,9 @@ class Participant:
                 elif response.status_code == 200:
                     self.stats.polls_changed += 1
                     self.stats.poll_ms.append(elapsed)
+                    self.stats.changed_bytes.append(len(response.content))
+                    if 'id="circle-board-wrap"' in response.text:
+                        self.stats.polls_resync += 1
                     found = VERSION.search(response.text)
                     if found:
                         self.version = found.group(1)
@@ -616,7 +624,12 @@ def report(result: Result, participants: int, seconds: float, post_every: float)
     print(f"  sent again                {s.retries}; {len(s.retried_saved_ms)} saved after a retry")
     print(
         f"  polls                     {polls}  ({polls / result.seconds:.1f}/s; "
-        f"{s.polls_changed} with new reflections, {s.polls_unchanged} unchanged)"
+        f"{s.polls_changed} with changes, {s.polls_unchanged} unchanged)"
+    )
+    mean_bytes = sum(s.changed_bytes) / len(s.changed_bytes) if s.changed_bytes else 0
+    print(
+        f"  a poll with changes       {mean_bytes:,.0f} bytes on average; "
+        f"{s.polls_resync} sent the whole board again"
     )
     print(f"  {'latency (ms)':<24}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
     for label, values in (

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from village.circles import services as circle_services
 from village.circles.models import Circle
+from village.circles.starters import REGULAR
 from village.people import services as people_services
 from village.people.models import Agency, Constituency, Member, Partnership, Role
 
@@ -109,8 +110,8 @@ def make_circle(facilitator: Member) -> Callable[..., Circle]:
             "created_by": facilitator,
             "title": "Test circle",
             "purpose": "To test.",
-            "agreements": [str(a) for a in circle_services.DEFAULT_AGREEMENTS],
-            "prompts": [str(p) for p in circle_services.DEFAULT_PROMPTS],
+            "agreements": [str(a) for a in REGULAR.agreements],
+            "prompts": [str(p) for p in REGULAR.prompts],
             "opens_at": now - timedelta(minutes=5),
             "closes_at": now + timedelta(hours=2),
         }

@@ -1,8 +1,8 @@
 """The demo partnership: six agencies, teams (some inside a parent team) of 2-6 people with
-their career stages, about sixty members in every role, two circles, and check-ins: for
-staff, two closed rounds with reports and one open; for families (parents, carers and people
-with lived experience), one closed round with a report and one open, with the questions
-written for them.
+their career stages, about sixty members in every role, two circles and a saved circle
+template, and check-ins: for staff, two closed rounds with reports and one open; for families
+(parents, carers and people with lived experience), one closed round with a report and one
+open, with the questions written for them.
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from village.circles import services as circles
 from village.circles.models import Circle, Moment, Phase
+from village.circles.starters import REGULAR
 from village.engines.instruments import get_instrument
 from village.people import services as people
 from village.people.models import (
@@ -198,8 +199,8 @@ def _open_circle(partnership: Partnership, facilitator: Member) -> Circle:
         created_by=facilitator,
         title="Winter wellbeing circle",
         purpose="A space to say what is helping and what is wearing us down this winter.",
-        agreements=[str(a) for a in circles.DEFAULT_AGREEMENTS],
-        prompts=[str(p) for p in circles.DEFAULT_PROMPTS],
+        agreements=[str(a) for a in REGULAR.agreements],
+        prompts=[str(p) for p in REGULAR.prompts],
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=30),
     )
@@ -221,6 +222,23 @@ def _open_circle(partnership: Partnership, facilitator: Member) -> Circle:
     return circle
 
 
+def _saved_template(partnership: Partnership, facilitator: Member) -> None:
+    """A template the partnership saved, beside Village's own three."""
+    circles.template_save(
+        partnership=partnership,
+        actor=facilitator,
+        name="Monthly duty team huddle",
+        description="Half an hour at the end of the month: what helped, what didn't, one change.",
+        purpose="A short monthly space for the duty team to look after each other.",
+        agreements=[str(a) for a in REGULAR.agreements],
+        prompts=["What helped this month?", "What got in the way?", "One thing to change?"],
+        uses_themes=True,
+        support_first=False,
+        dots_per_person=2,
+        minutes=30,
+    )
+
+
 def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list[Agency]) -> Circle:
     now = timezone.now()
     circle = circles.circle_create(
@@ -228,8 +246,8 @@ def _closed_circle(partnership: Partnership, facilitator: Member, agencies: list
         created_by=facilitator,
         title="Autumn circle: working across agencies",
         purpose="What gets in the way of working well together, and what we will change.",
-        agreements=[str(a) for a in circles.DEFAULT_AGREEMENTS],
-        prompts=[str(p) for p in circles.DEFAULT_PROMPTS],
+        agreements=[str(a) for a in REGULAR.agreements],
+        prompts=[str(p) for p in REGULAR.prompts],
         opens_at=now - timedelta(days=40),
         closes_at=now + timedelta(days=1),
     )
@@ -548,6 +566,7 @@ def demo_load() -> tuple[Partnership, bool]:
         facilitator = members["facilitator@demo.village"]
         _closed_circle(partnership, facilitator, agencies)
         _open_circle(partnership, facilitator)
+        _saved_template(partnership, facilitator)
         staff = _team_members(partnership, agencies, teams)
         families = _family_members(partnership, agencies[FAMILY_AGENCY])
         pulse.licence_confirm(

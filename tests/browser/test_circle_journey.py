@@ -27,7 +27,7 @@ FACILITATOR_EMAIL = "fran.facilitator@example.org"
 FACILITATOR_PASSWORD = "a-long-browser-test-password-7"
 # Polling runs every 2 s, so a new reflection must show within 3 s; allow a little for paint.
 LIVE_TIMEOUT_MS = 3_500
-# A phase change reaches guests on their next poll, which then reloads the page.
+# A phase change reaches guests on their next poll, which swaps the parts that change.
 PHASE_TIMEOUT_MS = 8_000
 
 
@@ -53,6 +53,9 @@ def create_circle(page: Any, check_page: Any) -> str:
     check_page(page, "circle list")
     page.get_by_role("link", name="Start a new circle").click()
     expect(page.get_by_role("heading", level=1, name="Start a circle")).to_be_visible()
+    check_page(page, "choose a kind of circle")
+    page.get_by_role("link", name=re.compile("Use this.*A regular multiagency reflection")).click()
+    expect(page.get_by_label("Title")).to_be_visible()
     check_page(page, "create-circle form")
 
     # The defaults are filled in for the facilitator.
@@ -117,7 +120,7 @@ def post_reflection(page: Any, text: str, *, prompt: str = "", name: str = "") -
 
 
 def live_cards(page: Any) -> Any:
-    return page.locator("#circle-live li.village-card")
+    return page.locator("#circle-board li.village-card")
 
 
 def mark_page(page: Any) -> None:
@@ -129,14 +132,10 @@ def assert_not_reloaded(page: Any) -> None:
     assert page.evaluate("() => window.villageNotReloaded === true"), "the page was reloaded"
 
 
-def wait_for_reload(page: Any) -> None:
-    """Wait until a marked page has been reloaded by the live poll (a new step began)."""
-    page.wait_for_function("() => window.villageNotReloaded !== true", timeout=PHASE_TIMEOUT_MS)
-    page.wait_for_load_state("load")
-
-
 def wait_for_step(page: Any, heading: str) -> None:
-    expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=PHASE_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
+        timeout=PHASE_TIMEOUT_MS
+    )
     page.wait_for_load_state("load")
 
 
@@ -144,6 +143,29 @@ def move_on(page: Any, button: str, check_page: Any, where: str) -> None:
     page.get_by_role("button", name=button).click()
     expect(page.get_by_text("The circle has moved on to")).to_be_visible()
     check_page(page, where)
+
+
+def add_theme(page: Any, name: str) -> None:
+    page.get_by_label("Theme name").fill(name)
+    page.get_by_role("button", name="Add theme").click()
+    expect(page.locator("#circle-status")).to_contain_text(f"Theme “{name}” added.")
+    expect(page.locator(".village-theme__name", has_text=name)).to_be_visible()
+
+
+def move_by_keyboard(page: Any, text: str, theme: str) -> None:
+    """The Move link opens a dialog of themes; Space chooses one, Enter moves, and keyboard
+    focus follows the card to its theme."""
+    card = page.locator("#board-ungrouped li", has_text=text)
+    card.get_by_role("link", name=re.compile("^Move")).press("Enter")
+    dialog = page.get_by_role("dialog", name="Move this reflection")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label(theme, exact=True).press("Space")
+    expect(dialog.get_by_label(theme, exact=True)).to_be_checked()
+    dialog.get_by_role("button", name="Move", exact=True).press("Enter")
+    expect(page.locator("#circle-status")).to_contain_text(f"to “{theme}”")
+    moved = page.locator(".village-theme", has_text=theme).locator("li", has_text=text)
+    expect(moved).to_be_visible()
+    expect(moved.get_by_role("link", name=re.compile("^Move"))).to_be_focused()
 
 
 def test_a_circle_from_opening_to_summary(
@@ -160,7 +182,7 @@ def test_a_circle_from_opening_to_summary(
     # --- Two guests join with the code, agree, and check in.
     join_as_guest(ann, code, check_page, score="4", word="hopeful")
     join_as_guest(ben, code, check_page, score="2", word="tired")
-    expect(fac.locator("#facilitate-live")).to_contain_text("2 people have joined", timeout=5_000)
+    expect(fac.locator("#facilitate-room")).to_contain_text("2 people have joined", timeout=5_000)
 
     # --- Reflections appear for the other guest without a reload.
     ann_text = "Peer supervision across agencies keeps me going."
@@ -233,69 +255,72 @@ def test_a_circle_from_opening_to_summary(
     ben.get_by_role("button", name="I need a pause").click()
     expect(ben.get_by_text("The facilitator has been asked for a pause.")).to_be_visible()
     check_page(ben, "room after asking for a pause")
-    pause_alert = fac.locator("#facilitate-live [role=alert]")
+    pause_alert = fac.locator("#facilitate-room [role=alert]")
     expect(pause_alert).to_contain_text("Someone has asked for a pause.", timeout=5_000)
     check_page(fac, "facilitate page with the pause alert")
     fac.get_by_role("button", name="We have paused").click()
-    expect(fac.locator("#facilitate-live [role=alert]")).to_have_count(0)
+    expect(fac.locator("#facilitate-room [role=alert]")).to_have_count(0)
 
-    # --- Themes.
-    move_on(fac, "Go to themes", check_page, "facilitate page, themes step")
-    fac.get_by_label("Theme name").fill("Working together")
-    new_theme = fac.locator("form[action$='/themes/']")
-    tick(new_theme.get_by_label(ann_text))
-    fac.get_by_role("button", name="Add theme").click()
-    expect(fac.get_by_text("Theme added.")).to_be_visible()
-    fac.get_by_label("Theme name").fill("Knowing what to expect")
-    tick(new_theme.get_by_label(ben_text))
-    tick(new_theme.get_by_label("Ring me if the duty rota changes again."))
-    fac.get_by_role("button", name="Add theme").click()
-    expect(fac.get_by_text("Theme added.")).to_be_visible()
+    # --- Themes: made on the board, reflections moved by keyboard and by drag and drop.
+    move_on(fac, "Next step: Group into themes", check_page, "facilitate page, themes step")
+    add_theme(fac, "Working together")
+    add_theme(fac, "Knowing what to expect")
+    move_by_keyboard(fac, ann_text, "Working together")
+    ungrouped = fac.locator("#board-ungrouped")
+    ungrouped.locator("li", has_text=ben_text).drag_to(
+        fac.locator(".village-theme", has_text="Knowing what to expect")
+    )
+    knowing = fac.locator(".village-theme", has_text="Knowing what to expect")
+    expect(knowing.locator("li", has_text=ben_text)).to_be_visible()
+    move_by_keyboard(fac, "Ring me if the duty rota changes again.", "Knowing what to expect")
     check_page(fac, "facilitate page with two themes")
     for guest, where in ((ann, "Ann"), (ben, "Ben")):
         wait_for_step(guest, "Themes")
-        expect(guest.locator("#circle-live")).to_contain_text("Working together")
-        expect(guest.locator("#circle-live")).to_contain_text("Knowing what to expect")
+        board = guest.locator("#circle-board")
+        expect(board.locator(".village-theme", has_text="Working together")).to_contain_text(
+            ann_text
+        )
+        expect(board).to_contain_text("Knowing what to expect")
         check_page(guest, f"room, themes step ({where})")
 
     # --- Voting with dots.
-    move_on(fac, "Go to voting", check_page, "facilitate page, vote step")
+    move_on(fac, "Next step: Vote", check_page, "facilitate page, vote step")
     for guest in (ann, ben):
         wait_for_step(guest, "Give your dots")
         check_page(guest, "room, vote step")
-    ann.get_by_label("Knowing what to expect").fill("2")
-    ann.get_by_label("Working together").fill("1")
+    ann.get_by_role("spinbutton", name="Knowing what to expect").fill("2")
+    ann.get_by_role("spinbutton", name="Working together").fill("1")
     ann.get_by_role("button", name="Give my dots").click()
     expect(ann.get_by_text("Your dots are in.")).to_be_visible()
     check_page(ann, "room after giving dots")
     # Too many dots: a clear message, nothing lost.
-    ben.get_by_label("Knowing what to expect").fill("4")
+    ben.get_by_role("spinbutton", name="Knowing what to expect").fill("4")
     ben.get_by_role("button", name="Give my dots").click()
     expect(ben.get_by_role("alert")).to_have_text(
         re.compile(r"\s*There is a problem\s+You have 3 dots to give\.\s*")
     )
-    expect(ben.get_by_label("Knowing what to expect")).to_have_value("4")
+    expect(ben.get_by_role("spinbutton", name="Knowing what to expect")).to_have_value("4")
     check_page(ben, "room with a dots error on one theme")
-    ben.get_by_label("Knowing what to expect").fill("2")
-    ben.get_by_label("Working together").fill("2")
+    ben.get_by_role("spinbutton", name="Knowing what to expect").fill("2")
+    ben.get_by_role("spinbutton", name="Working together").fill("2")
     ben.get_by_role("button", name="Give my dots").click()
     expect(ben.get_by_role("alert")).to_contain_text("You have 3 dots. You gave 4.")
     check_page(ben, "room with a dots error over the total")
-    ben.get_by_label("Working together").fill("0")
-    ben.get_by_label("Knowing what to expect").fill("3")
+    ben.get_by_role("spinbutton", name="Working together").fill("0")
+    ben.get_by_role("spinbutton", name="Knowing what to expect").fill("3")
     ben.get_by_role("button", name="Give my dots").click()
     expect(ben.get_by_text("Your dots are in.")).to_be_visible()
     expect(ben.get_by_text("You have given all your dots.")).to_be_visible()
     fac.reload()
     # Two people's dots wait in the mix while voting is open: too few to count apart.
-    expect(fac.get_by_role("listitem").filter(has_text="Knowing what to expect")).to_contain_text(
-        "0 dots"
+    expect(fac.locator(".village-theme", has_text="Knowing what to expect")).to_contain_text(
+        "0 dots counted"
     )
 
     # --- Actions. Leaving the vote releases the dots.
-    move_on(fac, "Go to actions", check_page, "facilitate page, actions step")
-    expect(fac.get_by_role("listitem").filter(has_text="Knowing what to expect")).to_contain_text(
-        "5 dots"
+    move_on(fac, "Next step: Agree actions", check_page, "facilitate page, actions step")
+    expect(fac.locator(".village-theme", has_text="Knowing what to expect")).to_contain_text(
+        "5 dots counted"
     )
     due = timezone.localdate() + timedelta(days=30)
     fac.get_by_label("What will happen").fill("Set up a shared duty contact list")
@@ -307,11 +332,13 @@ def test_a_circle_from_opening_to_summary(
     check_page(fac, "facilitate page with an action")
     for guest in (ann, ben):
         wait_for_step(guest, "Actions")
-        expect(guest.locator("#circle-live")).to_contain_text("Set up a shared duty contact list")
+        expect(guest.locator("#circle-board")).to_contain_text(
+            "Set up a shared duty contact list", timeout=LIVE_TIMEOUT_MS
+        )
         check_page(guest, "room, actions step")
 
     # --- Check out.
-    move_on(fac, "Go to check out", check_page, "facilitate page, check-out step")
+    move_on(fac, "Next step: Check out", check_page, "facilitate page, check-out step")
     for guest, score in ((ann, "5 – doing well"), (ben, "3 – okay")):
         wait_for_step(guest, "How are you leaving?")
         check_page(guest, "room, check-out step")
@@ -320,14 +347,18 @@ def test_a_circle_from_opening_to_summary(
         expect(guest.get_by_text("Thank you for taking part.")).to_be_visible()
         check_page(guest, "room after checking out")
 
-    # --- The end, and the summary.
+    # --- The end: asked first, then read-only everywhere.
     mark_page(ann)
-    fac.get_by_role("button", name="End the circle").click()
-    expect(fac.get_by_text("This circle has ended.")).to_be_visible()
+    fac.get_by_role("link", name="End the circle").click()
+    expect(fac.get_by_role("heading", level=1, name="End the circle?")).to_be_visible()
+    check_page(fac, "end confirmation page")
+    fac.get_by_role("button", name="Yes, end the circle").click()
+    expect(fac.get_by_text("It can be read but not changed.")).to_be_visible()
     check_page(fac, "facilitate page, ended")
     fac.get_by_role("link", name="See the summary").click()
     expect(fac.get_by_role("heading", name="Themes, by votes")).to_be_visible()
     check_page(fac, "summary page")
+    expect(fac.get_by_role("button", name="Print this summary")).to_be_visible()
 
     themes_table = fac.get_by_role("table", name="Themes and the dots each received")
     rows = themes_table.locator("tbody tr")
@@ -346,14 +377,16 @@ def test_a_circle_from_opening_to_summary(
     # Two people are fewer than the minimum group, so only the counts show.
     expect(fac.locator("main")).to_contain_text("2 people answered.")
 
-    # A guest who took part sees the same summary, once their page has caught up with the end.
-    wait_for_reload(ann)
+    # A guest who took part sees the end without a reload, and the same summary.
+    expect(ann.get_by_role("link", name="See the summary")).to_be_visible(timeout=PHASE_TIMEOUT_MS)
+    assert_not_reloaded(ann)
+    expect(ann.get_by_role("button", name="I need a pause")).to_have_count(0)
     check_page(ann, "room, ended")
     ann.get_by_role("link", name="See the summary").click()
     expect(ann.get_by_role("heading", name="Themes, by votes")).to_be_visible()
     check_page(ann, "summary page, guest")
 
-    # --- CSV export: a download with a header row.
+    # --- CSV export: a download with a header row and the circle's figures.
     link = fac.get_by_role("link", name="Download as a spreadsheet (CSV)")
     with fac.expect_download() as download_info:
         link.click()
@@ -366,7 +399,15 @@ def test_a_circle_from_opening_to_summary(
         r'attachment; filename="circle-\d+-summary\.csv"', response.headers["content-disposition"]
     )
     table = list(csv.reader(io.StringIO(response.text().lstrip("\ufeff"))))
-    assert table[0] == ["kind", "text", "dots", "owning agency", "due"]
-    assert ["theme", "Knowing what to expect", "5", "", ""] in table
-    action_row = ["action", "Set up a shared duty contact list", "", agency.name, due.isoformat()]
+    assert table[0] == ["kind", "name", "count", "reflections", "owning agency", "due"]
+    assert ["circle", "Team wellbeing circle", "", "", "", ""] in table
+    assert ["theme", "Knowing what to expect", "5", "2", "", ""] in table
+    action_row = [
+        "action",
+        "Set up a shared duty contact list",
+        "",
+        "",
+        agency.name,
+        due.isoformat(),
+    ]
     assert action_row in table

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.conftest import FORBIDDEN, LOGIN, MISSING, OK, access_outcome, client_for
 from village.circles import services
-from village.circles.models import Circle
+from village.circles.models import Circle, Phase
 from village.people.models import Agency, Member, Partnership, Role
 
 VISITOR = "visitor"
@@ -32,6 +32,7 @@ def world(
     facilitator: Member,
 ) -> dict[str, object]:
     theme = services.theme_create(circle=circle, actor=facilitator, name="A theme")
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.GROUP)
     action = services.action_create(
         circle=circle,
         actor=facilitator,
@@ -88,10 +89,14 @@ CASES: list[tuple[str, str, str, dict[str, str], Callable[[str], str]]] = [
     ("get", "circles:list", "", {}, _expected_for_member_pages),
     ("get", "circles:create", "", {}, _expected_for_creating),
     ("get", "circles:facilitate", "pk", {}, _expected_for_facilitation),
-    ("post", "circles:move_phase", "pk", {"phase": "group"}, _expected_for_facilitation),
+    ("get", "circles:facilitate_live", "pk", {}, _expected_for_facilitation),
+    ("get", "circles:end", "pk", {}, _expected_for_facilitation),
+    ("post", "circles:move_phase", "pk", {"phase": "vote"}, _expected_for_facilitation),
     ("post", "circles:theme_create", "pk", {"name": "New"}, _expected_for_facilitation),
-    ("post", "circles:group", "pk", {"move-reflections": []}, _expected_for_facilitation),
-    ("get", "circles:theme_delete", "theme", {}, _expected_for_facilitation),
+    ("post", "circles:theme_rename", "theme", {"name": "Renamed"}, _expected_for_facilitation),
+    ("post", "circles:group", "pk", {"reflection": []}, _expected_for_facilitation),
+    ("post", "circles:undo", "pk", {}, _expected_for_facilitation),
+    ("post", "circles:theme_delete", "theme", {}, _expected_for_facilitation),
     ("post", "circles:action_create", "pk", {"text": ""}, _expected_for_facilitation),
     ("get", "circles:action_delete", "action", {}, _expected_for_facilitation),
     ("post", "circles:pauses_seen", "pk", {}, _expected_for_facilitation),
@@ -116,7 +121,7 @@ def _url(name: str, kind: str, world: dict[str, object]) -> str:
         "action": {"pk": circle.pk, "action_pk": world["action"].pk},  # type: ignore[attr-defined]
     }[kind]
     url = reverse(name, kwargs=kwargs)
-    return url + ("?v=-1&phase=reflect" if name == "circles:live" else "")
+    return url + ("?v=0&s=reflect" if name in ("circles:live", "circles:facilitate_live") else "")
 
 
 @pytest.mark.parametrize("viewer", VIEWERS)

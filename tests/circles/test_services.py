@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from village.circles import selectors, services
 from village.circles.models import Circle, Moment, Participant, Phase, Reflection, Theme
+from village.circles.starters import REGULAR
 from village.people import join_codes
 from village.people.models import Agency, Member
 
@@ -20,7 +21,7 @@ KEY_B = "b" * 43
 def test_circle_starts_with_defaults_and_a_join_code(circle: Circle) -> None:
     assert circle.phase == Phase.REFLECT
     assert len(circle.join_code) == join_codes.LENGTH
-    assert [p.text for p in circle.prompts.all()] == [str(p) for p in services.DEFAULT_PROMPTS]
+    assert [p.text for p in circle.prompts.all()] == [str(p) for p in REGULAR.prompts]
     assert circle.agreements[1] == "No names of children or families."
 
 
@@ -57,9 +58,21 @@ def test_closed_and_unopened_circles_refuse_joining(make_circle: Callable[..., C
     later = make_circle(opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=2))
     with pytest.raises(services.CircleError, match="not opened yet"):
         services.participant_join(circle=later, member=None, browser_key=KEY_A)
-    over = make_circle(opens_at=now - timedelta(hours=2), closes_at=now - timedelta(hours=1))
+    over = make_circle(opens_at=now - timedelta(hours=2), closes_at=now + timedelta(hours=1))
+    Circle.objects.filter(pk=over.pk).update(closes_at=now - timedelta(hours=1))
+    over.refresh_from_db()
     with pytest.raises(services.CircleError, match="closed"):
         services.participant_join(circle=over, member=None, browser_key=KEY_A)
+
+
+def test_a_circle_whose_window_has_passed_cannot_be_created(
+    make_circle: Callable[..., Circle],
+) -> None:
+    """Finding: a circle whose window had passed could be created."""
+    now = timezone.now()
+    with pytest.raises(services.CircleError, match="The closing time has passed"):
+        make_circle(opens_at=now - timedelta(hours=3), closes_at=now - timedelta(hours=1))
+    assert not Circle.objects.exists()
 
 
 def test_check_in_once_and_out_once(circle: Circle, facilitator: Member) -> None:
@@ -97,10 +110,16 @@ def test_only_the_author_browser_can_edit_or_withdraw(circle: Circle) -> None:
         circle=circle, participant=participant, prompt=prompt, text="First words", browser_key=KEY_A
     )
     with pytest.raises(services.CircleError, match="Only the person"):
-        services.reflection_update(reflection=reflection, browser_key=KEY_B, text="Hijacked")
+        services.reflection_update(
+            reflection=reflection, participant=participant, browser_key=KEY_B, text="Hijacked"
+        )
     with pytest.raises(services.CircleError, match="Only the person"):
-        services.reflection_withdraw(reflection=reflection, browser_key=KEY_B)
-    services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Better words")
+        services.reflection_withdraw(
+            reflection=reflection, participant=participant, browser_key=KEY_B
+        )
+    services.reflection_update(
+        reflection=reflection, participant=participant, browser_key=KEY_A, text="Better words"
+    )
     reflection.refresh_from_db()
     assert reflection.text == "Better words"
     row = selectors.reflection_rows(circle=circle)[0]
@@ -109,7 +128,7 @@ def test_only_the_author_browser_can_edit_or_withdraw(circle: Circle) -> None:
             selectors.is_own(reflection_id=row.id, secret_hash=row.secret_hash, browser_key=key)
             is expected
         )
-    services.reflection_withdraw(reflection=reflection, browser_key=KEY_A)
+    services.reflection_withdraw(reflection=reflection, participant=participant, browser_key=KEY_A)
     assert not Reflection.objects.filter(pk=reflection.pk).exists()
 
 
@@ -144,9 +163,9 @@ def test_every_change_bumps_the_live_version(circle: Circle, facilitator: Member
         text="x",
         browser_key=KEY_A,
     )
-    services.pause_request(circle=circle)
+    services.pause_request(circle=circle, participant=participant)
     circle.refresh_from_db()
-    assert circle.version == 2 and circle.pause_requests == 1
+    assert circle.version == 3 and circle.pause_requests == 1, "joined, posted, paused"
 
 
 def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Agency) -> None:
@@ -167,7 +186,17 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
         name="Who to call",
         reflection_ids=[str(reflection.public_id)],
     )
-    other = services.theme_create(circle=circle, actor=facilitator, name="Time")
+    second = services.reflection_create(
+        circle=circle,
+        participant=guests[1],
+        prompt=circle.prompts.first(),
+        text="Protected time",
+        browser_key=KEY_B,
+    )
+    other = services.theme_create(
+        circle=circle, actor=facilitator, name="Time", reflection_ids=[str(second.public_id)]
+    )
+    empty = services.theme_create(circle=circle, actor=facilitator, name="Nothing in it")
     with pytest.raises(services.CircleError, match="Voting is not open"):
         services.dots_cast(circle=circle, participant=guests[0], allocation={theme.pk: 1})
     services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.VOTE)
@@ -176,6 +205,8 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
         services.dots_cast(circle=circle, participant=guests[0], allocation={theme.pk: 1})
     with pytest.raises(services.CircleError, match="negative"):
         services.dots_cast(circle=circle, participant=guests[1], allocation={theme.pk: -1})
+    with pytest.raises(services.CircleError, match="that have reflections in them"):
+        services.dots_cast(circle=circle, participant=guests[1], allocation={empty.pk: 1})
     services.dots_cast(circle=circle, participant=guests[1], allocation={theme.pk: 3})
     theme.refresh_from_db()
     assert theme.dots == 0, "two people's dots wait in the mix: too few to count apart"
@@ -192,11 +223,13 @@ def test_themes_dots_and_actions(circle: Circle, facilitator: Member, agency: Ag
         theme=theme,
     )
     summary = selectors.circle_summary(circle=circle)
-    assert [t.name for t in summary.themes] == ["Who to call", "Time"]
+    assert [t.name for t in summary.themes] == ["Who to call", "Time"], (
+        "the empty theme is left out"
+    )
     assert summary.actions == [action]
-    services.theme_delete(theme=theme, actor=facilitator)
-    reflection = Reflection.objects.get(public_id=reflection.public_id)  # resealed: a new key
-    assert reflection.theme is None and not Theme.objects.filter(pk=theme.pk).exists()
+    with pytest.raises(services.CircleError, match="reflect and themes steps"):
+        services.theme_delete(theme=theme, actor=facilitator)
+    assert Theme.objects.filter(pk=theme.pk).exists()
 
 
 def test_action_owner_must_be_in_the_partnership(
@@ -205,6 +238,7 @@ def test_action_owner_must_be_in_the_partnership(
     from village.people.services import agency_create
 
     foreign = agency_create(partnership=other_partnership, name="Elsewhere", sector="health")  # type: ignore[arg-type]
+    services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ACT)
     with pytest.raises(services.CircleError, match="this partnership"):
         services.action_create(
             circle=circle,
@@ -252,7 +286,7 @@ def make_circle_with_five_arrivals(circle: Circle, facilitator: Member) -> Circl
 
 
 def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None:
-    from village.circles.live import live_fragment
+    from village.circles.live import PARTICIPANT, board
 
     participant = services.participant_join(circle=circle, member=None, browser_key=KEY_A)
     reflection = services.reflection_create(
@@ -263,14 +297,16 @@ def test_live_list_shows_change_links_only_to_the_author(circle: Circle) -> None
         browser_key=KEY_A,
     )
     circle.refresh_from_db()
-    author_view = live_fragment(circle=circle, browser_key=KEY_A)
-    other_view = live_fragment(circle=circle, browser_key=KEY_B)
+    author_view = board(circle=circle, variant=PARTICIPANT, browser_key=KEY_A)
+    other_view = board(circle=circle, variant=PARTICIPANT, browser_key=KEY_B)
     assert "Shared words" in author_view and "Shared words" in other_view
     assert f"r/{reflection.public_id}/edit/" in author_view
     assert "edit/" not in other_view and str(reflection.public_id) not in other_view
-    services.reflection_update(reflection=reflection, browser_key=KEY_A, text="Changed words")
+    services.reflection_update(
+        reflection=reflection, participant=participant, browser_key=KEY_A, text="Changed words"
+    )
     circle.refresh_from_db()
-    assert "Changed words" in live_fragment(circle=circle, browser_key=KEY_B)
+    assert "Changed words" in board(circle=circle, variant=PARTICIPANT, browser_key=KEY_B)
 
 
 def test_reflections_move_between_themes_and_back(circle: Circle, facilitator: Member) -> None:

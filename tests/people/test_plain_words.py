@@ -22,7 +22,7 @@ from village.circles.models import Circle, Phase
 from village.engines.instruments import load_instruments
 from village.people import services
 from village.people.audit import describe
-from village.people.models import Member, Role
+from village.people.models import Member, Role, SupportLink
 from village.pulse import services as pulse_services
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "village"
@@ -46,7 +46,12 @@ def test_the_audit_log_reads_as_sentences(
     admin: Member, circle: Circle, facilitator: Member, make_member: Callable[..., Member]
 ) -> None:
     circle_services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.ENDED)
-    services.support_links_replace(partnership=admin.partnership, actor=admin, links=[])
+    reminder = SupportLink.objects.get(partnership=admin.partnership, is_reminder=True)
+    services.support_links_replace(
+        partnership=admin.partnership,
+        actor=admin,
+        links=[{"id": reminder.pk, "name": reminder.name, "description": reminder.description}],
+    )
     pulse_services.licence_confirm(
         partnership=admin.partnership, actor=admin, instrument_id="swemwbs"
     )

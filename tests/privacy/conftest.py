@@ -126,7 +126,12 @@ def _circle_journey(session: Session, facilitator: Client) -> None:
     phase = reverse("circles:move_phase", kwargs={"pk": circle.pk})
     _ok(facilitator.post(phase, {"phase": Phase.GROUP}))
     lead = Member.objects.get(pk=circle.created_by_id)
-    theme = circle_services.theme_create(circle=circle, actor=lead, name="Workload")
+    theme = circle_services.theme_create(
+        circle=circle,
+        actor=lead,
+        name="Workload",
+        reflection_ids=[str(r) for r in circle.reflections.values_list("public_id", flat=True)],
+    )
     _ok(facilitator.post(phase, {"phase": Phase.VOTE}))
     for person in session.people:
         _ok(

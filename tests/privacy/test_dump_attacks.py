@@ -23,7 +23,7 @@ import pytest
 from django.db import connection
 
 from tests.privacy.conftest import Row, Session, dump
-from village.circles.services import participant_hash
+from village.circles.keys import participant_hash
 from village.pulse.services import participation_hash
 
 MINIMUM = 5
@@ -58,7 +58,7 @@ def _person_rows(session: Session, tables: dict[str, list[Row]]) -> list[tuple[R
     by_session = {p.session_key: p.name for p in session.people if p.session_key}
     by_hash: dict[str, str] = {}
     for person in session.people:
-        by_hash[participant_hash(circle=session.circle, key=person.browser_key)] = person.name
+        by_hash[participant_hash(circle_id=session.circle.pk, key=person.browser_key)] = person.name
         by_hash[participation_hash(round_=session.round, key=person.browser_key)] = person.name
     named: list[tuple[Row, str]] = []
 

@@ -71,7 +71,16 @@ def test_a_check_in_and_dots_write_only_pending_rows(
             circle=circle, participant=participant, moment=Moment.ARRIVE, score=2, word="tired"
         )
     assert _written_tables(queries) == {"circles_pendinganswer"}
-    theme = circle_services.theme_create(circle=circle, actor=facilitator, name="Time")
+    reflection = circle_services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),
+        text="Time to think",
+        browser_key="",
+    )
+    theme = circle_services.theme_create(
+        circle=circle, actor=facilitator, name="Time", reflection_ids=[str(reflection.public_id)]
+    )
     circle_services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.VOTE)
     with CaptureQueriesContext(connection) as queries:
         circle_services.dots_cast(circle=circle, participant=participant, allocation={theme.pk: 2})
@@ -153,11 +162,20 @@ def test_nothing_is_lost_if_the_server_stops_before_release(
 def test_circle_moods_and_dots_are_released_when_the_circle_ends_by_the_clock(
     circle: Circle, facilitator: Member
 ) -> None:
-    theme = circle_services.theme_create(circle=circle, actor=facilitator, name="Time")
     people = [
         circle_services.participant_join(circle=circle, member=None, browser_key=f"p{i}")
         for i in range(3)
     ]
+    reflection = circle_services.reflection_create(
+        circle=circle,
+        participant=people[0],
+        prompt=circle.prompts.first(),
+        text="Time",
+        browser_key="p0",
+    )
+    theme = circle_services.theme_create(
+        circle=circle, actor=facilitator, name="Time", reflection_ids=[str(reflection.public_id)]
+    )
     for person in people:
         circle_services.checkin_record(
             circle=circle, participant=person, moment=Moment.ARRIVE, score=4

@@ -1,9 +1,18 @@
-"""The live part of a circle's page, rendered once per change and shared by everyone.
+"""The live parts of a circle's pages: the whole board once, then only what changed.
 
-Every participant polls every two seconds. The list is the same for all of them except the
-"Change" and "Withdraw" links on their own reflections, so the shared HTML is rendered once
-per circle version in each app process and the links are added per request, from the secret
-the browser holds. A process-local memo keeps app servers stateless: a miss only re-renders.
+A page is drawn with the whole board and the version it shows. Its poll names that version
+and step; the answer is nothing (204) when nothing changed, or the changed cards and themes
+as HTMX out-of-band swaps: new cards added to the end of their list, changed words swapped in
+place, moved cards put in their new list (the page's script drops the old copy), withdrawn
+cards and removed themes deleted. Only a new step, or notes the cache no longer has, sends a
+whole board again.
+
+What is shared by every participant (the cards, the theme lists) is rendered once per circle
+version in each app process; each request adds the "Change" and "Withdraw" links to its own
+reflections only, from the secret the browser holds.
+
+Card ids on the page are a keyed hash of the reflection's id, so a participant's page never
+holds the id that another person's change links use.
 """
 
 from __future__ import annotations
@@ -11,77 +20,115 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from village.circles import selectors
-from village.circles.models import Circle, Phase
+from village.circles import changes, policy, selectors
+from village.circles.models import Circle, Phase, Theme
+from village.people.browser_key import keyed_hash
+
+PARTICIPANT = "participant"
+FACILITATOR = "facilitator"
+ALL = "board-all"
+UNGROUPED = "board-ungrouped"
 
 _OWN_MARK = re.compile(r"<!--own:([0-9a-f-]{36})-->")
-_MEMO_SIZE = 64
+_MEMO_SIZE = 256
 
 
-class _SharedRender:
-    """HTML plus each reflection's id and secret hash, for one circle version."""
-
-    def __init__(self, html: str, secrets: tuple[tuple[str, str], ...]) -> None:
-        self.html = html
-        self.secrets = secrets
+def _safe(html: str) -> SafeString:
+    """Card and theme HTML built here: every value in it went through escape() or a template."""
+    return mark_safe(html)  # noqa: S308
 
 
-_memo: OrderedDict[tuple[int, str, int, str], _SharedRender] = OrderedDict()
+def card_id(public_id: object) -> str:
+    return "r-" + keyed_hash(key=settings.SECRET_KEY, purpose=f"card:{public_id}")[:16]
+
+
+def theme_list_id(theme_id: int | None) -> str:
+    return UNGROUPED if theme_id is None else f"board-theme-{theme_id}"
+
+
+def shows_themes(*, circle: Circle, variant: str, stage: str) -> bool:
+    """Whether cards sit in theme lists: for the facilitator of a circle with themes, always;
+    for participants, while themes are formed and voted on."""
+    if not circle.uses_themes:
+        return False
+    return variant == FACILITATOR or stage in (Phase.GROUP, Phase.VOTE)
+
+
+def _card(row: selectors.ReflectionRow, *, variant: str, movable: bool, pk: int) -> str:
+    anonymous = escape(_("Anonymous"))
+    body = (
+        f'<p class="village-meta">{escape(row.prompt_text)}</p>'
+        f'<p class="village-pre">{escape(row.text)}</p>'
+        f'<p class="village-meta">{escape(row.author_label) or anonymous}</p>'
+    )
+    if variant == PARTICIPANT:
+        return f'<li class="village-card" id="{card_id(row.id)}">{body}<!--own:{row.id}--></li>'
+    if not movable:
+        return f'<li class="village-card" id="{card_id(row.id)}">{body}</li>'
+    words = " ".join(row.text.split()[:8])
+    move_url = reverse("circles:move_reflection", kwargs={"pk": pk, "reflection_id": row.id})
+    return (
+        f'<li class="village-card village-reflection" id="{card_id(row.id)}" draggable="true" '
+        f'data-reflection="{row.id}">{body}'
+        f'<p class="village-no-print"><a class="js-move" href="{move_url}">'
+        f"{escape(_('Move'))}"
+        f'<span class="village-visually-hidden"> “{escape(words)}”</span></a></p></li>'
+    )
+
+
+def _cards(
+    rows: Iterable[selectors.ReflectionRow], *, variant: str, stage: str, circle: Circle
+) -> dict[str, list[str]]:
+    """Card HTML by the list it goes in."""
+    by_list: dict[str, list[str]] = {}
+    themed = shows_themes(circle=circle, variant=variant, stage=stage)
+    movable = _can(circle, variant)["group"]
+    for row in rows:
+        target = theme_list_id(row.theme_id) if themed else ALL
+        by_list.setdefault(target, []).append(
+            _card(row, variant=variant, movable=movable, pk=circle.pk)
+        )
+    return by_list
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """HTML for everyone polling one version, and the secret hash of each card in it."""
+
+    html: str
+    secrets: tuple[tuple[str, str], ...]
+
+
+_memo: OrderedDict[tuple[object, ...], _Shared] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _reflection_items(reflections: list[selectors.ReflectionRow]) -> SafeString:
-    """The reflection cards, built directly: a template loop costs ~100 ms at 1,200 cards."""
-    if not reflections:
-        return mark_safe(f"<li>{escape(_('No reflections yet. Yours could be the first.'))}</li>")  # noqa: S308
-    anonymous = escape(_("Anonymous"))
-    cards = [
-        '<li class="village-card">'
-        f'<p class="village-meta">{escape(reflection.prompt_text)}</p>'
-        f'<p class="village-pre">{escape(reflection.text)}</p>'
-        f'<p class="village-meta">{escape(reflection.author_label) or anonymous}</p>'
-        f"<!--own:{reflection.id}--></li>"
-        for reflection in reflections
-    ]
-    return mark_safe("".join(cards))  # noqa: S308 (every value above is escaped)
-
-
-def _shared(circle: Circle) -> _SharedRender:
-    key = (circle.pk, circle.join_code, circle.version, circle.phase)
+def _remembered(key: tuple[object, ...], make: object) -> _Shared:
     with _lock:
         cached = _memo.get(key)
         if cached is not None:
             _memo.move_to_end(key)
             return cached
-    reflections = selectors.reflection_rows(circle=circle)
-    items = _reflection_items(reflections) if circle.phase == Phase.REFLECT else ""
-    html = render_to_string(
-        "circles/_live.html",
-        {
-            "circle": circle,
-            "reflections": reflections,
-            "reflection_items": items,
-            "themes": list(selectors.themes_for(circle=circle)),
-            "actions": list(circle.actions.select_related("owner_agency")),
-        },
-    )
-    rendered = _SharedRender(html, tuple((str(r.id), r.secret_hash) for r in reflections))
+    made: _Shared = make()  # type: ignore[operator]
     with _lock:
-        _memo[key] = rendered
+        _memo[key] = made
         while len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)
-    return rendered
+    return made
 
 
-def live_fragment(*, circle: Circle, browser_key: str) -> SafeString:
-    """The live list for this browser: shared HTML with links on its own reflections."""
-    shared = _shared(circle)
+def _with_own_links(shared: _Shared, *, circle: Circle, stage: str, browser_key: str) -> SafeString:
+    """The shared HTML with "Change" and "Withdraw" on this browser's own reflections."""
     mine = {
         reflection_id
         for reflection_id, secret_hash in shared.secrets
@@ -89,12 +136,176 @@ def live_fragment(*, circle: Circle, browser_key: str) -> SafeString:
             reflection_id=reflection_id, secret_hash=secret_hash, browser_key=browser_key
         )
     }
+    can = {
+        act: bool(policy.decide(act=act, people={policy.Person.GUEST}, stage=Phase(stage)))
+        for act in (policy.Act.EDIT_REFLECTION, policy.Act.WITHDRAW_REFLECTION)
+    }
 
     def own_links(match: re.Match[str]) -> str:
-        if match.group(1) not in mine:
+        if match.group(1) not in mine or not any(can.values()):
             return ""
         return render_to_string(
-            "circles/_own_links.html", {"code": circle.join_code, "reflection_id": match.group(1)}
+            "circles/_own_links.html",
+            {
+                "code": circle.join_code,
+                "reflection_id": match.group(1),
+                "can_edit": can[policy.Act.EDIT_REFLECTION],
+                "can_withdraw": can[policy.Act.WITHDRAW_REFLECTION],
+            },
         )
 
-    return mark_safe(_OWN_MARK.sub(own_links, shared.html))  # noqa: S308 (rendered, escaped templates)
+    return _safe(_OWN_MARK.sub(own_links, shared.html))
+
+
+def _can(circle: Circle, variant: str) -> dict[str, bool]:
+    """What the board lets its viewer do: the same for everyone who runs or joined the circle."""
+    person = policy.Person.FACILITATOR if variant == FACILITATOR else policy.Person.GUEST
+    return policy.abilities(circle=circle, people={person}, joined=True)
+
+
+def _themes_html(
+    themes: Iterable[Theme], cards: dict[str, list[str]], *, variant: str, circle: Circle
+) -> str:
+    can = _can(circle, variant)
+    return "".join(
+        render_to_string(
+            "circles/_theme.html",
+            {
+                "theme": theme,
+                "circle": circle,
+                "can": can,
+                "facilitating": variant == FACILITATOR,
+                "cards": _safe("".join(cards.get(theme_list_id(theme.pk), []))),
+            },
+        )
+        for theme in themes
+    )
+
+
+def board(*, circle: Circle, variant: str, browser_key: str = "") -> SafeString:
+    """The whole board for a page: every card in its list, in key order (random)."""
+    stage = policy.stage_of(circle)
+    key = ("board", circle.pk, circle.join_code, circle.version, variant, stage)
+
+    def make() -> _Shared:
+        rows = selectors.reflection_rows(circle=circle)
+        cards = _cards(rows, variant=variant, stage=stage, circle=circle)
+        themes = list(selectors.board_themes(circle=circle))
+        html = render_to_string(
+            "circles/_board.html",
+            {
+                "circle": circle,
+                "facilitating": variant == FACILITATOR,
+                "themed": shows_themes(circle=circle, variant=variant, stage=stage),
+                "can": _can(circle, variant),
+                "reflection_count": len(rows),
+                "all_cards": _safe("".join(cards.get(ALL, []))),
+                "ungrouped_cards": _safe("".join(cards.get(UNGROUPED, []))),
+                "themes_html": _safe(_themes_html(themes, cards, variant=variant, circle=circle)),
+                "actions": selectors.actions_of(circle=circle),
+            },
+        )
+        return _Shared(html, tuple((str(r.id), r.secret_hash) for r in rows))
+
+    shared = _remembered(key, make)
+    if variant == FACILITATOR:
+        return _safe(shared.html)
+    return _with_own_links(shared, circle=circle, stage=stage, browser_key=browser_key)
+
+
+def _oob(target: str, html: str, *, how: str = "beforeend") -> str:
+    return f'<div hx-swap-oob="{how}:#{target}">{html}</div>'
+
+
+def update(
+    *,
+    circle: Circle,
+    variant: str,
+    since: int,
+    until: int,
+    found: changes.Difference,
+    browser_key: str = "",
+) -> SafeString:
+    """Out-of-band swaps for what changed between two versions, for a page at the same step."""
+    stage = policy.stage_of(circle)
+    key = ("update", circle.pk, circle.join_code, since, until, variant, stage)
+
+    def make() -> _Shared:
+        return _update(circle=circle, variant=variant, stage=stage, found=found)
+
+    shared = _remembered(key, make)
+    if variant == FACILITATOR:
+        return _safe(shared.html)
+    return _with_own_links(shared, circle=circle, stage=stage, browser_key=browser_key)
+
+
+def _update(*, circle: Circle, variant: str, stage: str, found: changes.Difference) -> _Shared:
+    themed = shows_themes(circle=circle, variant=variant, stage=stage)
+    movable = _can(circle, variant)["group"]
+    parts: list[str] = []
+    theme_ids = [int(pk) for pk, kind in found.themes.items() if kind != changes.GONE_THEME]
+    themes = {t.pk: t for t in selectors.board_themes(circle=circle).filter(pk__in=theme_ids)}
+    if themed:
+        for pk, kind in found.themes.items():
+            theme = themes.get(int(pk))
+            if kind == changes.NEW_THEME and theme is not None:
+                parts.append(
+                    _oob("board-themes", _themes_html([theme], {}, variant=variant, circle=circle))
+                )
+            elif kind == changes.THEME and theme is not None:
+                parts.append(
+                    render_to_string(
+                        "circles/_theme_head.html",
+                        {
+                            "theme": theme,
+                            "circle": circle,
+                            "can": _can(circle, variant),
+                            "facilitating": variant == FACILITATOR,
+                            "oob": True,
+                        },
+                    )
+                )
+    wanted = [key for key, kind in found.reflections.items() if kind != changes.GONE]
+    rows = {str(r.id): r for r in selectors.reflection_rows(circle=circle, public_ids=wanted)}
+    for public_id, kind in found.reflections.items():
+        row = rows.get(public_id)
+        if row is None:
+            parts.append(f'<li id="{card_id(public_id)}" hx-swap-oob="delete"></li>')
+            continue
+        if kind == changes.MOVE and not themed:
+            continue
+        card = _card(row, variant=variant, movable=movable, pk=circle.pk)
+        if kind == changes.EDIT:
+            parts.append(card.replace("<li ", '<li hx-swap-oob="true" ', 1))
+        else:
+            target = theme_list_id(row.theme_id) if themed else ALL
+            parts.append(_oob(target, card))
+    if themed:
+        parts.extend(
+            f'<section id="theme-{pk}" hx-swap-oob="delete"></section>'
+            for pk, kind in found.themes.items()
+            if kind == changes.GONE_THEME
+        )
+    if not themed and any(
+        kind in (changes.NEW, changes.GONE) for kind in found.reflections.values()
+    ):
+        parts.append(
+            render_to_string(
+                "circles/_reflection_count.html",
+                {"reflection_count": selectors.reflection_count(circle=circle), "oob": True},
+            )
+        )
+    if found.actions and (variant == FACILITATOR or _can(circle, variant)["see_actions"]):
+        parts.append(
+            render_to_string(
+                "circles/_actions.html",
+                {
+                    "actions": selectors.actions_of(circle=circle),
+                    "can": _can(circle, variant),
+                    "circle": circle,
+                    "facilitating": variant == FACILITATOR,
+                    "oob": True,
+                },
+            )
+        )
+    return _Shared("".join(parts), tuple((key, row.secret_hash) for key, row in rows.items()))

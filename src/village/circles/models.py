@@ -66,6 +66,13 @@ class Circle(models.Model):
     pause_requests = models.PositiveIntegerField(default=0)
     pauses_seen = models.PositiveIntegerField(default=0)
     guests_closed = models.BooleanField(default=False)
+    # A debrief has no themes or votes: its steps skip grouping and voting.
+    uses_themes = models.BooleanField(default=True)
+    # Support is shown above everything else (a debrief after a hard day), not only beside it.
+    support_first = models.BooleanField(default=False)
+    # The last grouping change, so the facilitator can undo it: reflection public ids with the
+    # theme each was in before (None for ungrouped), and a removed theme's name.
+    grouping_undo = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-opens_at"]
@@ -194,6 +201,40 @@ class PendingAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Pending {self.purpose} for {self.circle_id}"
+
+
+class CircleTemplate(models.Model):
+    """A partnership's own starting point for new circles, saved by a facilitator or admin.
+
+    Village's built-in templates live in code (circles/starters.py); these sit beside them."""
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="circle_templates"
+    )
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    purpose = models.TextField(max_length=1000)
+    agreements = models.JSONField(default=list)
+    prompts = models.JSONField(default=list)
+    uses_themes = models.BooleanField(default=True)
+    support_first = models.BooleanField(default=False)
+    dots_per_person = models.PositiveSmallIntegerField(default=3)
+    minutes = models.PositiveSmallIntegerField(default=120)
+    created_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="circle_template_name_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Action(models.Model):

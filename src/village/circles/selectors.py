@@ -7,20 +7,23 @@ from dataclasses import dataclass
 from typing import NamedTuple
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from village.circles import policy
+from village.circles.keys import participant_hash, reflection_secret
 from village.circles.models import (
     Action,
     CheckIn,
     Circle,
+    CircleTemplate,
     Moment,
     Participant,
     Phase,
     Reflection,
     Theme,
 )
-from village.circles.services import participant_hash, reflection_secret
 from village.people import join_codes
 from village.people.models import Member, Partnership
 
@@ -72,7 +75,7 @@ def participant_for(
     if member is not None and member.partnership_id == circle.partnership_id:
         return Participant.objects.filter(circle=circle, member=member).first()
     return Participant.objects.filter(
-        circle=circle, browser_hash=participant_hash(circle=circle, key=browser_key)
+        circle=circle, browser_hash=participant_hash(circle_id=circle.pk, key=browser_key)
     ).first()
 
 
@@ -93,14 +96,21 @@ class ReflectionRow(NamedTuple):
     theme_id: int | None
 
 
-def reflection_rows(*, circle: Circle) -> list[ReflectionRow]:
-    """In key order, which is random: see reflections_of."""
+def reflection_rows(*, circle: Circle, public_ids: list[str] | None = None) -> list[ReflectionRow]:
+    """In key order, which is random: see reflections_of. Only those named, when named."""
+    rows = Reflection.objects.filter(circle=circle)
+    if public_ids is not None:
+        rows = rows.filter(public_id__in=public_ids)
     return [
         ReflectionRow(*values)
-        for values in Reflection.objects.filter(circle=circle)
-        .order_by("id")
-        .values_list("public_id", "text", "author_label", "secret_hash", "prompt__text", "theme_id")
+        for values in rows.order_by("id").values_list(
+            "public_id", "text", "author_label", "secret_hash", "prompt__text", "theme_id"
+        )
     ]
+
+
+def reflection_count(*, circle: Circle) -> int:
+    return Reflection.objects.filter(circle=circle).count()
 
 
 def is_own(*, reflection_id: object, secret_hash: str, browser_key: str) -> bool:
@@ -109,12 +119,36 @@ def is_own(*, reflection_id: object, secret_hash: str, browser_key: str) -> bool
 
 
 def themes_for(*, circle: Circle) -> QuerySet[Theme]:
-    """Most dots first. The order is explicit: Django drops Meta.ordering from GROUP BY queries."""
+    """Most dots first, then most reflections: a theme nobody put anything in comes last. The
+    order is explicit: Django drops Meta.ordering from GROUP BY queries."""
     return (
         Theme.objects.filter(circle=circle)
         .annotate(reflection_count=Count("reflections"))
-        .order_by("-dots", "name")
+        .order_by("-dots", "-reflection_count", "name")
     )
+
+
+def board_themes(*, circle: Circle) -> QuerySet[Theme]:
+    """In the order they were made, so a new theme appears at the end of the board."""
+    return (
+        Theme.objects.filter(circle=circle)
+        .annotate(reflection_count=Count("reflections"))
+        .order_by("pk")
+    )
+
+
+def votable_themes(*, circle: Circle) -> QuerySet[Theme]:
+    """Themes with reflections in them: an empty theme cannot be voted for, so cannot win."""
+    holding = Reflection.objects.filter(circle=circle, theme__isnull=False).values("theme_id")
+    return themes_for(circle=circle).filter(pk__in=holding)
+
+
+def actions_of(*, circle: Circle) -> list[Action]:
+    return list(Action.objects.filter(circle=circle).select_related("owner_agency", "theme"))
+
+
+def templates_for(*, partnership: Partnership) -> QuerySet[CircleTemplate]:
+    return CircleTemplate.objects.filter(partnership=partnership)
 
 
 def _spread(*, circle: Circle, moment: str, minimum: int) -> MoodSpread:
@@ -128,7 +162,7 @@ def _spread(*, circle: Circle, moment: str, minimum: int) -> MoodSpread:
 
 
 def has_ended(*, circle: Circle) -> bool:
-    return circle.phase == Phase.ENDED or timezone.now() >= circle.closes_at
+    return policy.stage_of(circle) == Phase.ENDED
 
 
 def participant_count(*, circle: Circle) -> int:
@@ -136,8 +170,9 @@ def participant_count(*, circle: Circle) -> int:
 
 
 def circle_summary(*, circle: Circle) -> CircleSummary:
-    themes = list(themes_for(circle=circle))
-    actions = list(Action.objects.filter(circle=circle).select_related("owner_agency", "theme"))
+    """Themes that hold reflections or won dots (an empty theme is a leftover), and actions."""
+    themes = list(themes_for(circle=circle).filter(Q(reflection_count__gt=0) | Q(dots__gt=0)))
+    actions = actions_of(circle=circle)
     if not has_ended(circle=circle):
         return CircleSummary(
             circle=circle,
@@ -158,3 +193,61 @@ def circle_summary(*, circle: Circle) -> CircleSummary:
         participants=participant_count(circle=circle),
         reflections=Reflection.objects.filter(circle=circle).count(),
     )
+
+
+def grouping_undo_of(*, circle: Circle) -> str:
+    """What the facilitator's undo button would do, in words, or "" when there is nothing."""
+    undo = circle.grouping_undo or {}
+    if undo.get("removed_theme"):
+        return _("Bring back the theme “%(name)s”") % {"name": undo["removed_theme"]}
+    moved = len(undo.get("moved", {}))
+    if not moved:
+        return ""
+    theme = Theme.objects.filter(circle=circle, pk=undo.get("to") or 0).first()
+    where = theme.name if theme else _("Not in a theme yet")
+    return ngettext(
+        "Undo moving %(n)s reflection to “%(where)s”",
+        "Undo moving %(n)s reflections to “%(where)s”",
+        moved,
+    ) % {"n": moved, "where": where}
+
+
+SUMMARY_CSV_HEADER = ["kind", "name", "count", "reflections", "owning agency", "due"]
+
+
+def summary_rows(data: CircleSummary) -> list[list[object]]:
+    """The summary as the CSV download has it: the same figures the page shows, no more.
+
+    Counts appear only once the circle has ended, and a mood's spread only when enough people
+    answered; the cells are made safe for spreadsheets by village.exports."""
+    circle = data.circle
+    rows: list[list[object]] = [
+        ["circle", circle.title, "", "", "", ""],
+        ["date", circle.opens_at.date().isoformat(), "", "", "", ""],
+    ]
+    if data.counts_shown:
+        rows += [
+            ["people who took part", "", data.participants, "", "", ""],
+            ["reflections", "", data.reflections, "", "", ""],
+        ]
+    rows += [
+        [
+            "theme",
+            theme.name,
+            theme.dots if data.counts_shown else "",
+            theme.reflection_count if data.counts_shown else "",  # type: ignore[attr-defined]
+            "",
+            "",
+        ]
+        for theme in data.themes
+    ]
+    rows += [
+        ["action", action.text, "", "", action.owner_agency.name, action.due_on.isoformat()]
+        for action in data.actions
+    ]
+    for kind, spread in (("arriving", data.arriving), ("leaving", data.leaving)):
+        if spread is None:
+            continue
+        rows.append([kind, "people who answered", spread.answered, "", "", ""])
+        rows += [[kind, f"score {score}", count, "", "", ""] for score, count in spread.rows]
+    return rows

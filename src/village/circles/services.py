@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -11,15 +13,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from village.anonymity import dedupe_marker, random_key, release_size, seal, shuffled, unseal
+from village.circles import changes, policy, selectors
+from village.circles.changes import changed
+from village.circles.keys import participant_hash, reflection_secret
 from village.circles.models import (
     PHASE_ORDER,
     REFLECTION_MAX_LENGTH,
     Action,
     CheckIn,
     Circle,
+    CircleTemplate,
     Moment,
     Participant,
     PendingAnswer,
@@ -29,34 +34,43 @@ from village.circles.models import (
     Reflection,
     Theme,
 )
-from village.errors import UserError
+from village.circles.policy import Act, CircleError
 from village.people import join_codes
-from village.people.browser_key import keyed_hash
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
 from village.retention import retention_cutoff
 
-DEFAULT_AGREEMENTS = (
-    gettext_lazy("What is shared here stays here."),
-    gettext_lazy("No names of children or families."),
-    gettext_lazy("Speak from your own experience."),
-    gettext_lazy("Power with, not power over."),
-    gettext_lazy("Titles stay at the door."),
-)
-DEFAULT_PROMPTS = (
-    gettext_lazy("What is working for my wellbeing in multiagency work?"),
-    gettext_lazy("What isn't working?"),
-    gettext_lazy("What would help?"),
-)
+
+def _check(act: Act, circle: Circle, actor: Member | None) -> None:
+    """The policy's answer for someone acting as a member (or a guest, when None)."""
+    policy.check(act=act, circle=circle, people=policy.people_of(member=actor, circle=circle))
 
 
-class CircleError(UserError):
-    """Something a person asked for that the circle cannot do now; the message is safe to show."""
+def _check_participant(act: Act, circle: Circle, participant: Participant) -> None:
+    """The policy's answer for someone who has joined: by their roles, or as a guest."""
+    if participant.circle_id != circle.pk:
+        raise CircleError(_("Join this circle first."))
+    member = participant.member if participant.member_id else None
+    policy.check(act=act, circle=circle, people=policy.people_of(member=member, circle=circle))
 
 
-def _bump(circle: Circle) -> None:
-    """Tell live pages something changed."""
-    Circle.objects.filter(pk=circle.pk).update(version=F("version") + 1)
+def can_run_circles(*, member: Member | None, partnership: Partnership) -> bool:
+    """Facilitators and admins start circles and save templates in their own partnership."""
+    return bool(
+        member is not None
+        and member.is_active
+        and member.partnership_id == partnership.pk
+        and member.has_role(*policy.RUNS)
+    )
+
+
+def _check_runs(member: Member, partnership: Partnership) -> None:
+    if not can_run_circles(member=member, partnership=partnership):
+        raise CircleError(_("Only a facilitator or an admin can do this."))
+
+
+def _lines(values: Sequence[str]) -> list[str]:
+    return [value.strip() for value in values if value.strip()]
 
 
 def circle_create(
@@ -70,10 +84,15 @@ def circle_create(
     opens_at: datetime,
     closes_at: datetime,
     dots_per_person: int = 3,
+    uses_themes: bool = True,
+    support_first: bool = False,
 ) -> Circle:
+    _check_runs(created_by, partnership)
     if closes_at <= opens_at:
         raise CircleError(_("The closing time must be after the opening time."))
-    if not [p for p in prompts if p.strip()]:
+    if closes_at <= timezone.now():
+        raise CircleError(_("The closing time has passed. Choose a time later than now."))
+    if not _lines(prompts):
         raise CircleError(_("Add at least one prompt."))
     code = join_codes.new_code(taken=lambda c: Circle.objects.filter(join_code=c).exists())
     if code is None:
@@ -82,17 +101,19 @@ def circle_create(
         circle = Circle.objects.create(
             partnership=partnership,
             created_by=created_by,
-            title=title,
-            purpose=purpose,
-            agreements=[a.strip() for a in agreements if a.strip()],
+            title=title.strip(),
+            purpose=purpose.strip(),
+            agreements=_lines(agreements),
             join_code=code,
             opens_at=opens_at,
             closes_at=closes_at,
             dots_per_person=dots_per_person,
+            uses_themes=uses_themes,
+            support_first=support_first,
         )
         Prompt.objects.bulk_create(
-            Prompt(circle=circle, text=text.strip(), position=position)
-            for position, text in enumerate(p for p in prompts if p.strip())
+            Prompt(circle=circle, text=text, position=position)
+            for position, text in enumerate(_lines(prompts))
         )
         audit_record(
             partnership=partnership, actor=created_by, action="circle.create", target=circle
@@ -101,17 +122,21 @@ def circle_create(
 
 
 def circle_move_to(*, circle: Circle, actor: Member, phase: str) -> Circle:
-    """Move forward to any later phase; phases in between are skipped.
+    """Move forward to any later step of this circle; steps in between are skipped.
 
     Leaving the reflect step reseals the reflections; leaving the vote releases every dot
     still waiting; ending releases every mood still waiting and reseals again. Each runs in
     its own transaction, apart from the audit row that names the facilitator."""
-    if phase not in PHASE_ORDER or PHASE_ORDER.index(phase) <= PHASE_ORDER.index(circle.phase):
+    _check(Act.MOVE_PHASE, circle, actor)
+    steps = policy.steps_of(circle)
+    if phase not in steps or PHASE_ORDER.index(phase) <= PHASE_ORDER.index(circle.phase):
         raise CircleError(_("A circle can only move on to a later step."))
     previous = circle.phase
-    circle.phase = phase
-    circle.save(update_fields=["phase"])
-    _bump(circle)
+    with transaction.atomic():
+        circle.phase = phase
+        circle.grouping_undo = {}
+        circle.save(update_fields=["phase", "grouping_undo"])
+        changed(circle, (changes.STEP, phase))
     audit_record(
         partnership=circle.partnership, actor=actor, action=f"circle.phase.{phase}", target=circle
     )
@@ -190,22 +215,13 @@ def text_delete_expired(*, now: datetime | None = None) -> int:
     return done
 
 
-def _check_open(circle: Circle) -> None:
-    now = timezone.now()
-    if circle.phase == Phase.ENDED or now >= circle.closes_at:
-        raise CircleError(_("This circle has closed."))
-    if now < circle.opens_at:
-        raise CircleError(_("This circle has not opened yet."))
-
-
 def participant_join(*, circle: Circle, member: Member | None, browser_key: str) -> Participant:
     """Join once per member, or once per browser for guests. Joining twice is harmless."""
-    _check_open(circle)
+    people = policy.people_of(member=member, circle=circle)
+    policy.check(act=Act.JOIN, circle=circle, people=people, joined=False)
     lookup: dict[str, Any] = {"circle": circle}
-    if member is not None and member.partnership_id == circle.partnership_id:
-        lookup["member"] = member
-    else:
-        lookup["browser_hash"] = participant_hash(circle=circle, key=browser_key)
+    if policy.Person.GUEST in people:
+        lookup["browser_hash"] = participant_hash(circle_id=circle.pk, key=browser_key)
         if circle.guests_closed and not Participant.objects.filter(**lookup).exists():
             raise CircleError(
                 _(
@@ -213,20 +229,16 @@ def participant_join(*, circle: Circle, member: Member | None, browser_key: str)
                     "If you were expecting to join, ask the facilitator."
                 )
             )
+    else:
+        lookup["member"] = member
     try:
         with transaction.atomic():
-            participant, _created = Participant.objects.get_or_create(**lookup)
+            participant, created = Participant.objects.get_or_create(**lookup)
+            if created:
+                changed(circle, (changes.ROOM, ""))
     except IntegrityError:
         participant = Participant.objects.get(**lookup)
     return participant
-
-
-def participant_hash(*, circle: Circle, key: str) -> str:
-    return keyed_hash(key=key, purpose=f"circle:{circle.pk}:participant")
-
-
-def reflection_secret(*, reflection_id: object, key: str) -> str:
-    return keyed_hash(key=key, purpose=f"reflection:{reflection_id}")
 
 
 def _marker(circle: Circle, participant: Participant, purpose: str) -> str:
@@ -260,10 +272,10 @@ def checkin_record(
 
     Its transaction writes only the pending row; the mood reaches the check-in table, and
     the participant is marked done, in a later shuffled batch."""
-    if moment == Moment.ARRIVE:
-        _check_open(circle)
-    elif circle.phase not in (Phase.CLOSE, Phase.ENDED):
-        raise CircleError(_("Checking out opens at the end of the circle."))
+    if moment not in Moment.values:
+        raise CircleError(_("Choose arriving or leaving."))
+    act = Act.CHECK_IN if moment == Moment.ARRIVE else Act.CHECK_OUT
+    _check_participant(act, circle, participant)
     if not 1 <= score <= 5:
         raise CircleError(_("Choose a number from 1 to 5."))
     if has_checked(circle=circle, participant=participant, moment=moment):
@@ -319,8 +331,12 @@ def pending_release(*, circle: Circle, purpose: str, final: bool = False) -> int
             ).update(**{done_field: True})
         PendingAnswer.objects.filter(pk__in=[row.pk for row in batch]).delete()
     if purpose == Purpose.DOTS:
-        _bump(circle)
+        changed(circle, *((changes.THEME, str(theme_id)) for theme_id in _themes_in(payloads)))
     return size
+
+
+def _themes_in(payloads: Sequence[Mapping[str, Any]]) -> set[int]:
+    return {int(theme_id) for payload in payloads for theme_id in payload["allocation"]}
 
 
 def _dots_release(circle: Circle, payloads: Sequence[Mapping[str, Any]]) -> None:
@@ -360,13 +376,9 @@ def reflection_create(
     author_label: str = "",
 ) -> Reflection:
     """Post a reflection. Anonymous unless the author gave a label to show."""
-    _check_open(circle)
-    if circle.phase != Phase.REFLECT:
-        raise CircleError(_("Reflections are closed for now. Your words are still in the box."))
+    _check_participant(Act.POST_REFLECTION, circle, participant)
     if prompt.circle_id != circle.pk:
         raise CircleError(_("Choose one of this circle's prompts."))
-    if participant.circle_id != circle.pk:
-        raise CircleError(_("Join this circle first."))
     cleaned = _clean_text(text)
     reflection = Reflection(
         circle=circle,
@@ -380,7 +392,7 @@ def reflection_create(
     # given back on the "not saved yet" page are saved exactly once when sent again.
     with transaction.atomic():
         reflection.save(force_insert=True)
-        _bump(circle)
+        changed(circle, (changes.NEW, str(reflection.public_id)))
     return reflection
 
 
@@ -390,60 +402,190 @@ def _owned(reflection: Reflection, browser_key: str) -> None:
         raise CircleError(_("Only the person who wrote this can change it, from the same device."))
 
 
-def reflection_update(*, reflection: Reflection, browser_key: str, text: str) -> Reflection:
+def reflection_update(
+    *, reflection: Reflection, participant: Participant, browser_key: str, text: str
+) -> Reflection:
+    """Change the words of one's own reflection, while the circle is still reflecting."""
+    circle = reflection.circle
+    _check_participant(Act.EDIT_REFLECTION, circle, participant)
     _owned(reflection, browser_key)
-    _check_open(reflection.circle)
     reflection.text = _clean_text(text)
-    reflection.save(update_fields=["text"])
-    _bump(reflection.circle)
+    with transaction.atomic():
+        reflection.save(update_fields=["text"])
+        changed(circle, (changes.EDIT, str(reflection.public_id)))
     return reflection
 
 
-def reflection_withdraw(*, reflection: Reflection, browser_key: str) -> None:
-    _owned(reflection, browser_key)
+def reflection_withdraw(
+    *, reflection: Reflection, participant: Participant, browser_key: str
+) -> None:
+    """Take one's own reflection back, for everyone, until voting starts."""
     circle = reflection.circle
-    reflection.delete()
-    _bump(circle)
+    _check_participant(Act.WITHDRAW_REFLECTION, circle, participant)
+    _owned(reflection, browser_key)
+    with transaction.atomic():
+        reflection.delete()
+        changed(circle, (changes.GONE, str(reflection.public_id)))
+
+
+def _theme_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise CircleError(_("Give the theme a name."))
+    if len(cleaned) > 120:
+        raise CircleError(_("Keep the theme's name to 120 characters."))
+    return cleaned
+
+
+def _move_notes(public_ids: Sequence[object]) -> tuple[tuple[str, str], ...]:
+    return tuple((changes.MOVE, str(public_id)) for public_id in public_ids)
 
 
 def theme_create(
     *, circle: Circle, actor: Member, name: str, reflection_ids: Sequence[str] = ()
 ) -> Theme:
-    cleaned = name.strip()
-    if not cleaned:
-        raise CircleError(_("Give the theme a name."))
+    """A new theme, empty or with the reflections given (the demo seeds themes this way)."""
+    _check(Act.CREATE_THEME, circle, actor)
+    cleaned = _theme_name(name)
+    if Theme.objects.filter(circle=circle, name__iexact=cleaned).exists():
+        raise CircleError(_("There is already a theme with that name."))
     with transaction.atomic():
-        theme = Theme.objects.create(circle=circle, name=cleaned[:120])
-        Reflection.objects.filter(circle=circle, public_id__in=list(reflection_ids)).update(
-            theme=theme
+        theme = Theme.objects.create(circle=circle, name=cleaned)
+        moved = list(
+            Reflection.objects.filter(
+                circle=circle, public_id__in=_uuids(reflection_ids)
+            ).values_list("public_id", flat=True)
         )
-    _bump(circle)
+        Reflection.objects.filter(circle=circle, public_id__in=moved).update(theme=theme)
+        changed(circle, (changes.NEW_THEME, str(theme.pk)), *_move_notes(moved))
     audit_record(partnership=circle.partnership, actor=actor, action="theme.create", target=theme)
     return theme
+
+
+def theme_rename(*, theme: Theme, actor: Member, name: str) -> Theme:
+    circle = theme.circle
+    _check(Act.RENAME_THEME, circle, actor)
+    cleaned = _theme_name(name)
+    if Theme.objects.filter(circle=circle, name__iexact=cleaned).exclude(pk=theme.pk).exists():
+        raise CircleError(_("There is already a theme with that name."))
+    with transaction.atomic():
+        theme.name = cleaned
+        theme.save(update_fields=["name"])
+        changed(circle, (changes.THEME, str(theme.pk)))
+    audit_record(partnership=circle.partnership, actor=actor, action="theme.rename", target=theme)
+    return theme
+
+
+def _uuids(values: Sequence[str]) -> list[uuid.UUID]:
+    """The values that are reflection ids; anything else (a typo, an attack) matches nothing."""
+    found = []
+    for value in values:
+        try:
+            found.append(uuid.UUID(str(value)))
+        except ValueError:
+            continue
+    return found
 
 
 def reflections_group(
     *, circle: Circle, actor: Member, theme: Theme | None, reflection_ids: Sequence[str]
 ) -> int:
-    """Put reflections into a theme, or back to ungrouped when theme is None."""
+    """Put reflections into a theme, or back to ungrouped when theme is None.
+
+    What each was in before is kept, so the facilitator can undo this move."""
+    _check(Act.GROUP, circle, actor)
     if theme is not None and theme.circle_id != circle.pk:
         raise CircleError(_("Choose one of this circle's themes."))
-    count = Reflection.objects.filter(circle=circle, public_id__in=list(reflection_ids)).update(
-        theme=theme
-    )
-    _bump(circle)
+    target = theme.pk if theme is not None else None
+    with transaction.atomic():
+        before = {
+            str(public_id): theme_id
+            for public_id, theme_id in Reflection.objects.filter(
+                circle=circle, public_id__in=_uuids(reflection_ids)
+            )
+            .exclude(_in_theme(target))
+            .values_list("public_id", "theme_id")
+        }
+        if not before:
+            return 0
+        Reflection.objects.filter(circle=circle, public_id__in=list(before)).update(theme=theme)
+        _remember(circle, {"moved": before, "to": target})
+        changed(circle, (changes.UNDO, ""), *_move_notes(list(before)))
     audit_record(
         partnership=circle.partnership, actor=actor, action="reflections.group", target=theme
     )
-    return count
+    return len(before)
+
+
+def _in_theme(theme_id: int | None) -> Q:
+    return Q(theme__isnull=True) if theme_id is None else Q(theme_id=theme_id)
+
+
+def _remember(circle: Circle, undo: dict[str, Any]) -> None:
+    Circle.objects.filter(pk=circle.pk).update(grouping_undo=undo)
+    circle.grouping_undo = undo
 
 
 def theme_delete(*, theme: Theme, actor: Member) -> None:
-    """Remove a theme; its reflections go back to ungrouped, nothing is lost."""
+    """Remove a theme; its reflections go back to ungrouped, and the removal can be undone."""
     circle = theme.circle
-    audit_record(partnership=circle.partnership, actor=actor, action="theme.delete", target=theme)
-    theme.delete()
-    _bump(circle)
+    _check(Act.DELETE_THEME, circle, actor)
+    with transaction.atomic():
+        held = [
+            str(public_id) for public_id in theme.reflections.values_list("public_id", flat=True)
+        ]
+        audit_record(
+            partnership=circle.partnership, actor=actor, action="theme.delete", target=theme
+        )
+        notes = ((changes.GONE_THEME, str(theme.pk)), (changes.UNDO, ""), *_move_notes(held))
+        theme.delete()
+        _remember(circle, {"removed_theme": theme.name, "moved": dict.fromkeys(held)})
+        changed(circle, *notes)
+
+
+def grouping_undo(*, circle: Circle, actor: Member) -> int:
+    """Undo the last grouping change: reflections go back where they were (those still where
+    the change put them), and a removed theme comes back with them. Returns how many moved."""
+    _check(Act.UNDO_GROUPING, circle, actor)
+    with transaction.atomic():
+        Circle.objects.select_for_update().filter(pk=circle.pk).exists()
+        undo = Circle.objects.values_list("grouping_undo", flat=True).get(pk=circle.pk) or {}
+        if not undo:
+            raise CircleError(_("There is nothing to undo."))
+        notes: list[tuple[str, str]] = [(changes.UNDO, "")]
+        restored: Theme | None = None
+        if undo.get("removed_theme"):
+            restored = Theme.objects.create(
+                circle=circle, name=_free_name(circle, undo["removed_theme"])
+            )
+            notes.append((changes.NEW_THEME, str(restored.pk)))
+        moved = 0
+        for public_id, previous in undo.get("moved", {}).items():
+            now_in = undo.get("to") if restored is None else None
+            back_to = restored.pk if restored is not None else previous
+            if back_to is not None and not Theme.objects.filter(pk=back_to, circle=circle).exists():
+                back_to = None
+            moved += (
+                Reflection.objects.filter(circle=circle, public_id__in=_uuids([public_id]))
+                .filter(_in_theme(now_in))
+                .update(theme_id=back_to)
+            )
+            notes.append((changes.MOVE, public_id))
+        _remember(circle, {})
+        changed(circle, *notes)
+    audit_record(partnership=circle.partnership, actor=actor, action="reflections.group.undo")
+    return moved
+
+
+def _free_name(circle: Circle, name: str) -> str:
+    """The name again, or with a number if a theme of that name was made since."""
+    taken = {
+        n.casefold() for n in Theme.objects.filter(circle=circle).values_list("name", flat=True)
+    }
+    candidate, number = name, 2
+    while candidate.casefold() in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate[:120]
 
 
 def _dots_waiting(circle: Circle, participant: Participant) -> dict[str, int]:
@@ -466,17 +608,17 @@ def dots_left(*, circle: Circle, participant: Participant) -> int:
 def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[int, int]) -> int:
     """Give dots to themes. They wait, sealed, in the mix (one pending row per person, added
     to on each cast) and reach the themes' counts in a shuffled batch: the transaction that
-    stores them writes no participant row, and nobody learns whose dots are whose."""
-    if circle.phase != Phase.VOTE:
-        raise CircleError(_("Voting is not open now."))
+    stores them writes no participant row, and nobody learns whose dots are whose. Only a
+    theme with reflections in it can be given dots."""
+    _check_participant(Act.GIVE_DOTS, circle, participant)
     if any(count < 0 for count in allocation.values()):
         raise CircleError(_("Dots cannot be negative."))
     wanted = sum(allocation.values())
     if wanted == 0:
         raise CircleError(_("Give at least one dot."))
-    themes = set(Theme.objects.filter(circle=circle).values_list("pk", flat=True))
-    if not set(allocation) <= themes:
-        raise CircleError(_("Choose from this circle's themes."))
+    votable = set(selectors.votable_themes(circle=circle).values_list("pk", flat=True))
+    if not {theme for theme, count in allocation.items() if count} <= votable:
+        raise CircleError(_("Choose from this circle's themes that have reflections in them."))
     marker = _marker(circle, participant, Purpose.DOTS)
     context = _sealed_context(circle, Purpose.DOTS)
     try:
@@ -504,6 +646,11 @@ def dots_cast(*, circle: Circle, participant: Participant, allocation: Mapping[i
     return wanted
 
 
+def _action_words(text: str) -> str:
+    """An action's words as compared for duplicates: case, spacing and end punctuation aside."""
+    return re.sub(r"[\s.!]+$", "", " ".join(text.split())).casefold()
+
+
 def action_create(
     *,
     circle: Circle,
@@ -513,47 +660,124 @@ def action_create(
     due_on: date,
     theme: Theme | None = None,
 ) -> Action:
-    cleaned = text.strip()
+    _check(Act.ADD_ACTION, circle, actor)
+    cleaned = " ".join(text.split())
     if not cleaned:
         raise CircleError(_("Say what the action is."))
+    if len(cleaned) > 500:
+        raise CircleError(_("Keep the action to 500 characters."))
     if owner_agency.partnership_id != circle.partnership_id:
         raise CircleError(_("Choose an agency in this partnership."))
     if theme is not None and theme.circle_id != circle.pk:
         raise CircleError(_("Choose one of this circle's themes."))
-    action = Action.objects.create(
-        circle=circle, text=cleaned[:500], owner_agency=owner_agency, due_on=due_on, theme=theme
-    )
-    _bump(circle)
+    if due_on < timezone.localdate():
+        raise CircleError(_("The due date has passed. Choose today or a later date."))
+    words = _action_words(cleaned)
+    if any(
+        _action_words(other) == words for other in circle.actions.values_list("text", flat=True)
+    ):
+        raise CircleError(_("This action is already on the list."))
+    with transaction.atomic():
+        action = Action.objects.create(
+            circle=circle, text=cleaned, owner_agency=owner_agency, due_on=due_on, theme=theme
+        )
+        changed(circle, (changes.ACTIONS, ""))
     audit_record(partnership=circle.partnership, actor=actor, action="action.create", target=action)
     return action
 
 
 def action_delete(*, action: Action, actor: Member) -> None:
     circle = action.circle
+    _check(Act.DELETE_ACTION, circle, actor)
     audit_record(partnership=circle.partnership, actor=actor, action="action.delete", target=action)
-    action.delete()
-    _bump(circle)
+    with transaction.atomic():
+        action.delete()
+        changed(circle, (changes.ACTIONS, ""))
 
 
 def circle_guests_set(*, circle: Circle, actor: Member, open_to_guests: bool) -> Circle:
     """Close a circle to new guests, or open it again. Guests already in stay in."""
-    circle.guests_closed = not open_to_guests
-    circle.save(update_fields=["guests_closed"])
-    _bump(circle)
+    _check(Act.SET_GUESTS, circle, actor)
+    with transaction.atomic():
+        circle.guests_closed = not open_to_guests
+        circle.save(update_fields=["guests_closed"])
+        changed(circle, (changes.ROOM, ""))
     action = "circle.guests.open" if open_to_guests else "circle.guests.close"
     audit_record(partnership=circle.partnership, actor=actor, action=action, target=circle)
     return circle
 
 
-def pause_request(*, circle: Circle) -> None:
+def pause_request(*, circle: Circle, participant: Participant) -> None:
     """An anonymous signal: only a count, no person and no time."""
-    Circle.objects.filter(pk=circle.pk).update(
-        pause_requests=F("pause_requests") + 1, version=F("version") + 1
-    )
+    _check_participant(Act.ASK_PAUSE, circle, participant)
+    with transaction.atomic():
+        Circle.objects.filter(pk=circle.pk).update(pause_requests=F("pause_requests") + 1)
+        changed(circle, (changes.ROOM, ""))
 
 
 def pauses_acknowledge(*, circle: Circle, actor: Member) -> None:
-    Circle.objects.filter(pk=circle.pk).update(pauses_seen=F("pause_requests"))
+    _check(Act.ACKNOWLEDGE_PAUSE, circle, actor)
+    with transaction.atomic():
+        Circle.objects.filter(pk=circle.pk).update(pauses_seen=F("pause_requests"))
+        changed(circle, (changes.ROOM, ""))
     audit_record(
         partnership=circle.partnership, actor=actor, action="circle.pause.seen", target=circle
     )
+
+
+def template_save(
+    *,
+    partnership: Partnership,
+    actor: Member,
+    name: str,
+    description: str = "",
+    purpose: str,
+    agreements: Sequence[str],
+    prompts: Sequence[str],
+    uses_themes: bool,
+    support_first: bool,
+    dots_per_person: int,
+    minutes: int,
+) -> CircleTemplate:
+    """Save a partnership's own template; saving under a name it already has replaces it."""
+    _check_runs(actor, partnership)
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise CircleError(_("Give the template a name."))
+    if not _lines(prompts):
+        raise CircleError(_("Add at least one prompt."))
+    values = {
+        "description": description.strip()[:300],
+        "purpose": purpose.strip(),
+        "agreements": _lines(agreements),
+        "prompts": _lines(prompts),
+        "uses_themes": uses_themes,
+        "support_first": support_first,
+        "dots_per_person": dots_per_person,
+        "minutes": minutes,
+        "created_by": actor,
+    }
+    with transaction.atomic():
+        template = CircleTemplate.objects.filter(
+            partnership=partnership, name__iexact=cleaned[:120]
+        ).first()
+        if template is None:
+            template = CircleTemplate(partnership=partnership, name=cleaned[:120])
+        for field, value in values.items():
+            setattr(template, field, value)
+        template.save()
+        audit_record(
+            partnership=partnership, actor=actor, action="circle_template.save", target=template
+        )
+    return template
+
+
+def template_delete(*, template: CircleTemplate, actor: Member) -> None:
+    _check_runs(actor, template.partnership)
+    audit_record(
+        partnership=template.partnership,
+        actor=actor,
+        action="circle_template.delete",
+        target=template,
+    )
+    template.delete()

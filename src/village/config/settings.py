@@ -192,6 +192,11 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 # are never written to the database: the default is this process's memory. Several app servers
 # share one cache by setting CACHE_URL (for example redis://127.0.0.1:6379/0).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://village")}
+# Live circle pages read what changed, version by version, from the cache: the in-process
+# cache keeps more than Django's default of 300 entries, so a busy circle's notes are not
+# dropped (a dropped note costs that page one whole board).
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50_000)
 # Behind a load balancer every request comes from its address: name the header it sets
 # (for example HTTP_X_FORWARDED_FOR) so per-client limits count each client. The address is
 # only ever hashed with the secret key, never stored or logged.

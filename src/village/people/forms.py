@@ -61,15 +61,53 @@ class InvitationForm(OnceForm):
 
 
 class SupportLinkForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(label=_("What they offer"), max_length=300)
-    contact = forms.CharField(
-        label=_("Phone or other contact (optional)"), max_length=200, required=False
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=120,
+        error_messages={
+            "required": _("Give the link a name, such as Breathing Space."),
+            "max_length": _("Keep the name to 120 characters."),
+        },
     )
-    url = forms.URLField(label=_("Web address (optional)"), required=False, assume_scheme="https")
+    description = forms.CharField(
+        label=_("What they offer"),
+        max_length=300,
+        error_messages={
+            "required": _("Say in a sentence what they offer."),
+            "max_length": _("Keep this to 300 characters."),
+        },
+    )
+    contact = forms.CharField(
+        label=_("Phone or other contact (optional)"),
+        max_length=200,
+        required=False,
+        error_messages={"max_length": _("Keep the contact to 200 characters.")},
+    )
+    url = forms.URLField(
+        label=_("Web address (optional)"),
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address, such as https://breathingspace.scot")},
+    )
+
+    @property
+    def is_reminder(self) -> bool:
+        return bool(self.initial.get("is_reminder"))
 
 
-SupportLinkFormSet = forms.formset_factory(SupportLinkForm, extra=1, can_delete=True, max_num=20)
+class BaseSupportLinkFormSet(forms.BaseFormSet):
+    """The reminder's form has no "Delete" box: it can be reworded, never removed."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if isinstance(form, SupportLinkForm) and form.is_reminder:
+            form.fields.pop("DELETE", None)
+
+
+SupportLinkFormSet = forms.formset_factory(
+    SupportLinkForm, formset=BaseSupportLinkFormSet, extra=1, can_delete=True, max_num=20
+)
 
 
 NAME_ERRORS = {

@@ -83,7 +83,10 @@ class Partnership(models.Model):
 
 
 class SupportLink(models.Model):
-    """Signposting shown in every circle's support panel; each partnership sets its own."""
+    """Signposting shown in every circle's support panel; each partnership sets its own.
+
+    One link per partnership is the child-protection reminder: admins may reword it, never
+    remove it."""
 
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="support_links"
@@ -93,6 +96,7 @@ class SupportLink(models.Model):
     contact = models.CharField(max_length=200, blank=True)
     url = models.URLField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    is_reminder = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position", "name"]

@@ -47,12 +47,11 @@ DEFAULT_SUPPORT_LINKS: tuple[tuple[str, str, str, str], ...] = (
         "116 123",
         "https://www.samaritans.org",
     ),
-    (
-        "If a child may be at risk",
-        "Follow your child protection procedures now. This space is not the place to report it.",
-        "",
-        "",
-    ),
+)
+# The child-protection reminder: every partnership has it, and admins may reword it only.
+DEFAULT_REMINDER = (
+    "If a child may be at risk",
+    "Follow your child protection procedures now. This space is not the place to report it.",
 )
 
 
@@ -96,23 +95,49 @@ def partnership_create(*, name: str, slug: str) -> Partnership:
             )
             for position, (link_name, description, contact, url) in enumerate(DEFAULT_SUPPORT_LINKS)
         )
+        SupportLink.objects.create(
+            partnership=partnership,
+            name=DEFAULT_REMINDER[0],
+            description=DEFAULT_REMINDER[1],
+            position=len(DEFAULT_SUPPORT_LINKS),
+            is_reminder=True,
+        )
     return partnership
 
 
+class SupportLinkError(UserError):
+    """A change to the support links that would leave circles without the reminder."""
+
+
 def support_links_replace(
-    *, partnership: Partnership, actor: Member, links: Sequence[Mapping[str, str]]
+    *, partnership: Partnership, actor: Member, links: Sequence[Mapping[str, object]]
 ) -> list[SupportLink]:
-    """Swap the partnership's signposting for a new list, all at once."""
+    """Swap the partnership's signposting for a new list, in the order given, all at once.
+
+    Each link may name the ``id`` of an existing link. The child-protection reminder must be
+    among them (with its words changed, if the admin wants): it cannot be removed."""
+    if not policy.is_admin_of(member=actor, partnership=partnership):
+        raise PermissionDenied
+    reminder = SupportLink.objects.filter(partnership=partnership, is_reminder=True).first()
+    kept = [link for link in links if reminder is not None and link.get("id") == reminder.pk]
+    if reminder is not None and not kept:
+        raise SupportLinkError(
+            _(
+                "The child protection reminder must stay, so every circle shows it. "
+                "You can change its words."
+            )
+        )
     with transaction.atomic():
         SupportLink.objects.filter(partnership=partnership).delete()
         saved = SupportLink.objects.bulk_create(
             SupportLink(
                 partnership=partnership,
-                name=link["name"].strip(),
-                description=link["description"].strip(),
-                contact=link.get("contact", "").strip(),
-                url=link.get("url", "").strip(),
+                name=str(link["name"]).strip(),
+                description=str(link["description"]).strip(),
+                contact=str(link.get("contact") or "").strip(),
+                url=str(link.get("url") or "").strip(),
                 position=position,
+                is_reminder=reminder is not None and link.get("id") == reminder.pk,
             )
             for position, link in enumerate(links)
         )

@@ -6,6 +6,8 @@ django-allauth's views (config/urls.py), shown in Village's own templates.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -181,28 +183,51 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     return _members_page(request, admin, form, _invite_link(request, token))
 
 
+def _moved(links: list[dict[str, Any]], move: str) -> tuple[list[dict[str, Any]], str]:
+    """The links with one moved up or down ("up-2", "down-0"), and what to say about it."""
+    direction, _sep, index_text = move.partition("-")
+    index = int(index_text) if index_text.isdigit() else -1
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not (0 <= index < len(links) and 0 <= other < len(links)):
+        return links, ""
+    links[index], links[other] = links[other], links[index]
+    name = links[other]["name"]
+    said = _("“%(name)s” moved up.") if direction == "up" else _("“%(name)s” moved down.")
+    return links, said % {"name": name}
+
+
 @login_required
 def support_links(request: HttpRequest) -> HttpResponse:
-    """Admins set the signposting every circle's support panel shows."""
+    """Admins set the signposting every circle's support panel shows, and its order: each
+    link has Move up and Move down buttons, which save the page's changes as they move it."""
     admin = access.access_admin(request)
     current = selectors.support_links_for(partnership=admin.partnership)
     initial = [
-        {"name": s.name, "description": s.description, "contact": s.contact, "url": s.url}
+        {
+            "id": s.pk,
+            "name": s.name,
+            "description": s.description,
+            "contact": s.contact,
+            "url": s.url,
+            "is_reminder": s.is_reminder,
+        }
         for s in current
     ]
     formset = SupportLinkFormSet(request.POST or None, initial=initial, prefix="links")
     if request.method == "POST" and formset.is_valid():
-        services.support_links_replace(
-            partnership=admin.partnership,
-            actor=admin,
-            links=[
-                form.cleaned_data
-                for form in formset.forms
-                if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            ],
-        )
-        messages.success(request, _("Support links saved."))
-        return redirect("people:support")
+        links = [
+            form.cleaned_data
+            for form in formset.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        links, moved = _moved(links, str(request.POST.get("move", "")))
+        try:
+            services.support_links_replace(partnership=admin.partnership, actor=admin, links=links)
+        except services.SupportLinkError as error:
+            formset.non_form_errors().append(str(error))
+        else:
+            messages.success(request, moved or _("Support links saved."))
+            return redirect("people:support")
     return render(request, "people/support.html", {"formset": formset})
 
 

@@ -1,0 +1,158 @@
+"""What changed in a circle, version by version, so a live page fetches only the difference.
+
+Every write that a live page shows bumps the circle's version in the database and, in the
+same transaction, puts a short note of what changed in the cache under that version: which
+reflection was posted, changed, moved or withdrawn, which theme changed, or that the step,
+the actions or the facilitator's panel changed. A poll names the version its page shows; the
+server reads the notes after it and sends only those parts.
+
+The notes hold ids and kinds, never text or people, and live in the cache only (memory or
+Redis), never in the database: a copy of the database holds no order of posting that the
+random keys and the reseal do not already hide. A note may be missing (the cache was cleared,
+the note expired, or another app process wrote it into its own memory): the page then gets
+the whole live part once and carries on from there. The current version is cached for a
+second, so a poll that finds nothing new touches no database at all.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final, NamedTuple
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import F
+
+from village.circles.models import Circle, Phase
+
+Note = tuple[str, str]
+
+NEW: Final = "new"  # a reflection was posted
+EDIT: Final = "edit"  # its words changed
+MOVE: Final = "move"  # it went into another theme
+GONE: Final = "gone"  # it was withdrawn
+NEW_THEME: Final = "new-theme"
+THEME: Final = "theme"  # a theme's name or dots changed
+GONE_THEME: Final = "gone-theme"
+ACTIONS: Final = "actions"
+STEP: Final = "step"
+ROOM: Final = "room"  # who has joined, pauses asked for, guests open or closed
+UNDO: Final = "undo"  # what the facilitator's undo button would do
+
+NOTE_SECONDS = 2 * 60 * 60
+VERSION_SECONDS = 1
+# A page further behind than this gets the whole live part instead of a long difference.
+MAX_NOTES = 500
+
+
+def _prefix(circle_id: int, code: str) -> str:
+    return f"circle-live:{circle_id}:{code}"
+
+
+def _note_key(circle_id: int, code: str, version: int) -> str:
+    return f"{_prefix(circle_id, code)}:{version}"
+
+
+def _version_key(circle_id: int, code: str) -> str:
+    return f"{_prefix(circle_id, code)}:version"
+
+
+def changed(circle: Circle, *notes: Note) -> int:
+    """Bump the circle's version and note what changed, in the caller's transaction.
+
+    The note is put in the cache before the version is committed, so a poll that sees the new
+    version always finds its note; if the transaction rolls back, the next write reuses the
+    version number and overwrites the note."""
+    with transaction.atomic():
+        Circle.objects.filter(pk=circle.pk).update(version=F("version") + 1)
+        version: int = Circle.objects.values_list("version", flat=True).get(pk=circle.pk)
+        cache.set(_note_key(circle.pk, circle.join_code, version), notes, NOTE_SECONDS)
+        state = LiveState(version, circle.closes_at.timestamp())
+        transaction.on_commit(
+            lambda: cache.set(_version_key(circle.pk, circle.join_code), state, VERSION_SECONDS)
+        )
+    circle.version = version
+    return version
+
+
+class LiveState(NamedTuple):
+    """What a poll needs to know to say "nothing new": the version, and when the circle
+    closes by the clock (a circle past its closing time has ended without anyone acting)."""
+
+    version: int
+    closes_at: float
+
+    def ended_by_clock(self, stage_seen: str) -> bool:
+        return stage_seen != Phase.ENDED and time.time() >= self.closes_at
+
+
+def live_state(*, circle_id: int, code: str, at_least: int = 0) -> LiveState:
+    """The circle's version, from the cache when it was read in the last second, unless the
+    page already shows a later one (the cache is behind: read the database)."""
+    key = _version_key(circle_id, code)
+    state = cache.get(key)
+    if state is None or state[0] < at_least:
+        version, closes_at = Circle.objects.values_list("version", "closes_at").get(pk=circle_id)
+        state = LiveState(version, closes_at.timestamp())
+        cache.set(key, state, VERSION_SECONDS)
+    return LiveState(*state)
+
+
+@dataclass
+class Difference:
+    """What changed between two versions, each reflection and theme once, by what matters most.
+
+    ``complete`` is False when a note is missing or the page is too far behind: then the page
+    needs the whole live part."""
+
+    complete: bool = True
+    step: bool = False
+    actions: bool = False
+    room: bool = False
+    undo: bool = False
+    reflections: dict[str, str] = field(default_factory=dict)
+    themes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, notes: Iterable[Note]) -> None:
+        for kind, key in notes:
+            if kind in (NEW, EDIT, MOVE, GONE):
+                self.reflections[key] = _stronger(self.reflections.get(key), kind, _REFLECTION)
+            elif kind in (NEW_THEME, THEME, GONE_THEME):
+                self.themes[key] = _stronger(self.themes.get(key), kind, _THEME)
+            elif kind == STEP:
+                self.step = True
+            elif kind == ACTIONS:
+                self.actions = True
+            elif kind == ROOM:
+                self.room = True
+            elif kind == UNDO:
+                self.undo = True
+
+
+# Withdrawn beats everything; posted beats moved, which beats changed words (a card that is
+# new to the page is added with its words as they are now).
+_REFLECTION: Sequence[str] = (EDIT, MOVE, NEW, GONE)
+_THEME: Sequence[str] = (THEME, NEW_THEME, GONE_THEME)
+
+
+def _stronger(old: str | None, new: str, order: Sequence[str]) -> str:
+    if old is None:
+        return new
+    return max(old, new, key=order.index)
+
+
+def difference(*, circle_id: int, code: str, since: int, until: int) -> Difference:
+    """Everything noted after ``since`` up to and including ``until``."""
+    if since > until or until - since > MAX_NOTES:
+        return Difference(complete=False)
+    keys = [_note_key(circle_id, code, version) for version in range(since + 1, until + 1)]
+    found = cache.get_many(keys)
+    result = Difference()
+    if len(found) != len(keys):
+        result.complete = False
+        return result
+    for key in keys:
+        result.add(found[key])
+    return result

@@ -1,0 +1,112 @@
+"""What was found: nearly every poll re-sent the whole list of about 1,200 reflections.
+
+A poll names the version its page shows and gets only what changed since; a poll with
+nothing new is answered from the cache without touching the database."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from village.circles import services
+from village.circles.live import card_id
+from village.circles.models import Circle
+
+
+def _guest(circle: Circle) -> Client:
+    client = Client()
+    client.post(reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"})
+    return client
+
+
+def _post_many(circle: Circle, count: int) -> None:
+    for index in range(count):
+        key = f"k{index:042d}"
+        participant = services.participant_join(circle=circle, member=None, browser_key=key)
+        services.reflection_create(
+            circle=circle,
+            participant=participant,
+            prompt=circle.prompts.first(),  # type: ignore[arg-type]
+            text=f"Reflection number {index}",
+            browser_key=key,
+        )
+
+
+def _poll(client: Client, circle: Circle, version: int) -> object:
+    return client.get(
+        reverse("circles:live", kwargs={"code": circle.join_code}), {"v": version, "s": "reflect"}
+    )
+
+
+def test_a_poll_with_nothing_new_reads_no_database(circle: Circle) -> None:
+    _post_many(circle, 3)
+    client = _guest(circle)
+    circle.refresh_from_db()
+    _poll(client, circle, circle.version)  # the first poll learns who this is
+    with CaptureQueriesContext(connection) as queries:
+        response = _poll(client, circle, circle.version)
+    assert response.status_code == 204  # type: ignore[attr-defined]
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+
+def test_a_poll_gets_only_the_new_reflection_not_the_list(circle: Circle) -> None:
+    _post_many(circle, 60)
+    client = _guest(circle)
+    circle.refresh_from_db()
+    seen = circle.version
+    participant = services.participant_join(circle=circle, member=None, browser_key="n" * 43)
+    newest = services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),  # type: ignore[arg-type]
+        text="The newest one",
+        browser_key="n" * 43,
+    )
+    html = _poll(client, circle, seen).content.decode()  # type: ignore[attr-defined]
+    assert "The newest one" in html and card_id(newest.public_id) in html
+    assert "Reflection number" not in html, "none of the 60 the page already has"
+    assert 'hx-swap-oob="beforeend:#board-all"' in html
+    assert "61 reflections so far." in html
+    circle.refresh_from_db()
+    assert f"v={circle.version}" in html, "the page polls on from the new version"
+
+
+def test_a_changed_and_a_withdrawn_reflection_are_swapped_in_place(circle: Circle) -> None:
+    authors = {}
+    for text, key in (("Keep me", "a" * 43), ("Take me back", "b" * 43)):
+        participant = services.participant_join(circle=circle, member=None, browser_key=key)
+        reflection = services.reflection_create(
+            circle=circle,
+            participant=participant,
+            prompt=circle.prompts.first(),  # type: ignore[arg-type]
+            text=text,
+            browser_key=key,
+        )
+        authors[text] = (reflection, participant, key)
+    client = _guest(circle)
+    circle.refresh_from_db()
+    seen = circle.version
+    kept, keeper, keeper_key = authors["Keep me"]
+    services.reflection_update(
+        reflection=kept, participant=keeper, browser_key=keeper_key, text="Keep me, changed"
+    )
+    taken, taker, taker_key = authors["Take me back"]
+    services.reflection_withdraw(reflection=taken, participant=taker, browser_key=taker_key)
+    html = _poll(client, circle, seen).content.decode()  # type: ignore[attr-defined]
+    assert f'<li hx-swap-oob="true" class="village-card" id="{card_id(kept.public_id)}">' in html
+    assert "Keep me, changed" in html
+    assert f'<li id="{card_id(taken.public_id)}" hx-swap-oob="delete"></li>' in html
+    assert "Take me back" not in html
+    assert "1 reflection so far." in html
+
+
+def test_a_page_too_far_behind_gets_the_whole_board_once(circle: Circle) -> None:
+    _post_many(circle, 2)
+    cache.clear()  # the notes are gone, as after a restart without a shared cache
+    client = _guest(circle)
+    html = _poll(client, circle, 1).content.decode()  # type: ignore[attr-defined]
+    assert 'id="circle-board-wrap" hx-swap-oob="innerHTML"' in html
+    assert "Reflection number 0" in html and "Reflection number 1" in html
