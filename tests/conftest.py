@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from village.circles import services as circle_services
@@ -134,6 +135,18 @@ def client_for(member: Member | None) -> Client:
 
 
 OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", "forbidden", "missing"
+
+
+def guest_in(circle: Circle, *, arrive: bool = True) -> Client:
+    """A browser of its own that joined the circle as a guest and, by default, checked in."""
+    client = Client()
+    code = circle.join_code
+    client.post(reverse("circles:join_circle", kwargs={"code": code}), {"agree": "on"})
+    if arrive:
+        client.post(
+            reverse("circles:checkin", kwargs={"code": code, "moment": "arrive"}), {"score": "3"}
+        )
+    return client
 
 
 def access_outcome(response: Any) -> str:

@@ -11,22 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.conftest import client_for
+from tests.conftest import client_for, guest_in
 from village.circles import services
 from village.circles.models import Circle, Phase, Reflection
 from village.people.models import Agency, Member
 
 CHILD_PROTECTION = "Follow your child protection procedures now."
-
-
-def _guest(circle: Circle) -> Client:
-    client = Client()
-    code = circle.join_code
-    client.post(reverse("circles:join_circle", kwargs={"code": code}), {"agree": "on"})
-    client.post(
-        reverse("circles:checkin", kwargs={"code": code, "moment": "arrive"}), {"score": "3"}
-    )
-    return client
 
 
 def _reflect(client: Client, circle: Circle, text: str, **extra: str) -> str:
@@ -40,7 +30,7 @@ def _reflect(client: Client, circle: Circle, text: str, **extra: str) -> str:
 
 def test_editing_is_checked_for_identifying_details_like_posting(circle: Circle) -> None:
     """Finding: the warning about naming people was skipped entirely on edit."""
-    client = _guest(circle)
+    client = guest_in(circle)
     _reflect(client, circle, "Too many meetings this week")
     reflection = Reflection.objects.get()
     url = reverse(
@@ -57,7 +47,7 @@ def test_editing_is_checked_for_identifying_details_like_posting(circle: Circle)
 
 def test_the_identifying_warning_looks_like_a_warning(circle: Circle) -> None:
     """Finding: the warning looked like a green success panel."""
-    page = _reflect(_guest(circle), circle, "Talked to Sarah after the visit")
+    page = _reflect(guest_in(circle), circle, "Talked to Sarah after the visit")
     warning = page[page.index('id="identifying-warning"') - 200 :][:400]
     assert "ds_warning-text" in warning and "ds_notification-panel" not in warning
     assert not Reflection.objects.exists()
@@ -83,7 +73,7 @@ def test_text_being_written_survives_a_step_change(circle: Circle, facilitator: 
     """Finding: the page reloaded itself (HX-Refresh) when the facilitator moved on, wiping a
     half-written reflection. Now the poll swaps only the parts that change, and the panel
     that replaces the reflection box has a place for the unsent words."""
-    client = _guest(circle)
+    client = guest_in(circle)
     room = client.get(reverse("circles:room", kwargs={"code": circle.join_code})).content
     assert b"js-reflect-form" in room
     circle.refresh_from_db()
@@ -104,7 +94,7 @@ def test_the_summary_prints_and_its_csv_is_complete(
 ) -> None:
     """Finding: no print button; the CSV left out the title, date, arrival and leaving
     figures and reflection counts."""
-    guests = [_guest(circle) for _ in range(5)]
+    guests = [guest_in(circle) for _ in range(5)]
     _reflect(guests[0], circle, "Shared duty list please")
     services.theme_create(
         circle=circle,

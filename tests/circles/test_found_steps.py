@@ -11,23 +11,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.conftest import client_for, guest_in
 from village.circles import selectors, services
 from village.circles.models import Circle, Participant, Phase, Reflection, Theme
 from village.errors import UserError
 from village.people.models import Member
 
 KEY = "f" * 43
-
-
-def _guest(circle: Circle) -> Client:
-    client = Client()
-    code = circle.join_code
-    client.post(reverse("circles:join_circle", kwargs={"code": code}), {"agree": "on"})
-    client.post(
-        reverse("circles:checkin", kwargs={"code": code, "moment": "arrive"}), {"score": "3"}
-    )
-    return client
 
 
 def _post(client: Client, circle: Circle, text: str) -> Reflection:
@@ -41,7 +31,7 @@ def _post(client: Client, circle: Circle, text: str) -> Reflection:
 @pytest.fixture
 def voted_circle(circle: Circle, facilitator: Member) -> tuple[Circle, Theme, list[Client]]:
     """A circle where a theme won 3 dots from each of six guests, then ended."""
-    guests = [_guest(circle) for _ in range(6)]
+    guests = [guest_in(circle) for _ in range(6)]
     reflection = _post(guests[0], circle, "We need a shared duty list")
     theme = services.theme_create(
         circle=circle,
@@ -108,7 +98,7 @@ def test_after_the_end_nobody_can_ask_for_a_pause(
 def test_reflections_cannot_be_changed_during_the_themes_step(
     circle: Circle, facilitator: Member
 ) -> None:
-    guest = _guest(circle)
+    guest = guest_in(circle)
     reflection = _post(guest, circle, "First words")
     services.circle_move_to(circle=circle, actor=facilitator, phase=Phase.GROUP)
     url = reverse(

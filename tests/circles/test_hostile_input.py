@@ -7,27 +7,17 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import client_for
+from tests.conftest import client_for, guest_in
 from tests.hostile import HOSTILE, check
 from village.circles import services
 from village.circles.models import Circle, Phase
 from village.people.models import Agency, Member
 
 
-def _guest(circle: Circle) -> Client:
-    client = Client()
-    code = circle.join_code
-    client.post(reverse("circles:join_circle", kwargs={"code": code}), {"agree": "on"})
-    client.post(
-        reverse("circles:checkin", kwargs={"code": code, "moment": "arrive"}), {"score": "3"}
-    )
-    return client
-
-
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_circle_guest_forms(circle: Circle, facilitator: Member, kind: str) -> None:
     value = HOSTILE[kind]
-    client = _guest(circle)
+    client = guest_in(circle)
     code = circle.join_code
     prompt = str(circle.prompts.first().pk)  # type: ignore[union-attr]
     page = check(
@@ -90,7 +80,7 @@ def test_circle_facilitator_forms(
 
 
 def test_a_body_that_is_not_utf8_gets_a_clear_answer(circle: Circle) -> None:
-    client = _guest(circle)
+    client = guest_in(circle)
     response = client.post(
         reverse("circles:reflect", kwargs={"code": circle.join_code}),
         b"prompt=%FF%FE&text=caf%E9+%FF%00",
@@ -170,7 +160,7 @@ def test_new_facilitator_forms(
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_the_live_poll_and_edit_form(circle: Circle, kind: str) -> None:
     value = HOSTILE[kind]
-    client = _guest(circle)
+    client = guest_in(circle)
     code = circle.join_code
     _poll(client, reverse("circles:live", kwargs={"code": code}), value)
     client.post(

@@ -11,15 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import guest_in
 from village.circles import services
 from village.circles.live import card_id
 from village.circles.models import Circle
-
-
-def _guest(circle: Circle) -> Client:
-    client = Client()
-    client.post(reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"})
-    return client
 
 
 def _post_many(circle: Circle, count: int) -> None:
@@ -43,7 +38,7 @@ def _poll(client: Client, circle: Circle, version: int) -> object:
 
 def test_a_poll_with_nothing_new_reads_no_database(circle: Circle) -> None:
     _post_many(circle, 3)
-    client = _guest(circle)
+    client = guest_in(circle, arrive=False)
     circle.refresh_from_db()
     _poll(client, circle, circle.version)  # the first poll learns who this is
     with CaptureQueriesContext(connection) as queries:
@@ -54,7 +49,7 @@ def test_a_poll_with_nothing_new_reads_no_database(circle: Circle) -> None:
 
 def test_a_poll_gets_only_the_new_reflection_not_the_list(circle: Circle) -> None:
     _post_many(circle, 60)
-    client = _guest(circle)
+    client = guest_in(circle, arrive=False)
     circle.refresh_from_db()
     seen = circle.version
     participant = services.participant_join(circle=circle, member=None, browser_key="n" * 43)
@@ -86,7 +81,7 @@ def test_a_changed_and_a_withdrawn_reflection_are_swapped_in_place(circle: Circl
             browser_key=key,
         )
         authors[text] = (reflection, participant, key)
-    client = _guest(circle)
+    client = guest_in(circle, arrive=False)
     circle.refresh_from_db()
     seen = circle.version
     kept, keeper, keeper_key = authors["Keep me"]
@@ -106,7 +101,7 @@ def test_a_changed_and_a_withdrawn_reflection_are_swapped_in_place(circle: Circl
 def test_a_page_too_far_behind_gets_the_whole_board_once(circle: Circle) -> None:
     _post_many(circle, 2)
     cache.clear()  # the notes are gone, as after a restart without a shared cache
-    client = _guest(circle)
+    client = guest_in(circle, arrive=False)
     html = _poll(client, circle, 1).content.decode()  # type: ignore[attr-defined]
     assert 'id="circle-board-wrap" hx-swap-oob="innerHTML"' in html
     assert "Reflection number 0" in html and "Reflection number 1" in html

@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from village.circles import access, changes, forms, live, policy, selectors, services, starters
-from village.circles.models import Circle, Moment, Participant, Phase
+from village.circles.models import Circle, Moment, Participant, Phase, Reflection
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.forms import JoinCodeForm
@@ -338,8 +338,10 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
     return run_once(request, create, replay_to=reverse("circles:room", kwargs={"code": code}))
 
 
-def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
-    """Change one's own reflection; the identifying-details check runs as it does on posting."""
+def _own_reflection(
+    request: HttpRequest, code: str, reflection_id: str, act: policy.Act
+) -> tuple[Circle, Participant, Reflection] | HttpResponse:
+    """One's own reflection, or the room with the reason when this step does not allow `act`."""
     _circle_for_code(request, code)
     circle, participant, reflection = access.access_own_reflection(
         code=code,
@@ -347,12 +349,19 @@ def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> Http
         member=_member(request),
         browser_key=browser_key(request),
     )
-    decision = policy.decide_for(
-        act=policy.Act.EDIT_REFLECTION, circle=circle, people=_people(request, circle)
-    )
+    decision = policy.decide_for(act=act, circle=circle, people=_people(request, circle))
     if not decision:
         messages.error(request, decision.reason)
         return redirect("circles:room", code=circle.join_code)
+    return circle, participant, reflection
+
+
+def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
+    """Change one's own reflection; the identifying-details check runs as it does on posting."""
+    found = _own_reflection(request, code, reflection_id, policy.Act.EDIT_REFLECTION)
+    if isinstance(found, HttpResponse):
+        return found
+    circle, participant, reflection = found
     form = forms.ReflectionEditForm(request.POST or None, initial={"text": reflection.text})
     hints: list[Any] = []
     if request.method == "POST" and form.is_valid():
@@ -385,19 +394,10 @@ def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> Http
 
 
 def reflection_withdraw(request: HttpRequest, code: str, reflection_id: str) -> HttpResponse:
-    _circle_for_code(request, code)
-    circle, participant, reflection = access.access_own_reflection(
-        code=code,
-        reflection_id=reflection_id,
-        member=_member(request),
-        browser_key=browser_key(request),
-    )
-    decision = policy.decide_for(
-        act=policy.Act.WITHDRAW_REFLECTION, circle=circle, people=_people(request, circle)
-    )
-    if not decision:
-        messages.error(request, decision.reason)
-        return redirect("circles:room", code=circle.join_code)
+    found = _own_reflection(request, code, reflection_id, policy.Act.WITHDRAW_REFLECTION)
+    if isinstance(found, HttpResponse):
+        return found
+    circle, participant, reflection = found
     if request.method == "POST":
         try:
             services.reflection_withdraw(
