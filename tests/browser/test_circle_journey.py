@@ -154,7 +154,9 @@ def add_theme(page: Any, name: str) -> None:
 
 def move_by_keyboard(page: Any, text: str, theme: str) -> None:
     """The Move link opens a dialog of themes; Space chooses one, Enter moves, and keyboard
-    focus follows the card to its theme."""
+    focus follows the card to its theme. Until the page's script has run (its load event),
+    the Move link is a plain link to the no-script page, so the test waits for it."""
+    page.wait_for_load_state("load")
     card = page.locator("#board-ungrouped li", has_text=text)
     card.get_by_role("link", name=re.compile("^Move")).press("Enter")
     dialog = page.get_by_role("dialog", name="Move this reflection")
