@@ -105,3 +105,54 @@ def test_a_page_too_far_behind_gets_the_whole_board_once(circle: Circle) -> None
     html = _poll(client, circle, 1).content.decode()  # type: ignore[attr-defined]
     assert 'id="circle-board-wrap" hx-swap-oob="innerHTML"' in html
     assert "Reflection number 0" in html and "Reflection number 1" in html
+
+
+def test_each_version_is_rendered_once_for_every_page_that_polls_across_it(
+    circle: Circle,
+) -> None:
+    """Pages poll from all sorts of versions; the second page joins the pieces the first one
+    rendered and reads no reflections itself."""
+    first_page = guest_in(circle, arrive=False)
+    second_page = guest_in(circle, arrive=False)
+    circle.refresh_from_db()
+    seen = circle.version
+    _post_many(circle, 2)
+    circle.refresh_from_db()
+    middle = circle.version
+    participant = services.participant_join(circle=circle, member=None, browser_key="m" * 43)
+    services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),  # type: ignore[arg-type]
+        text="Reflection number 2",
+        browser_key="m" * 43,
+    )
+    first = _poll(first_page, circle, seen).content.decode()  # type: ignore[attr-defined]
+    assert all(f"Reflection number {n}" in first for n in range(3))
+    _poll(second_page, circle, seen)  # the second page learns who it is
+    with CaptureQueriesContext(connection) as queries:
+        second = _poll(second_page, circle, middle).content.decode()  # type: ignore[attr-defined]
+    assert "Reflection number 2" in second
+    assert "Reflection number 0" not in second and "Reflection number 1" not in second
+    assert not [q["sql"] for q in queries if "circles_reflection" in q["sql"]]
+
+
+def test_a_post_then_its_change_in_one_poll_ends_with_the_changed_words(circle: Circle) -> None:
+    client = guest_in(circle, arrive=False)
+    circle.refresh_from_db()
+    seen = circle.version
+    participant = services.participant_join(circle=circle, member=None, browser_key="e" * 43)
+    posted = services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),  # type: ignore[arg-type]
+        text="First words",
+        browser_key="e" * 43,
+    )
+    _poll(guest_in(circle, arrive=False), circle, seen)  # another page renders the post first
+    services.reflection_update(
+        reflection=posted, participant=participant, browser_key="e" * 43, text="Better words"
+    )
+    html = _poll(client, circle, seen).content.decode()  # type: ignore[attr-defined]
+    last = html.rindex(f'id="{card_id(posted.public_id)}"')
+    assert "Better words" in html[last:], "the change is applied after the post"

@@ -52,27 +52,28 @@ def access_poll(*, code: str, member: Member | None, browser_key: str) -> tuple[
     )
     joined_key = f"circle-live:{circle_id}:{normalised}:joined:{who}"
     if cache.get(joined_key) is None:
-        access_participation(code=normalised, member=member, browser_key=browser_key)
+        access_participation(
+            circle=access_circle_by_code(code=normalised), member=member, browser_key=browser_key
+        )
         cache.set(joined_key, True, _POLL_SECONDS)
     return circle_id, normalised
 
 
-def access_participation(
-    *, code: str, member: Member | None, browser_key: str
-) -> tuple[Circle, Participant]:
-    """The circle and this person's place in it; someone who has not joined is refused."""
-    circle = access_circle_by_code(code=code)
+def access_participation(*, circle: Circle, member: Member | None, browser_key: str) -> Participant:
+    """This person's place in a circle found by its code; someone who has not joined is
+    refused."""
     participant = selectors.participant_for(circle=circle, member=member, browser_key=browser_key)
     if participant is None:
         raise PermissionDenied
-    return circle, participant
+    return participant
 
 
 def access_own_reflection(
     *, code: str, reflection_id: str, member: Member | None, browser_key: str
 ) -> tuple[Circle, Participant, Reflection]:
     """A reflection this browser wrote, in a circle this person joined."""
-    circle, participant = access_participation(code=code, member=member, browser_key=browser_key)
+    circle = access_circle_by_code(code=code)
+    participant = access_participation(circle=circle, member=member, browser_key=browser_key)
     reflection = (
         Reflection.objects.select_related("circle")
         .filter(circle=circle, public_id=reflection_id)

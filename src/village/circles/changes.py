@@ -47,16 +47,17 @@ VERSION_SECONDS = 1
 MAX_NOTES = 500
 
 
-def _prefix(circle_id: int, code: str) -> str:
+def live_prefix(circle_id: int, code: str) -> str:
+    """The start of every cache key a circle's live pages use."""
     return f"circle-live:{circle_id}:{code}"
 
 
 def _note_key(circle_id: int, code: str, version: int) -> str:
-    return f"{_prefix(circle_id, code)}:{version}"
+    return f"{live_prefix(circle_id, code)}:{version}"
 
 
 def _version_key(circle_id: int, code: str) -> str:
-    return f"{_prefix(circle_id, code)}:version"
+    return f"{live_prefix(circle_id, code)}:version"
 
 
 def changed(circle: Circle, *notes: Note) -> int:
@@ -105,7 +106,8 @@ class Difference:
     """What changed between two versions, each reflection and theme once, by what matters most.
 
     ``complete`` is False when a note is missing or the page is too far behind: then the page
-    needs the whole live part."""
+    needs the whole live part. ``by_version`` keeps each version's notes apart, in order, for
+    pages that apply the versions one by one."""
 
     complete: bool = True
     step: bool = False
@@ -114,6 +116,7 @@ class Difference:
     undo: bool = False
     reflections: dict[str, str] = field(default_factory=dict)
     themes: dict[str, str] = field(default_factory=dict)
+    by_version: list[tuple[int, tuple[Note, ...]]] = field(default_factory=list)
 
     def add(self, notes: Iterable[Note]) -> None:
         for kind, key in notes:
@@ -153,6 +156,7 @@ def difference(*, circle_id: int, code: str, since: int, until: int) -> Differen
     if len(found) != len(keys):
         result.complete = False
         return result
-    for key in keys:
+    for version, key in enumerate(keys, start=since + 1):
         result.add(found[key])
+        result.by_version.append((version, tuple(found[key])))
     return result

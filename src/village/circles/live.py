@@ -7,9 +7,10 @@ place, moved cards put in their new list (the page's script drops the old copy),
 cards and removed themes deleted. Only a new step, or notes the cache no longer has, sends a
 whole board again.
 
-What is shared by every participant (the cards, the theme lists) is rendered once per circle
-version in each app process; each request adds the "Change" and "Withdraw" links to its own
-reflections only, from the secret the browser holds.
+What is shared by every participant is rendered once: the whole board once per circle version
+in each app process, and the swaps of each version once for all processes, in the shared
+cache. Each request adds the "Change" and "Withdraw" links to its own reflections only, from
+the secret the browser holds.
 
 Card ids on the page are a keyed hash of the reflection's id, so a participant's page never
 holds the id that another person's change links use.
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -226,25 +228,110 @@ def update(
     found: changes.Difference,
     browser_key: str = "",
 ) -> SafeString:
-    """Out-of-band swaps for what changed between two versions, for a page at the same step."""
+    """Out-of-band swaps for what changed between two versions, for a page at the same step.
+
+    Each version's swaps are rendered once, by the first page that needs them, and kept in the
+    cache that every app process shares; a poll joins those of the versions it missed. Pages
+    poll from all sorts of versions, so joining shared pieces, rather than rendering each
+    page's difference afresh, is what keeps a busy circle's polls from reading the database."""
     stage = policy.stage_of(circle)
-    key = ("update", circle.pk, circle.join_code, since, until, variant, stage)
-
-    def make() -> _Shared:
-        return _update(circle=circle, variant=variant, stage=stage, found=found)
-
-    shared = _remembered(key, make)
+    prefix = f"{changes.live_prefix(circle.pk, circle.join_code)}:swaps:{variant}:{stage}"
+    keys = {version: f"{prefix}:{version}" for version, _notes in found.by_version}
+    pieces: dict[str, _Shared] = cache.get_many(list(keys.values()))
+    missing = [
+        (version, notes) for version, notes in found.by_version if keys[version] not in pieces
+    ]
+    if missing:
+        made = {
+            keys[version]: shared
+            for version, shared in _swaps(
+                circle=circle, variant=variant, stage=stage, versions=missing
+            ).items()
+        }
+        cache.set_many(made, changes.NOTE_SECONDS)
+        pieces.update(made)
+    ordered = [pieces[keys[version]] for version, _notes in found.by_version]
+    html = "".join(piece.html for piece in ordered) + _count_swap(
+        circle=circle, variant=variant, stage=stage, found=found, until=until
+    )
+    shared = _Shared(html, tuple(secret for piece in ordered for secret in piece.secrets))
     if variant == FACILITATOR:
         return _safe(shared.html)
     return _with_own_links(shared, circle=circle, stage=stage, browser_key=browser_key)
 
 
-def _update(*, circle: Circle, variant: str, stage: str, found: changes.Difference) -> _Shared:
+def _count_swap(
+    *, circle: Circle, variant: str, stage: str, found: changes.Difference, until: int
+) -> str:
+    """The "N reflections so far" line, when cards came or went and sit in one list; the count
+    at a version is read once and shared."""
+    if shows_themes(circle=circle, variant=variant, stage=stage) or not any(
+        kind in (changes.NEW, changes.GONE) for kind in found.reflections.values()
+    ):
+        return ""
+    count = cache.get_or_set(
+        f"{changes.live_prefix(circle.pk, circle.join_code)}:count:{until}",
+        lambda: selectors.reflection_count(circle=circle),
+        changes.NOTE_SECONDS,
+    )
+    return render_to_string(
+        "circles/_reflection_count.html", {"reflection_count": count, "oob": True}
+    )
+
+
+def _swaps(
+    *,
+    circle: Circle,
+    variant: str,
+    stage: str,
+    versions: list[tuple[int, tuple[changes.Note, ...]]],
+) -> dict[int, _Shared]:
+    """The swaps of each version, with one read of the reflections and themes they name."""
+    differences = {version: changes.Difference() for version, _notes in versions}
+    for version, notes in versions:
+        differences[version].add(notes)
+    wanted = {
+        key
+        for found in differences.values()
+        for key, kind in found.reflections.items()
+        if kind != changes.GONE
+    }
+    theme_ids = {
+        int(pk)
+        for found in differences.values()
+        for pk, kind in found.themes.items()
+        if kind != changes.GONE_THEME
+    }
+    rows = (
+        {str(r.id): r for r in selectors.reflection_rows(circle=circle, public_ids=list(wanted))}
+        if wanted
+        else {}
+    )
+    themes = (
+        {t.pk: t for t in selectors.board_themes(circle=circle).filter(pk__in=theme_ids)}
+        if theme_ids
+        else {}
+    )
+    return {
+        version: _render(
+            circle=circle, variant=variant, stage=stage, found=found, rows=rows, themes=themes
+        )
+        for version, found in differences.items()
+    }
+
+
+def _render(
+    *,
+    circle: Circle,
+    variant: str,
+    stage: str,
+    found: changes.Difference,
+    rows: dict[str, selectors.ReflectionRow],
+    themes: dict[int, Theme],
+) -> _Shared:
     themed = shows_themes(circle=circle, variant=variant, stage=stage)
     movable = _can(circle, variant)["group"]
     parts: list[str] = []
-    theme_ids = [int(pk) for pk, kind in found.themes.items() if kind != changes.GONE_THEME]
-    themes = {t.pk: t for t in selectors.board_themes(circle=circle).filter(pk__in=theme_ids)}
     if themed:
         for pk, kind in found.themes.items():
             theme = themes.get(int(pk))
@@ -265,8 +352,7 @@ def _update(*, circle: Circle, variant: str, stage: str, found: changes.Differen
                         },
                     )
                 )
-    wanted = [key for key, kind in found.reflections.items() if kind != changes.GONE]
-    rows = {str(r.id): r for r in selectors.reflection_rows(circle=circle, public_ids=wanted)}
+    shown: list[tuple[str, str]] = []
     for public_id, kind in found.reflections.items():
         row = rows.get(public_id)
         if row is None:
@@ -274,6 +360,7 @@ def _update(*, circle: Circle, variant: str, stage: str, found: changes.Differen
             continue
         if kind == changes.MOVE and not themed:
             continue
+        shown.append((public_id, row.secret_hash))
         card = _card(row, variant=variant, movable=movable, pk=circle.pk)
         if kind == changes.EDIT:
             parts.append(card.replace("<li ", '<li hx-swap-oob="true" ', 1))
@@ -285,15 +372,6 @@ def _update(*, circle: Circle, variant: str, stage: str, found: changes.Differen
             f'<section id="theme-{pk}" hx-swap-oob="delete"></section>'
             for pk, kind in found.themes.items()
             if kind == changes.GONE_THEME
-        )
-    if not themed and any(
-        kind in (changes.NEW, changes.GONE) for kind in found.reflections.values()
-    ):
-        parts.append(
-            render_to_string(
-                "circles/_reflection_count.html",
-                {"reflection_count": selectors.reflection_count(circle=circle), "oob": True},
-            )
         )
     if found.actions and (variant == FACILITATOR or _can(circle, variant)["see_actions"]):
         parts.append(
@@ -308,4 +386,4 @@ def _update(*, circle: Circle, variant: str, stage: str, found: changes.Differen
                 },
             )
         )
-    return _Shared("".join(parts), tuple((key, row.secret_hash) for key, row in rows.items()))
+    return _Shared("".join(parts), tuple(shown))

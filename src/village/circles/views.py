@@ -60,10 +60,11 @@ def _circle_for_code(request: HttpRequest, code: str) -> Circle:
 
 
 def _joined(request: HttpRequest, code: str) -> tuple[Circle, Participant]:
-    _circle_for_code(request, code)
-    return access.access_participation(
-        code=code, member=_member(request), browser_key=browser_key(request)
+    circle = _circle_for_code(request, code)
+    participant = access.access_participation(
+        circle=circle, member=_member(request), browser_key=browser_key(request)
     )
+    return circle, participant
 
 
 def _people(request: HttpRequest, circle: Circle) -> frozenset[policy.Person]:

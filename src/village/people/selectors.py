@@ -34,6 +34,8 @@ def memberships_for(*, user: User | AnonymousUser) -> QuerySet[Member]:
 def member_for_user(*, user: User | AnonymousUser, member_id: int | None = None) -> Member | None:
     """The membership a signed-in person is acting in: the one they chose (``member_id``,
     kept in their session) if it is still theirs and active, else their first one."""
+    if not user.is_authenticated:
+        return None
     memberships = memberships_for(user=user)
     chosen = memberships.filter(pk=member_id).first() if member_id is not None else None
     return chosen or memberships.first()
