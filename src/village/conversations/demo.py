@@ -75,7 +75,7 @@ GROUP_SIZES = {
 }
 IN_PERSON_FAMILIES = 5
 # Chance of agreeing, by group, for the two statements the demo is built to show.
-SHAPED = {
+SHAPED: dict[str, dict[str, float]] = {
     POPULAR_NOT_WITH_FAMILIES: {
         ConstituencyKind.FAMILY: 0.1,
         ConstituencyKind.FRONTLINE: 0.85,

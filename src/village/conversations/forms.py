@@ -279,7 +279,7 @@ VALUE_CHOICES = (("1", _("Agree")), ("-1", _("Disagree")), ("0", _("Pass or unsu
 
 
 class VoteForm(forms.Form):
-    statement = forms.IntegerField(error_messages=dict(required=" ", invalid=" "))
+    statement = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     value = forms.TypedChoiceField(
         choices=VALUE_CHOICES,
         coerce=int,

@@ -224,7 +224,7 @@ def moderation_queue(*, conversation: Conversation) -> list[QueueItem]:
                 include_pending=True,
                 exclude=statement.pk,
             ),
-            votes=statement.vote_count,  # type: ignore[attr-defined]
+            votes=statement.vote_count,
         )
         for statement in rows.order_by("text")
     ]

@@ -386,11 +386,11 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = forms.VoteForm(request.POST)
         statement = (
-            selectors.statement_in(conversation=conversation, pk=form.data.get("statement"))
-            if str(form.data.get("statement", "")).isdigit()
+            selectors.statement_in(conversation=conversation, pk=form.cleaned_data["statement"])
+            if form.is_valid()
             else None
         )
-        if not form.is_valid() or statement is None:
+        if statement is None:
             messages.error(request, _("Choose agree, disagree or pass."))
             return redirect("conversations:vote", pk=pk)
         try:
