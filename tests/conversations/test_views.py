@@ -23,6 +23,7 @@ from village.conversations.models import (
     Vote,
     Voter,
 )
+from village.logs import redact
 from village.people.models import Member, Partnership, Role
 
 FAMILY = ConstituencyKind.FAMILY
@@ -257,3 +258,9 @@ def test_split_and_reword_pages(
         reverse("conversations:statement_reword", kwargs=kwargs), {"text": "Hold fewer meetings"}
     )
     assert derived.derived.get().text == "Hold fewer meetings"
+
+
+def test_link_codes_are_taken_out_of_log_lines() -> None:
+    line = 'GET /conversations/j/ABCD2345/ 404 "/conversations/j/ABCD2345/?x=1"'
+    assert "ABCD2345" not in redact(line)
+    assert "/conversations/j/[redacted]/" in redact(line)
