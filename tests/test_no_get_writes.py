@@ -3,9 +3,10 @@
 The addresses are found by walking the URL resolver, so a view added later is checked with
 no change here; an address whose parameter this file cannot fill fails the test, naming the
 parameter, rather than being skipped. Values come from the demo partnership (two circles, two
-released check-ins and an open one) and every demo role signs in; a guest who joined the open
-circle and someone with no cookies at all ask too. Any INSERT, UPDATE or DELETE fails,
-sessions included: a GET that changed the session would make Django write it back.
+released check-ins and an open one, a brave conversation) and every demo role signs in; a
+guest who joined the open circle and the conversation, and someone with no cookies at all
+ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that changed the
+session would make Django write it back.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import client_for
 from village.circles.models import Action, Circle, Moment, Reflection, Theme
+from village.conversations.models import Action as ConversationAction
+from village.conversations.models import Conversation, Link, Statement
 from village.demo import demo_load
 from village.people import services as people_services
 from village.people.models import Invitation, Member, Partnership, Role
@@ -99,6 +102,20 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
             for round_ in rounds
             for step in range(1, len(round_.instruments) + 2)
         ]
+    elif route.namespace == "conversations":
+        contexts = [
+            {
+                "pk": conversation.pk,
+                "code": link.code,
+                "statement_pk": statement.pk,
+                "link_pk": link.pk,
+                "action_pk": action.pk if action else 0,
+            }
+            for conversation in Conversation.objects.filter(partnership=demo.partnership)
+            for link in Link.objects.filter(conversation=conversation)[:2]
+            for statement in Statement.objects.filter(conversation=conversation, seed=False)[:2]
+            for action in [ConversationAction.objects.filter(conversation=conversation).first()]
+        ]
     elif route.namespace == "people":
         invitation = Invitation.objects.filter(partnership=demo.partnership).first()
         contexts = [
@@ -156,13 +173,20 @@ def demo(db: None) -> Demo:
 
 
 def _guest(demo: Demo) -> Client:
-    """Someone with no account who joined the open circle with its code."""
+    """Someone with no account who joined the open circle with its code, and the brave
+    conversation with its family link."""
     guest = Client()
     circle = Circle.objects.filter(partnership=demo.partnership, phase="reflect").first()
     assert circle is not None
     joined = guest.post(
         reverse("circles:join_circle", kwargs={"code": circle.join_code}), {"agree": "on"}
     )
+    assert joined.status_code == 302
+    link = Link.objects.filter(
+        conversation__partnership=demo.partnership, constituency__kind="family"
+    ).first()
+    assert link is not None
+    joined = guest.post(reverse("conversations:join", kwargs={"code": link.code}))
     assert joined.status_code == 302
     return guest
 

@@ -1,8 +1,9 @@
 """The demo partnership: six agencies, teams (some inside a parent team) of 2-6 people with
 their career stages, about sixty members in every role, two circles and a saved circle
-template, and check-ins: for staff, two closed rounds with reports and one open; for families
-(parents, carers and people with lived experience), one closed round with a report and one
-open, with the questions written for them.
+template, a brave conversation (conversations/demo.py), and check-ins: for staff, two closed
+rounds with reports and one open; for families (parents, carers and people with lived
+experience), one closed round with a report and one open, with the questions written for
+them.
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
@@ -19,6 +20,7 @@ from django.utils import timezone
 from village.circles import services as circles
 from village.circles.models import Circle, Moment, Phase
 from village.circles.starters import REGULAR
+from village.conversations.demo import demo_conversation
 from village.engines.instruments import get_instrument
 from village.people import services as people
 from village.people.models import (
@@ -577,5 +579,10 @@ def demo_load() -> tuple[Partnership, bool]:
             members["lead@demo.village"],
             [*members.values(), *staff, *families],
             agencies,
+        )
+        demo_conversation(
+            facilitator=facilitator,
+            co_moderator=members["family@demo.village"],
+            agency=agencies[0],
         )
     return partnership, True

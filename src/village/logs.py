@@ -15,7 +15,7 @@ import re
 REDACTED = "[redacted]"
 
 _PATH_SECRETS = re.compile(
-    r"(/(?:invitation|c|r|key|reset|confirm-email|password/reset/key)/)[^/\s?#\"']+",
+    r"(/(?:invitation|c|j|r|key|reset|confirm-email|password/reset/key)/)[^/\s?#\"']+",
     re.IGNORECASE,
 )
 _QUERY_SECRETS = re.compile(

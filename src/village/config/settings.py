@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "village.people",
     "village.circles",
     "village.pulse",
+    "village.conversations",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("circles/", include("village.circles.urls")),
     path("pulse/", include("village.pulse.urls")),
+    path("conversations/", include("village.conversations.urls")),
 ]
 
 handler400 = "village.errors.bad_request"

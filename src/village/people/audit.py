@@ -44,6 +44,25 @@ PHRASES = {
     "circle.retention": gettext_lazy(
         "Deleted the words written in the circle {target}, as the partnership keeps them no longer"
     ),
+    "conversation.create": gettext_lazy("Started the conversation {target}"),
+    "conversation.update": gettext_lazy("Changed the settings of the conversation {target}"),
+    "conversation.seeds": gettext_lazy("Added seed statements to the conversation {target}"),
+    "conversation.close": gettext_lazy("Closed the conversation {target} early"),
+    "conversation.moderators": gettext_lazy("Chose the co-moderators of the conversation {target}"),
+    "conversation.links": gettext_lazy("Made links to join the conversation {target}"),
+    "conversation.link.revoke": gettext_lazy("Stopped a link to the conversation {target}"),
+    "conversation.in_person": gettext_lazy(
+        "Added votes from a meeting to the conversation {target}, with the consent of those there"
+    ),
+    "conversation.action.create": gettext_lazy("Agreed an action in the conversation {target}"),
+    "conversation.action.update": gettext_lazy(
+        "Changed the progress of an action in the conversation {target}"
+    ),
+    "statement.accept": gettext_lazy("Accepted a statement in the conversation {target}"),
+    "statement.reject": gettext_lazy("Did not accept a statement in the conversation {target}"),
+    "statement.edit": gettext_lazy("Fixed the wording of a statement in the conversation {target}"),
+    "statement.split": gettext_lazy("Split a statement in the conversation {target}"),
+    "statement.reword": gettext_lazy("Reworded a statement in the conversation {target}"),
     "support_links.replace": gettext_lazy("Changed the support links"),
     "invitation.create": gettext_lazy("Invited {target}"),
     "invitation.accept": gettext_lazy("Accepted an invitation and joined"),
@@ -69,6 +88,7 @@ LICENCE_PREFIX = "pulse.licence.confirm."
 NAMES = {
     "Circle": ("circles", "Circle", "title", True),
     "Round": ("pulse", "Round", "title", True),
+    "Conversation": ("conversations", "Conversation", "question", True),
     "Team": ("people", "Team", "name", True),
     "Member": ("people", "Member", "display_name", False),
     "Invitation": ("people", "Invitation", "email", False),

@@ -1,0 +1,723 @@
+"""Every write to conversations. Views call these; nothing else writes conversation rows.
+
+No transaction that writes a vote, a voter or a participant's statement writes a row that
+names a person: audit rows (which name the facilitator or moderator) are written after,
+in their own transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from village.conversations import policy, selectors
+from village.conversations.models import (
+    DEFAULT_POLICY,
+    REJECT_REASONS,
+    STATEMENT_HARD_LIMIT,
+    STATEMENT_MAX_LENGTH,
+    Action,
+    ActionStatus,
+    Channel,
+    Constituency,
+    ConstituencyKind,
+    Conversation,
+    Decision,
+    InPersonSession,
+    Link,
+    Moderation,
+    ModerationEntry,
+    Reason,
+    State,
+    Statement,
+    Vote,
+    Voter,
+)
+from village.conversations.policy import Act, ConversationError
+from village.people import join_codes
+from village.people.models import Agency, Member, Partnership
+from village.people.services import audit_record
+
+MAX_SEEDS = 500
+MAX_LINKS_AT_ONCE = 200
+MAX_IN_PERSON_CARDS = 200
+VALUES = (-1, 0, 1)
+
+
+def _check(act: Act, conversation: Conversation, actor: Member | None, joined: bool = True) -> None:
+    policy.check(
+        act=act,
+        conversation=conversation,
+        people=policy.people_of(member=actor, conversation=conversation),
+        joined=joined,
+    )
+
+
+def _lines(values: Sequence[str]) -> list[str]:
+    """Non-empty lines, spaces tidied, each once, in the order given."""
+    seen: dict[str, None] = {}
+    for value in values:
+        cleaned = " ".join(value.split())
+        if cleaned and cleaned.casefold() not in {s.casefold() for s in seen}:
+            seen[cleaned] = None
+    return list(seen)
+
+
+def _statement_text(text: str, *, limit: int) -> str:
+    cleaned = " ".join(text.replace("\x00", "").split())
+    if not cleaned:
+        raise ConversationError(_("Write a statement first."))
+    if len(cleaned) > limit:
+        raise ConversationError(
+            _("Please keep it to %(max)s characters. This has %(count)s.")
+            % {"max": f"{limit:,}", "count": f"{len(cleaned):,}"}
+        )
+    return cleaned
+
+
+def _window(opens_at: datetime, closes_at: datetime) -> None:
+    if closes_at <= opens_at:
+        raise ConversationError(_("The closing time must be after the opening time."))
+    if closes_at <= timezone.now():
+        raise ConversationError(_("The closing time has passed. Choose a time later than now."))
+
+
+def _cap(statement_max_length: int) -> int:
+    if not 40 <= statement_max_length <= STATEMENT_HARD_LIMIT:
+        raise ConversationError(
+            _("Statements can be limited to between 40 and %(max)s characters.")
+            % {"max": STATEMENT_HARD_LIMIT}
+        )
+    return statement_max_length
+
+
+def _seeds(seeds: Sequence[str], *, limit: int) -> list[str]:
+    lines = _lines(seeds)
+    if len(lines) > MAX_SEEDS:
+        raise ConversationError(
+            _("Add at most %(max)s seed statements at once.") % {"max": MAX_SEEDS}
+        )
+    for number, line in enumerate(lines, start=1):
+        if len(line) > limit:
+            raise ConversationError(
+                _(
+                    "Seed statement %(number)s is %(count)s characters long. Keep each to "
+                    "%(max)s, or raise the limit."
+                )
+                % {"number": number, "count": len(line), "max": limit}
+            )
+    return lines
+
+
+def conversation_create(
+    *,
+    partnership: Partnership,
+    created_by: Member,
+    question: str,
+    context: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    seeds: Sequence[str] = (),
+    moderation: str = Moderation.PRE,
+    results_while_open: bool = False,
+    moderation_policy: str = "",
+    statement_max_length: int = STATEMENT_MAX_LENGTH,
+    expected: Mapping[str, int] | None = None,
+) -> Conversation:
+    """A conversation with the four constituencies and its seed statements, one a line."""
+    if not (
+        policy.can_run_conversations(member=created_by)
+        and created_by.partnership_id == partnership.pk
+    ):
+        raise ConversationError(_("Only a facilitator or an admin can do this."))
+    question = " ".join(question.split())
+    if not question:
+        raise ConversationError(_("Write the question the conversation is about."))
+    if moderation not in Moderation.values:
+        raise ConversationError(_("Choose when statements are moderated."))
+    _window(opens_at, closes_at)
+    limit = _cap(statement_max_length)
+    lines = _seeds(seeds, limit=limit)
+    today = timezone.localdate()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            partnership=partnership,
+            created_by=created_by,
+            question=question,
+            context=context.strip(),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            moderation=moderation,
+            results_while_open=results_while_open,
+            moderation_policy=moderation_policy.strip() or str(DEFAULT_POLICY),
+            statement_max_length=limit,
+        )
+        Constituency.objects.bulk_create(
+            Constituency(
+                conversation=conversation,
+                kind=kind,
+                expected=max(int((expected or {}).get(kind, 0)), 0),
+            )
+            for kind in ConstituencyKind.values
+        )
+        Statement.objects.bulk_create(_seed_rows(conversation, lines, today))
+        audit_record(
+            partnership=partnership,
+            actor=created_by,
+            action="conversation.create",
+            target=conversation,
+        )
+    return conversation
+
+
+def _seed_rows(conversation: Conversation, lines: Sequence[str], today: date) -> list[Statement]:
+    return [
+        Statement(
+            conversation=conversation,
+            text=line,
+            seed=True,
+            state=State.ACCEPTED,
+            reviewed=True,
+            created_on=today,
+        )
+        for line in lines
+    ]
+
+
+def conversation_update(
+    *,
+    conversation: Conversation,
+    actor: Member,
+    question: str,
+    context: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    moderation: str,
+    results_while_open: bool,
+    moderation_policy: str,
+    statement_max_length: int,
+    expected: Mapping[str, int] | None = None,
+) -> Conversation:
+    _check(Act.EDIT, conversation, actor)
+    question = " ".join(question.split())
+    if not question:
+        raise ConversationError(_("Write the question the conversation is about."))
+    if moderation not in Moderation.values:
+        raise ConversationError(_("Choose when statements are moderated."))
+    _window(opens_at, closes_at)
+    conversation.question = question
+    conversation.context = context.strip()
+    conversation.opens_at = opens_at
+    conversation.closes_at = closes_at
+    conversation.moderation = moderation
+    conversation.results_while_open = results_while_open
+    conversation.moderation_policy = moderation_policy.strip() or str(DEFAULT_POLICY)
+    conversation.statement_max_length = _cap(statement_max_length)
+    with transaction.atomic():
+        conversation.save()
+        for constituency in conversation.constituencies.all():
+            if expected is not None and constituency.kind in expected:
+                constituency.expected = max(int(expected[constituency.kind]), 0)
+                constituency.save(update_fields=["expected"])
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.update",
+            target=conversation,
+        )
+    return conversation
+
+
+def seeds_add(*, conversation: Conversation, actor: Member, seeds: Sequence[str]) -> int:
+    """More seed statements, one a line; lines already there are left out."""
+    _check(Act.EDIT, conversation, actor)
+    there = {
+        text.casefold()
+        for text in Statement.objects.filter(conversation=conversation).values_list(
+            "text", flat=True
+        )
+    }
+    lines = [
+        line
+        for line in _seeds(seeds, limit=conversation.statement_max_length)
+        if line.casefold() not in there
+    ]
+    with transaction.atomic():
+        Statement.objects.bulk_create(_seed_rows(conversation, lines, timezone.localdate()))
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.seeds",
+            target=conversation,
+        )
+    return len(lines)
+
+
+def conversation_close(*, conversation: Conversation, actor: Member) -> Conversation:
+    """Close before the closing time; nobody can join, vote or write after."""
+    _check(Act.CLOSE, conversation, actor)
+    with transaction.atomic():
+        conversation.closed_early = True
+        conversation.save(update_fields=["closed_early"])
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.close",
+            target=conversation,
+        )
+    return conversation
+
+
+def moderators_set(*, conversation: Conversation, actor: Member, members: Sequence[Member]) -> None:
+    """Name the co-moderators: members of the partnership in any role, families included."""
+    _check(Act.SET_MODERATORS, conversation, actor)
+    for member in members:
+        if not policy.is_member_of(member, conversation):
+            raise ConversationError(_("Co-moderators must be members of this partnership."))
+    with transaction.atomic():
+        conversation.moderators.set(members)
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.moderators",
+            target=conversation,
+        )
+
+
+def link_create(
+    *,
+    conversation: Conversation,
+    actor: Member,
+    constituency: Constituency | None,
+    max_uses: int | None = None,
+    count: int = 1,
+) -> list[Link]:
+    """Links into one constituency (or open links, when ``constituency`` is None, where
+    people say their constituency themselves): unlimited, single-use (max_uses=1), or
+    limited to a number of people. ``count`` makes several at once, as for single-use links
+    handed out one each."""
+    _check(Act.MAKE_LINKS, conversation, actor)
+    if constituency is not None and constituency.conversation_id != conversation.pk:
+        raise ConversationError(_("Choose one of this conversation's constituencies."))
+    if max_uses is not None and max_uses < 1:
+        raise ConversationError(_("A link must let at least one person in."))
+    if not 1 <= count <= MAX_LINKS_AT_ONCE:
+        raise ConversationError(
+            _("Make between 1 and %(max)s links at once.") % {"max": MAX_LINKS_AT_ONCE}
+        )
+    links = []
+    with transaction.atomic():
+        for _number in range(count):
+            code = join_codes.new_code(taken=lambda c: Link.objects.filter(code=c).exists())
+            if code is None:
+                raise ConversationError(_("We could not make a link just now. Please try again."))
+            links.append(
+                Link.objects.create(
+                    conversation=conversation,
+                    constituency=constituency,
+                    code=code,
+                    max_uses=max_uses,
+                )
+            )
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.links",
+            target=conversation,
+        )
+    return links
+
+
+def link_revoke(*, link: Link, actor: Member) -> Link:
+    """Stop a link letting anyone new in; people who joined with it carry on."""
+    conversation = link.conversation
+    _check(Act.MAKE_LINKS, conversation, actor)
+    with transaction.atomic():
+        link.revoked = True
+        link.save(update_fields=["revoked"])
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.link.revoke",
+            target=conversation,
+        )
+    return link
+
+
+def pseudonym_for(*, conversation: Conversation, member: Member | None, browser_key: str) -> str:
+    """This person's pseudonym here: by membership, or by their browser's key as a guest."""
+    pseudonym = selectors.pseudonym_of(
+        conversation=conversation, member=member, browser_key=browser_key
+    )
+    if not pseudonym:
+        raise ConversationError(_("Your browser needs cookies switched on to take part."))
+    return pseudonym
+
+
+def voter_join(
+    *,
+    link: Link,
+    member: Member | None,
+    browser_key: str,
+    declared: Constituency | None = None,
+) -> tuple[Voter, bool]:
+    """Join through a link: the link's constituency, or the one declared on an open link.
+
+    Joining again (with this link or any other) changes nothing and uses nothing up: a
+    constituency is fixed by the first link. Returns the voter and whether they are new.
+    The transaction writes the anonymous voter row and the link's count, nothing else."""
+    conversation = link.conversation
+    _check(Act.JOIN, conversation, member, joined=False)
+    pseudonym = pseudonym_for(conversation=conversation, member=member, browser_key=browser_key)
+    existing = Voter.objects.filter(conversation=conversation, pseudonym=pseudonym).first()
+    if existing is not None:
+        return existing, False
+    if link.revoked:
+        raise ConversationError(_("This link no longer works. Ask whoever sent it for a new one."))
+    if link.is_open_link:
+        if declared is None or declared.conversation_id != conversation.pk:
+            raise ConversationError(_("Choose the group you belong to."))
+    else:
+        declared = None
+    try:
+        with transaction.atomic():
+            limit = Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses"))
+            if not Link.objects.filter(limit, pk=link.pk, revoked=False).update(uses=F("uses") + 1):
+                raise ConversationError(
+                    _(
+                        "This link has been used by as many people as it allows. Ask whoever "
+                        "sent it for a new one."
+                    )
+                )
+            voter = Voter.objects.create(
+                conversation=conversation,
+                pseudonym=pseudonym,
+                constituency_id=link.constituency_id,
+                declared=declared,
+                joined_on=timezone.localdate(),
+            )
+    except IntegrityError:
+        return Voter.objects.get(conversation=conversation, pseudonym=pseudonym), False
+    return voter, True
+
+
+def _voter(conversation: Conversation, member: Member | None, browser_key: str) -> Voter:
+    voter = selectors.voter_for(conversation=conversation, member=member, browser_key=browser_key)
+    if voter is None:
+        raise ConversationError(_("Join the conversation first, with the link you were sent."))
+    return voter
+
+
+def vote_cast(
+    *,
+    conversation: Conversation,
+    member: Member | None,
+    browser_key: str,
+    statement: Statement,
+    value: int,
+) -> Vote:
+    """Agree (1), pass (0) or disagree (-1); voting again changes the answer. The
+    transaction writes the vote row alone."""
+    voter = _voter(conversation, member, browser_key)
+    _check(Act.VOTE, conversation, member)
+    if value not in VALUES:
+        raise ConversationError(_("Choose agree, disagree or pass."))
+    if statement.conversation_id != conversation.pk or not selectors.is_votable(statement):
+        raise ConversationError(_("This statement is not open for votes."))
+    with transaction.atomic():
+        vote, _created = Vote.objects.update_or_create(
+            statement=statement,
+            pseudonym=voter.pseudonym,
+            defaults={
+                "conversation": conversation,
+                "value": value,
+                "channel": voter.channel,
+                "voted_on": timezone.localdate(),
+            },
+        )
+    return vote
+
+
+def statement_write(
+    *, conversation: Conversation, member: Member | None, browser_key: str, text: str
+) -> Statement:
+    """A participant's statement: waiting for a moderator (pre-moderation), or shown at once
+    and reviewed afterwards (post-moderation). It carries only its author's constituency."""
+    voter = _voter(conversation, member, browser_key)
+    _check(Act.WRITE, conversation, member)
+    cleaned = _statement_text(text, limit=conversation.statement_max_length)
+    shown_now = conversation.moderation == Moderation.POST
+    with transaction.atomic():
+        return Statement.objects.create(
+            conversation=conversation,
+            text=cleaned,
+            author_constituency_id=voter.constituency_id or voter.declared_id,
+            author_declared=voter.declared_id is not None,
+            state=State.ACCEPTED if shown_now else State.PENDING,
+            created_on=timezone.localdate(),
+        )
+
+
+def _log(conversation: Conversation, decision: str, reason: str = "") -> ModerationEntry:
+    return ModerationEntry.objects.create(
+        conversation=conversation,
+        decided_on=timezone.localdate(),
+        decision=decision,
+        reason=reason,
+    )
+
+
+def _audit_moderation(statement: Statement, actor: Member, action: str) -> None:
+    conversation = statement.conversation
+    audit_record(
+        partnership=conversation.partnership, actor=actor, action=action, target=conversation
+    )
+
+
+def _moderatable(statement: Statement, actor: Member) -> Conversation:
+    conversation = statement.conversation
+    _check(Act.MODERATE, conversation, actor)
+    if statement.seed:
+        raise ConversationError(_("Seed statements are changed on the conversation's page."))
+    if statement.state == State.REJECTED:
+        raise ConversationError(_("This statement was not accepted, so it cannot be changed."))
+    return conversation
+
+
+def statement_accept(*, statement: Statement, actor: Member) -> Statement:
+    conversation = _moderatable(statement, actor)
+    with transaction.atomic():
+        statement.state = State.ACCEPTED
+        statement.reason = ""
+        statement.reviewed = True
+        statement.moderated_on = timezone.localdate()
+        statement.save(update_fields=["state", "reason", "reviewed", "moderated_on"])
+        _log(conversation, Decision.ACCEPTED)
+    _audit_moderation(statement, actor, "statement.accept")
+    return statement
+
+
+def statement_reject(*, statement: Statement, actor: Member, reason: str) -> Statement:
+    """Not accepted, with a reason from the policy. It never reaches results or exports."""
+    conversation = _moderatable(statement, actor)
+    if reason not in REJECT_REASONS:
+        raise ConversationError(_("Choose the reason from the moderation policy."))
+    with transaction.atomic():
+        _reject(statement, reason)
+        _log(conversation, Decision.REJECTED, reason)
+    _audit_moderation(statement, actor, "statement.reject")
+    return statement
+
+
+def _reject(statement: Statement, reason: str) -> None:
+    statement.state = State.REJECTED
+    statement.reason = reason
+    statement.reviewed = True
+    statement.moderated_on = timezone.localdate()
+    statement.save(update_fields=["state", "reason", "reviewed", "moderated_on"])
+
+
+def statement_edit(*, statement: Statement, actor: Member, text: str) -> Statement:
+    """Fix spelling or wording in place, only while nobody has voted on the statement."""
+    conversation = _moderatable(statement, actor)
+    cleaned = _statement_text(text, limit=conversation.statement_max_length)
+    with transaction.atomic():
+        Statement.objects.select_for_update().filter(pk=statement.pk).exists()
+        if Vote.objects.filter(statement=statement).exists():
+            raise ConversationError(
+                _(
+                    "People have voted on this statement, so it cannot be changed. Reword it "
+                    "instead: that makes a new statement linked to this one."
+                )
+            )
+        statement.text = cleaned
+        statement.save(update_fields=["text"])
+        _log(conversation, Decision.EDITED, Reason.CLARITY)
+    _audit_moderation(statement, actor, "statement.edit")
+    return statement
+
+
+def _derive(statement: Statement, texts: Sequence[str]) -> list[Statement]:
+    conversation = statement.conversation
+    today = timezone.localdate()
+    return [
+        Statement.objects.create(
+            conversation=conversation,
+            text=text,
+            author_constituency_id=statement.author_constituency_id,
+            author_declared=statement.author_declared,
+            state=State.ACCEPTED,
+            reviewed=True,
+            original=statement,
+            created_on=statement.created_on,
+            moderated_on=today,
+        )
+        for text in texts
+    ]
+
+
+def statement_split(
+    *, statement: Statement, actor: Member, parts: Sequence[str]
+) -> list[Statement]:
+    """Split a statement about several ideas into two or more, each linked to the original,
+    which is then not accepted (reason: split)."""
+    conversation = _moderatable(statement, actor)
+    limit = conversation.statement_max_length
+    texts = [_statement_text(part, limit=limit) for part in parts if part.strip()]
+    if len(texts) < 2:
+        raise ConversationError(_("Write at least two statements to split it into."))
+    with transaction.atomic():
+        derived = _derive(statement, texts)
+        _reject(statement, Reason.SPLIT)
+        _log(conversation, Decision.SPLIT, Reason.SPLIT)
+    _audit_moderation(statement, actor, "statement.split")
+    return derived
+
+
+def statement_reword(*, statement: Statement, actor: Member, text: str) -> Statement:
+    """A clearer wording as a new statement linked to the original, which is then not
+    accepted (reason: reworded). Votes on the original stay with the original."""
+    conversation = _moderatable(statement, actor)
+    cleaned = _statement_text(text, limit=conversation.statement_max_length)
+    if cleaned == statement.text:
+        raise ConversationError(_("The new wording is the same as the old."))
+    with transaction.atomic():
+        [derived] = _derive(statement, [cleaned])
+        _reject(statement, Reason.REWORDED)
+        _log(conversation, Decision.REWORDED, Reason.REWORDED)
+    _audit_moderation(statement, actor, "statement.reword")
+    return derived
+
+
+def action_create(
+    *,
+    conversation: Conversation,
+    actor: Member,
+    statement: Statement,
+    text: str,
+    owner_agency: Agency,
+    due_on: date,
+) -> Action:
+    """A statement becomes an action with an owning agency and a due date."""
+    _check(Act.ADD_ACTION, conversation, actor)
+    if statement.conversation_id != conversation.pk or statement.state != State.ACCEPTED:
+        raise ConversationError(_("Choose an accepted statement of this conversation."))
+    if owner_agency.partnership_id != conversation.partnership_id:
+        raise ConversationError(_("Choose one of the partnership's agencies."))
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise ConversationError(_("Say what will be done."))
+    if len(cleaned) > 500:
+        raise ConversationError(_("Keep the action to 500 characters."))
+    with transaction.atomic():
+        action = Action.objects.create(
+            conversation=conversation,
+            statement=statement,
+            text=cleaned,
+            owner_agency=owner_agency,
+            due_on=due_on,
+        )
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.action.create",
+            target=conversation,
+        )
+    return action
+
+
+def action_update(*, action: Action, actor: Member, status: str) -> Action:
+    conversation = action.conversation
+    _check(Act.UPDATE_ACTION, conversation, actor)
+    if status not in ActionStatus.values:
+        raise ConversationError(_("Choose the action's status."))
+    with transaction.atomic():
+        action.status = status
+        action.save(update_fields=["status"])
+        audit_record(
+            partnership=conversation.partnership,
+            actor=actor,
+            action="conversation.action.update",
+            target=conversation,
+        )
+    return action
+
+
+def in_person_record(
+    *,
+    conversation: Conversation,
+    actor: Member,
+    constituency: Constituency,
+    consent_recorded: bool,
+    cards: Sequence[Mapping[int, int]],
+) -> int:
+    """Votes a facilitator recorded at a meeting, one card per person there, who agreed to
+    their votes being added. Each card becomes a voter with a random pseudonym that nobody
+    holds, marked as in person. The session row (naming the facilitator) is written first,
+    in its own transaction; the votes after, in another. Returns how many votes were added."""
+    _check(Act.RECORD_IN_PERSON, conversation, actor)
+    if not consent_recorded:
+        raise ConversationError(
+            _("Votes from a meeting are added only when the people there agreed to it.")
+        )
+    if constituency.conversation_id != conversation.pk:
+        raise ConversationError(_("Choose one of this conversation's constituencies."))
+    people = [card for card in cards if card]
+    if not people:
+        raise ConversationError(_("Add at least one person's votes."))
+    if len(people) > MAX_IN_PERSON_CARDS:
+        raise ConversationError(
+            _("Add at most %(max)s people at once.") % {"max": MAX_IN_PERSON_CARDS}
+        )
+    votable = {s.pk: s for s in selectors.votable_statements(conversation=conversation)}
+    for card in people:
+        if any(pk not in votable or value not in VALUES for pk, value in card.items()):
+            raise ConversationError(_("Each vote must be agree, disagree or pass on a statement."))
+    today = timezone.localdate()
+    with transaction.atomic():
+        InPersonSession.objects.create(
+            conversation=conversation,
+            recorded_by=actor,
+            held_on=today,
+            people=len(people),
+            consent_recorded=True,
+        )
+    audit_record(
+        partnership=conversation.partnership,
+        actor=actor,
+        action="conversation.in_person",
+        target=conversation,
+    )
+    voters, votes = [], []
+    for card in people:
+        pseudonym = secrets.token_hex(32)
+        voters.append(
+            Voter(
+                conversation=conversation,
+                pseudonym=pseudonym,
+                constituency=constituency,
+                channel=Channel.IN_PERSON,
+                joined_on=today,
+            )
+        )
+        votes += [
+            Vote(
+                conversation=conversation,
+                statement=votable[pk],
+                pseudonym=pseudonym,
+                value=value,
+                channel=Channel.IN_PERSON,
+                voted_on=today,
+            )
+            for pk, value in card.items()
+        ]
+    with transaction.atomic():
+        Voter.objects.bulk_create(voters)
+        Vote.objects.bulk_create(votes)
+    return len(votes)

@@ -1,0 +1,620 @@
+"""Thin views: parse, fetch and authorise (access.py), call a service or selector, render.
+
+Participants' pages work with no account and no JavaScript: one statement at a time with
+three large buttons, each a plain form post that redirects to the next statement."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from village.conversations import access, forms, policy, selectors, services
+from village.conversations.models import Conversation, Link, Voter
+from village.engines.identifying import identifying_hints
+from village.engines.lens import find as lens_find
+from village.exports import csv_text
+from village.once import run_once
+from village.people import throttle
+from village.people.browser_key import browser_key
+from village.people.models import Member
+from village.people.selectors import agencies_for
+
+ConversationError = policy.ConversationError
+
+
+def _member(request: HttpRequest) -> Member | None:
+    member = getattr(request, "member", None)
+    return member if member else None
+
+
+def _can(request: HttpRequest, conversation: Conversation, *, joined: bool) -> dict[str, bool]:
+    return policy.abilities(
+        conversation=conversation,
+        people=policy.people_of(member=_member(request), conversation=conversation),
+        joined=joined,
+    )
+
+
+# --- starting and running ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        raise PermissionDenied
+    conversations = selectors.conversations_for(partnership=member.partnership)
+    return render(
+        request,
+        "conversations/list.html",
+        {
+            "rows": [
+                (c, policy.STATE_LABELS[policy.state_of(c)], _can(request, c, joined=False))
+                for c in conversations
+            ],
+            "can_create": policy.can_run_conversations(member=member),
+        },
+    )
+
+
+@login_required
+def conversation_create(request: HttpRequest) -> HttpResponse:
+    member = access.access_runner(member=_member(request))
+    form = forms.ConversationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def create() -> HttpResponse:
+            try:
+                conversation = services.conversation_create(
+                    partnership=member.partnership, created_by=member, **form.values()
+                )
+            except ConversationError as error:
+                form.add_error(None, str(error))
+                return render(request, "conversations/create.html", {"form": form})
+            messages.success(request, _("The conversation is ready. Make its links next."))
+            return redirect("conversations:manage", pk=conversation.pk)
+
+        return run_once(request, create)
+    return render(request, "conversations/create.html", {"form": form})
+
+
+def _manage_context(conversation: Conversation, member: Member, **extra: Any) -> dict[str, Any]:
+    constituencies = selectors.constituencies_of(conversation=conversation)
+    counts = selectors.counts_by_constituency(conversation=conversation)
+    can = policy.abilities(
+        conversation=conversation,
+        people=policy.people_of(member=member, conversation=conversation),
+        joined=False,
+    )
+    context: dict[str, Any] = {
+        "conversation": conversation,
+        "state": policy.STATE_LABELS[policy.state_of(conversation)],
+        "can": can,
+        "groups": [(c, counts.get(c.pk, 0)) for c in constituencies],
+        "open_link_count": counts.get(None, 0),
+        "links": selectors.links_of(conversation=conversation),
+        "link_form": forms.LinkForm(constituencies=constituencies),
+        "seeds_form": forms.SeedsForm(),
+        "moderators_form": forms.ModeratorsForm(
+            members=_partnership_members(conversation),
+            initial={"moderators": list(conversation.moderators.all())},
+        ),
+        "waiting": selectors.pending_count(conversation=conversation),
+        "statements": selectors.votable_statements(conversation=conversation).order_by("text"),
+        "actions": selectors.actions_of(conversation=conversation),
+        "action_form": forms.ActionForm(
+            statements=selectors.result_statements(conversation=conversation),
+            agencies=agencies_for(partnership=conversation.partnership),
+        ),
+    }
+    context.update(extra)
+    return context
+
+
+def _partnership_members(conversation: Conversation) -> Any:
+    return Member.objects.filter(
+        partnership=conversation.partnership, deactivated_at__isnull=True
+    ).order_by("display_name")
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    return render(request, "conversations/manage.html", _manage_context(conversation, member))
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    initial = {
+        "question": conversation.question,
+        "context": conversation.context,
+        "opens_at": conversation.opens_at,
+        "closes_at": conversation.closes_at,
+        "moderation": conversation.moderation,
+        "results_while_open": conversation.results_while_open,
+        "moderation_policy": conversation.moderation_policy,
+        "statement_max_length": conversation.statement_max_length,
+        **{f"expected_{c.kind}": c.expected for c in conversation.constituencies.all()},
+    }
+    form = forms.ConversationForm(request.POST or None, initial=initial, new=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.conversation_update(conversation=conversation, actor=member, **form.values())
+        except ConversationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The conversation is updated."))
+            return redirect("conversations:manage", pk=conversation.pk)
+    return render(request, "conversations/edit.html", {"form": form, "conversation": conversation})
+
+
+def _back_to_manage(request: HttpRequest, pk: int, error: str = "", done: str = "") -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    elif done:
+        messages.success(request, done)
+    return redirect("conversations:manage", pk=pk)
+
+
+@login_required
+@require_POST
+def seeds(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    form = forms.SeedsForm(request.POST)
+    if not form.is_valid():
+        return _back_to_manage(request, pk, error=str(next(iter(form.errors.values()))[0]))
+
+    def create() -> HttpResponse:
+        try:
+            added = services.seeds_add(
+                conversation=conversation,
+                actor=member,
+                seeds=form.cleaned_data["seeds"].splitlines(),
+            )
+        except ConversationError as error:
+            return _back_to_manage(request, pk, error=str(error))
+        return _back_to_manage(request, pk, done=_("%(n)s seed statements added.") % {"n": added})
+
+    return run_once(request, create)
+
+
+@login_required
+@require_POST
+def links_create(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    form = forms.LinkForm(
+        request.POST, constituencies=selectors.constituencies_of(conversation=conversation)
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "conversations/manage.html",
+            _manage_context(conversation, member, link_form=form),
+        )
+
+    def create() -> HttpResponse:
+        try:
+            made = services.link_create(
+                conversation=conversation, actor=member, **form.link_values()
+            )
+        except ConversationError as error:
+            return _back_to_manage(request, pk, error=str(error))
+        return _back_to_manage(request, pk, done=_("%(n)s link(s) made.") % {"n": len(made)})
+
+    return run_once(request, create)
+
+
+@login_required
+@require_POST
+def link_revoke(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    member, link = access.access_link_to_manage(pk=pk, link_pk=link_pk, member=_member(request))
+    try:
+        services.link_revoke(link=link, actor=member)
+    except ConversationError as error:
+        return _back_to_manage(request, pk, error=str(error))
+    return _back_to_manage(request, pk, done=_("The link is stopped. Nobody new can use it."))
+
+
+@login_required
+@require_POST
+def moderators(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    form = forms.ModeratorsForm(request.POST, members=_partnership_members(conversation))
+    if not form.is_valid():
+        return _back_to_manage(request, pk, error=_("Choose members of this partnership."))
+    try:
+        services.moderators_set(
+            conversation=conversation, actor=member, members=list(form.cleaned_data["moderators"])
+        )
+    except ConversationError as error:
+        return _back_to_manage(request, pk, error=str(error))
+    return _back_to_manage(request, pk, done=_("The co-moderators are saved."))
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    try:
+        services.conversation_close(conversation=conversation, actor=member)
+    except ConversationError as error:
+        return _back_to_manage(request, pk, error=str(error))
+    return _back_to_manage(request, pk, done=_("The conversation is closed."))
+
+
+@login_required
+@require_POST
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    form = forms.ActionForm(
+        request.POST,
+        statements=selectors.result_statements(conversation=conversation),
+        agencies=agencies_for(partnership=conversation.partnership),
+    )
+    if not form.is_valid():
+        return render(
+            request,
+            "conversations/manage.html",
+            _manage_context(conversation, member, action_form=form),
+        )
+
+    def create() -> HttpResponse:
+        try:
+            services.action_create(conversation=conversation, actor=member, **form.cleaned_data)
+        except ConversationError as error:
+            return _back_to_manage(request, pk, error=str(error))
+        return _back_to_manage(request, pk, done=_("Action added."))
+
+    return run_once(request, create)
+
+
+@login_required
+@require_POST
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    member, action = access.access_action(pk=pk, action_pk=action_pk, member=_member(request))
+    form = forms.ActionStatusForm(request.POST)
+    if not form.is_valid():
+        return _back_to_manage(request, pk, error=_("Choose how the action is going."))
+    try:
+        services.action_update(action=action, actor=member, status=form.cleaned_data["status"])
+    except ConversationError as error:
+        return _back_to_manage(request, pk, error=str(error))
+    return _back_to_manage(request, pk, done=_("The action's progress is saved."))
+
+
+# --- taking part ------------------------------------------------------------------------------
+
+
+def _link_for_code(request: HttpRequest, code: str) -> Link:
+    """Find the link; misses count towards this client's limit on trying codes."""
+    if throttle.is_over(request, action="code"):
+        raise throttle.Throttled(throttle.message("code"))
+    try:
+        return access.access_link(code=code)
+    except Http404:
+        throttle.check(request, action="code")
+        raise Http404(_("We could not find a conversation with that link.")) from None
+
+
+def _join_form(link: Link, data: Any = None) -> forms.JoinForm:
+    constituencies = (
+        selectors.constituencies_of(conversation=link.conversation) if link.is_open_link else None
+    )
+    return forms.JoinForm(data, constituencies=constituencies)
+
+
+def join(request: HttpRequest, code: str) -> HttpResponse:
+    """The page a link opens: the question, why it matters, the moderation policy, and one
+    button to take part. No account needed."""
+    link = _link_for_code(request, code)
+    conversation = link.conversation
+    member = _member(request)
+    voter = selectors.voter_for(
+        conversation=conversation, member=member, browser_key=browser_key(request)
+    )
+    form = _join_form(link, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and voter is None and form.is_valid():
+
+        def create() -> HttpResponse:
+            try:
+                if policy.Person.GUEST in policy.people_of(
+                    member=member, conversation=conversation
+                ):
+                    throttle.check(request, action="join", scope=f"conversation:{conversation.pk}")
+                services.voter_join(
+                    link=link,
+                    member=member,
+                    browser_key=browser_key(request),
+                    declared=form.declared_constituency(),
+                )
+            except (ConversationError, throttle.Throttled) as error:
+                form.add_error(None, str(error))
+                return _join_page(request, link, form, None)
+            return redirect("conversations:vote", pk=conversation.pk)
+
+        return run_once(request, create)
+    if request.method == "POST" and voter is not None:
+        return redirect("conversations:vote", pk=conversation.pk)
+    return _join_page(request, link, form, voter)
+
+
+def _join_page(
+    request: HttpRequest, link: Link, form: forms.JoinForm, voter: Voter | None
+) -> HttpResponse:
+    conversation = link.conversation
+    refusal = policy.decide_for(
+        act=policy.Act.JOIN,
+        conversation=conversation,
+        people=policy.people_of(member=_member(request), conversation=conversation),
+        joined=False,
+    ).reason
+    full = link.uses_left == 0 or link.revoked
+    return render(
+        request,
+        "conversations/join.html",
+        {
+            "conversation": conversation,
+            "link": link,
+            "form": form,
+            "voter": voter,
+            "refusal": refusal,
+            "full": full and voter is None,
+        },
+    )
+
+
+def _participant(request: HttpRequest, pk: int) -> tuple[Conversation, Voter]:
+    return access.access_participation(
+        pk=pk, member=_member(request), browser_key=browser_key(request)
+    )
+
+
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    """One statement at a time: agree, disagree or pass. A post saves the answer (a changed
+    one too) and goes to the next statement."""
+    conversation, voter = _participant(request, pk)
+    if request.method == "POST":
+        form = forms.VoteForm(request.POST)
+        statement = (
+            selectors.statement_in(conversation=conversation, pk=form.cleaned_data["statement"])
+            if form.is_valid()
+            else None
+        )
+        if statement is None:
+            messages.error(request, _("Choose agree, disagree or pass."))
+            return redirect("conversations:vote", pk=pk)
+        try:
+            services.vote_cast(
+                conversation=conversation,
+                member=_member(request),
+                browser_key=browser_key(request),
+                statement=statement,
+                value=form.cleaned_data["value"],
+            )
+        except ConversationError as error:
+            messages.error(request, str(error))
+        if request.POST.get("back") == "answers":
+            return redirect("conversations:answers", pk=pk)
+        return redirect("conversations:vote", pk=pk)
+    statement = selectors.next_statement(conversation=conversation, pseudonym=voter.pseudonym)
+    return render(
+        request,
+        "conversations/vote.html",
+        {
+            "conversation": conversation,
+            "voter": voter,
+            "statement": statement,
+            "progress": selectors.progress_of(conversation=conversation, pseudonym=voter.pseudonym),
+            "can": _can(request, conversation, joined=True),
+            "choices": forms.VALUE_CHOICES,
+        },
+    )
+
+
+@require_GET
+def answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every answer this person gave, each changeable."""
+    conversation, voter = _participant(request, pk)
+    return render(
+        request,
+        "conversations/answers.html",
+        {
+            "conversation": conversation,
+            "answers": selectors.own_votes(conversation=conversation, pseudonym=voter.pseudonym),
+            "can": _can(request, conversation, joined=True),
+            "choices": forms.VALUE_CHOICES,
+        },
+    )
+
+
+def write(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write a statement. Before it is posted, the page shows anything that looks like it
+    could identify someone, the language lens's suggestions, and statements already there
+    that say much the same; the writer can change it or post it as it is."""
+    conversation, _voter = _participant(request, pk)
+    form = forms.StatementForm(request.POST or None)
+    context: dict[str, Any] = {
+        "conversation": conversation,
+        "can": _can(request, conversation, joined=True),
+        "form": form,
+    }
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        checks = {
+            "identifying_hints": identifying_hints(text),
+            "lens": lens_find(text, min_severity="suggestion"),
+            "similar": selectors.similar_to(conversation=conversation, text=text),
+            "too_long": len(" ".join(text.split())) > conversation.statement_max_length,
+        }
+        needs_look = any(
+            checks[name] for name in ("identifying_hints", "lens", "similar", "too_long")
+        )
+        if needs_look and not form.cleaned_data["confirmed"]:
+            data = request.POST.copy()
+            data["confirmed"] = "" if checks["too_long"] else "True"
+            context.update(checks, form=forms.StatementForm(data))
+            context["form"].is_valid()
+            return render(request, "conversations/write.html", context)
+
+        def create() -> HttpResponse:
+            try:
+                throttle.check(request, action="post", scope=f"conversation:{conversation.pk}")
+                statement = services.statement_write(
+                    conversation=conversation,
+                    member=_member(request),
+                    browser_key=browser_key(request),
+                    text=text,
+                )
+            except (ConversationError, throttle.Throttled) as error:
+                form.add_error("text", str(error))
+                return render(request, "conversations/write.html", context)
+            messages.success(
+                request,
+                _("Thank you. Your statement is posted for others to vote on.")
+                if statement.state == "accepted"
+                else _("Thank you. A moderator will look at your statement soon."),
+            )
+            return redirect("conversations:vote", pk=pk)
+
+        return run_once(request, create)
+    return render(request, "conversations/write.html", context)
+
+
+# --- moderating -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation, _moderator = access.access_moderation(pk=pk, member=_member(request))
+    return render(
+        request,
+        "conversations/moderate.html",
+        {
+            "conversation": conversation,
+            "can": _can(request, conversation, joined=False),
+            "queue": selectors.moderation_queue(conversation=conversation),
+            "accepted": selectors.decided(conversation=conversation, state="accepted"),
+            "rejected": selectors.decided(conversation=conversation, state="rejected"),
+            "reject_form": forms.RejectForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
+    """Accept a statement, or reject it with a reason from the policy."""
+    _conversation, member, statement = access.access_statement_to_moderate(
+        pk=pk, statement_pk=statement_pk, member=_member(request)
+    )
+    try:
+        if request.POST.get("decision") == "accept":
+            services.statement_accept(statement=statement, actor=member)
+            messages.success(request, _("Accepted."))
+        else:
+            form = forms.RejectForm(request.POST)
+            if not form.is_valid():
+                raise ConversationError(_("Choose the reason from the moderation policy."))
+            services.statement_reject(
+                statement=statement, actor=member, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Not accepted. The reason is counted in the log."))
+    except ConversationError as error:
+        messages.error(request, str(error))
+    return redirect("conversations:moderate", pk=pk)
+
+
+def _statement_change(request: HttpRequest, pk: int, statement_pk: int, kind: str) -> HttpResponse:
+    conversation, member, statement = access.access_statement_to_moderate(
+        pk=pk, statement_pk=statement_pk, member=_member(request)
+    )
+    form_class = forms.SplitForm if kind == "split" else forms.TextForm
+    initial = {"parts" if kind == "split" else "text": statement.text}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kind == "split":
+                services.statement_split(
+                    statement=statement,
+                    actor=member,
+                    parts=form.cleaned_data["parts"].splitlines(),
+                )
+            elif kind == "reword":
+                services.statement_reword(
+                    statement=statement, actor=member, text=form.cleaned_data["text"]
+                )
+            else:
+                services.statement_edit(
+                    statement=statement, actor=member, text=form.cleaned_data["text"]
+                )
+        except ConversationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved. The log counts the change."))
+            return redirect("conversations:moderate", pk=pk)
+    return render(
+        request,
+        "conversations/statement_change.html",
+        {"conversation": conversation, "statement": statement, "form": form, "kind": kind},
+    )
+
+
+@login_required
+def statement_edit(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
+    return _statement_change(request, pk, statement_pk, "edit")
+
+
+@login_required
+def statement_split(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
+    return _statement_change(request, pk, statement_pk, "split")
+
+
+@login_required
+def statement_reword(request: HttpRequest, pk: int, statement_pk: int) -> HttpResponse:
+    return _statement_change(request, pk, statement_pk, "reword")
+
+
+# --- the published moderation log -------------------------------------------------------------
+
+
+def _log_conversation(request: HttpRequest, pk: int) -> Conversation:
+    return access.access_log(pk=pk, member=_member(request), browser_key=browser_key(request))
+
+
+@require_GET
+def log(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _log_conversation(request, pk)
+    return render(
+        request,
+        "conversations/log.html",
+        {
+            "conversation": conversation,
+            "rows": selectors.moderation_log(conversation=conversation),
+            "waiting": selectors.pending_count(conversation=conversation),
+        },
+    )
+
+
+@require_GET
+def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = _log_conversation(request, pk)
+    rows = selectors.moderation_log_rows(selectors.moderation_log(conversation=conversation))
+    response = HttpResponse(
+        csv_text(header=selectors.LOG_CSV_HEADER, rows=rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="conversation-{conversation.pk}-moderation-log.csv"'
+    )
+    return response

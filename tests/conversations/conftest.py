@@ -1,0 +1,89 @@
+"""Conversation fixtures: a conversation open now with seed statements, its links, and
+voters joining as guests (a browser key each) or as members."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from village.conversations import services
+from village.conversations.models import Constituency, ConstituencyKind, Conversation, Link
+from village.people.browser_key import COOKIE_NAME
+from village.people.models import Member
+
+SEEDS = (
+    "Families should be able to read their own case notes.",
+    "Social workers need smaller caseloads.",
+    "Services should share information with each other before meeting a family.",
+    "Managers should spend a day a month on the frontline.",
+)
+
+
+def key(n: int) -> str:
+    """A browser key (43 characters, as browsers hold)."""
+    return f"{n:043d}"
+
+
+@pytest.fixture
+def make_conversation(facilitator: Member) -> Callable[..., Conversation]:
+    def make(**overrides: object) -> Conversation:
+        now = timezone.now()
+        values: dict[str, object] = {
+            "partnership": facilitator.partnership,
+            "created_by": facilitator,
+            "question": "How should our services work with families affected by substance use?",
+            "context": "The partnership is rewriting its guidance this year.",
+            "opens_at": now - timedelta(minutes=5),
+            "closes_at": now + timedelta(days=14),
+            "seeds": SEEDS,
+        }
+        values.update(overrides)
+        return services.conversation_create(**values)  # type: ignore[arg-type]
+
+    return make
+
+
+@pytest.fixture
+def conversation(make_conversation: Callable[..., Conversation]) -> Conversation:
+    return make_conversation()
+
+
+def constituency(conversation: Conversation, kind: str) -> Constituency:
+    return Constituency.objects.get(conversation=conversation, kind=kind)
+
+
+@pytest.fixture
+def family_link(conversation: Conversation, facilitator: Member) -> Link:
+    [link] = services.link_create(
+        conversation=conversation,
+        actor=facilitator,
+        constituency=constituency(conversation, ConstituencyKind.FAMILY),
+    )
+    return link
+
+
+def link_for(conversation: Conversation, facilitator: Member, kind: str, **options: object) -> Link:
+    [link] = services.link_create(
+        conversation=conversation,
+        actor=facilitator,
+        constituency=constituency(conversation, kind) if kind else None,
+        **options,  # type: ignore[arg-type]
+    )
+    return link
+
+
+def guest_via(link: Link, n: int = 1, declared: str = "") -> Client:
+    """A browser of its own that joined through the link over HTTP."""
+    client = Client()
+    client.cookies[COOKIE_NAME] = key(n)
+    data = {"agree": "on"}
+    if declared:
+        data["declared"] = str(constituency(link.conversation, declared).pk)
+    response = client.post(reverse("conversations:join", kwargs={"code": link.code}), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
