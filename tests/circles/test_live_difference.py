@@ -5,6 +5,7 @@ nothing new is answered from the cache without touching the database."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import guest_in
-from village.circles import services
+from village.circles import live, services
 from village.circles.live import card_id
 from village.circles.models import Circle
 
@@ -156,3 +157,53 @@ def test_a_post_then_its_change_in_one_poll_ends_with_the_changed_words(circle: 
     html = _poll(client, circle, seen).content.decode()  # type: ignore[attr-defined]
     last = html.rindex(f'id="{card_id(posted.public_id)}"')
     assert "Better words" in html[last:], "the change is applied after the post"
+
+
+def test_in_a_large_circle_a_participant_gets_the_count_and_the_facilitator_every_card(
+    circle: Circle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand pages each getting a hundred cards a second is more than anyone can read or
+    a server can send: above the limit, a participant's page gets how many there are, and its
+    own cards, while the facilitator's gets every card."""
+    monkeypatch.setattr(live, "EVERY_CARD_UP_TO", 2)
+    _post_many(circle, 3)  # three people, so a large circle for this test
+    client = guest_in(circle, arrive=False)
+    circle.refresh_from_db()
+    seen = circle.version
+    participant = services.participant_join(circle=circle, member=None, browser_key="w" * 43)
+    services.reflection_create(
+        circle=circle,
+        participant=participant,
+        prompt=circle.prompts.first(),  # type: ignore[arg-type]
+        text="A new one",
+        browser_key="w" * 43,
+    )
+    cache.delete(f"circle-live:{circle.pk}:{circle.join_code}:count-now")
+    html = _poll(client, circle, seen).content.decode()  # type: ignore[attr-defined]
+    assert "A new one" not in html
+    assert "4 reflections so far." in html
+
+    room = client.get(reverse("circles:room", kwargs={"code": circle.join_code})).content.decode()
+    assert "This is a large circle" in room
+    assert "Reflection number 0" not in room
+
+    writer = guest_in(circle, arrive=False)
+    writer.post(
+        reverse("circles:reflect", kwargs={"code": circle.join_code}),
+        {"prompt": circle.prompts.first().pk, "text": "My own words", "form_token": "t" * 22},  # type: ignore[union-attr]
+    )
+    own_room = writer.get(reverse("circles:room", kwargs={"code": circle.join_code}))
+    assert "My own words" in own_room.content.decode(), "one's own reflections still show"
+    assert "Change" in own_room.content.decode()
+
+
+def test_pages_of_a_larger_circle_poll_less_often(
+    circle: Circle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room = reverse("circles:room", kwargs={"code": circle.join_code})
+    client = guest_in(circle, arrive=False)
+    assert 'hx-trigger="every 2s,' in client.get(room).content.decode()
+    monkeypatch.setattr(live, "POLLS_PER_SECOND", 1)
+    _post_many(circle, 4)  # five people: the page polls every 5 s, to keep 1 poll a second
+    cache.delete(f"circle-live:{circle.pk}:{circle.join_code}:people")
+    assert 'hx-trigger="every 5s,' in client.get(room).content.decode()

@@ -44,7 +44,7 @@ UNDO: Final = "undo"  # what the facilitator's undo button would do
 NOTE_SECONDS = 2 * 60 * 60
 VERSION_SECONDS = 1
 # A page further behind than this gets the whole live part instead of a long difference.
-MAX_NOTES = 500
+MAX_NOTES = 3000
 
 
 def live_prefix(circle_id: int, code: str) -> str:

@@ -115,6 +115,7 @@ def _room_context(
             finished=stage == Phase.ENDED or (stage == Phase.CLOSE and left),
             reflection_form=forms.ReflectionForm(prompts=circle.prompts.all()),
             poll_url=_poll_url(reverse("circles:live", kwargs={"code": circle.join_code}), circle),
+            poll_seconds=live.poll_seconds(circle=circle),
         )
         if with_board:
             context["board_html"] = live.board(
@@ -224,11 +225,20 @@ def _participant_update(
 ) -> HttpResponse:
     stage = policy.stage_of(circle)
     until = circle.version
-    found = changes.difference(circle_id=circle.pk, code=circle.join_code, since=seen, until=until)
     poller = render_to_string(
         "circles/_poll.html",
-        {"poll_url": _poll_url(reverse("circles:live", kwargs={"code": circle.join_code}), circle)},
+        {
+            "poll_url": _poll_url(
+                reverse("circles:live", kwargs={"code": circle.join_code}), circle
+            ),
+            "poll_seconds": live.poll_seconds(circle=circle),
+        },
     )
+    if stage_seen == stage and not live.shows_every_card(
+        circle=circle, variant=live.PARTICIPANT, stage=stage
+    ):
+        return HttpResponse(poller + live.count_update(circle=circle))
+    found = changes.difference(circle_id=circle.pk, code=circle.join_code, since=seen, until=until)
     if stage_seen != stage or found.step or not found.complete:
         context = _room_context(request, circle)
         return HttpResponse(
