@@ -203,7 +203,8 @@ def test_pages_of_a_larger_circle_poll_less_often(
     room = reverse("circles:room", kwargs={"code": circle.join_code})
     client = guest_in(circle, arrive=False)
     assert 'hx-trigger="every 2s,' in client.get(room).content.decode()
-    monkeypatch.setattr(live, "POLLS_PER_SECOND", 1)
+    monkeypatch.setattr(live, "EVERY_CARD_UP_TO", 2)
+    monkeypatch.setattr(live, "LARGE_CIRCLE_POLLS_PER_SECOND", 1)
     _post_many(circle, 4)  # five people: the page polls every 5 s, to keep 1 poll a second
     cache.delete(f"circle-live:{circle.pk}:{circle.join_code}:people")
     assert 'hx-trigger="every 5s,' in client.get(room).content.decode()

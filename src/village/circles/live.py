@@ -45,19 +45,18 @@ UNGROUPED = "board-ungrouped"
 _OWN_MARK = re.compile(r"<!--own:([0-9a-f-]{36})-->")
 _MEMO_SIZE = 256
 
-# A circle's participant pages together poll about this many times a second at most: in a
-# large circle each page polls less often and gets a few more seconds' cards at a time, so a
-# circle of a thousand costs the server what one of two hundred does.
-POLLS_PER_SECOND = 100
-POLL_SECONDS_MIN = 2
-POLL_SECONDS_MAX = 10
-_PEOPLE_SECONDS = 30
 # In a circle of more than this many people, a participant's page does not get every card
 # while people write: a hundred new cards a second is more than anyone can read, and sending
 # each to a thousand pages is more than a server can do. Their page shows how many there are
 # and their own; every card shows once the circle moves on to themes. The facilitator sees
 # every card live.
 EVERY_CARD_UP_TO = 200
+# Pages poll every 2 s; in a large circle less often, so that its pages together poll about
+# 50 times a second (every 20 s at a thousand people): what they fetch is only the count.
+POLL_SECONDS_MIN = 2
+POLL_SECONDS_MAX = 20
+LARGE_CIRCLE_POLLS_PER_SECOND = 50
+_PEOPLE_SECONDS = 30
 _COUNT_SECONDS = 2
 
 
@@ -85,10 +84,13 @@ def _people_in(circle: Circle) -> int:
 
 
 def poll_seconds(*, circle: Circle) -> int:
-    """How often a participant's page asks what changed: every 2 s, less often in a circle of
-    more than 200 people."""
+    """How often a participant's page asks what changed: every 2 s, less often in a circle too
+    large to show every card live."""
     people = _people_in(circle)
-    return min(POLL_SECONDS_MAX, max(POLL_SECONDS_MIN, math.ceil(people / POLLS_PER_SECOND)))
+    if people <= EVERY_CARD_UP_TO:
+        return POLL_SECONDS_MIN
+    share = math.ceil(people / LARGE_CIRCLE_POLLS_PER_SECOND)
+    return min(POLL_SECONDS_MAX, max(POLL_SECONDS_MIN, share))
 
 
 def shows_every_card(*, circle: Circle, variant: str, stage: str) -> bool:
