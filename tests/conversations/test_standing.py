@@ -74,7 +74,7 @@ def test_each_group_beside_me_leaving_me_out(
     _me, pseudonym = _crowd(conversation, facilitator)
     standing = standing_of(conversation=conversation, pseudonym=pseudonym)
     assert standing.compared == 2 and standing.passed == 0
-    rows = _rows(standing.constituencies)
+    rows = _rows(standing.constituencies.rows)
     # Five others in my group, every answer the same as mine; frontline staff half.
     assert (rows[FAMILY.label].same, rows[FAMILY.label].people) == (100, 5)
     assert (rows[FRONTLINE.label].same, rows[FRONTLINE.label].people) == (50, 5)
@@ -90,7 +90,7 @@ def test_a_small_group_is_hidden_and_so_is_one_that_would_give_it_away(
     managers' be worked out from the whole, so it is hidden too."""
     conversation = make_conversation(results_while_open=True)
     _me, pseudonym = _crowd(conversation, facilitator, managers=2)
-    rows = _rows(standing_of(conversation=conversation, pseudonym=pseudonym).constituencies)
+    rows = _rows(standing_of(conversation=conversation, pseudonym=pseudonym).constituencies.rows)
     assert rows[FAMILY.label].same == 100
     assert "Fewer than 5 people" in rows[MANAGER.label].hidden_because
     assert rows[FRONTLINE.label].same is None
@@ -107,7 +107,9 @@ def test_a_pass_is_left_out_and_nothing_to_compare_hides_every_group(
     pseudonym = keys.guest_pseudonym(conversation_id=conversation.pk, key=key(1))
     standing = standing_of(conversation=conversation, pseudonym=pseudonym)
     assert (standing.compared, standing.passed) == (0, 1)
-    assert all(row.hidden_because for row in standing.constituencies)
+    assert not standing.constituencies.shown
+    [(reason, labels)] = standing.constituencies.hidden
+    assert "Fewer than 5 people" in reason and len(labels) == 5
 
 
 def test_opinion_groups(
@@ -120,7 +122,7 @@ def test_opinion_groups(
     groups |= {_pseudonym(conversation, n): "B" for n in range(6, 12)}
     groups[_pseudonym(conversation, 7)] = "A"
     standing = standing_of(conversation=conversation, pseudonym=pseudonym, opinion_groups=groups)
-    rows = _rows(standing.opinion_groups)
+    rows = _rows(standing.opinion_groups.rows)
     assert (rows["A"].same, rows["A"].people) == (90, 5)
     assert (rows["B"].same, rows["B"].people) == (60, 5)
 
@@ -136,8 +138,8 @@ def test_opinion_groups_share_the_guard_so_no_group_can_be_subtracted(
     groups = {_pseudonym(conversation, n): "A" for n in range(2, 9)}
     groups |= {_pseudonym(conversation, n): "B" for n in range(9, 14)}
     standing = standing_of(conversation=conversation, pseudonym=pseudonym, opinion_groups=groups)
-    assert _rows(standing.constituencies)[FRONTLINE.label].people == 5  # 7, rounded
-    rows = _rows(standing.opinion_groups)
+    assert _rows(standing.constituencies.rows)[FRONTLINE.label].people == 5  # 7, rounded
+    rows = _rows(standing.opinion_groups.rows)
     assert rows["A"].same is None and "subtraction" in rows["A"].hidden_because
     assert rows["B"].same is None and "subtraction" in rows["B"].hidden_because
 

@@ -43,11 +43,31 @@ class Comparison:
 
 
 @dataclass(frozen=True)
+class Groups:
+    """One table's comparisons: those shown, and the hidden ones gathered by reason, so a
+    page says each reason once."""
+
+    rows: list[Comparison]
+
+    @property
+    def shown(self) -> list[Comparison]:
+        return [row for row in self.rows if not row.hidden_because]
+
+    @property
+    def hidden(self) -> list[tuple[str, list[str]]]:
+        reasons: dict[str, list[str]] = {}
+        for row in self.rows:
+            if row.hidden_because:
+                reasons.setdefault(row.hidden_because, []).append(row.label)
+        return list(reasons.items())
+
+
+@dataclass(frozen=True)
 class Standing:
     compared: int
     passed: int
-    constituencies: list[Comparison]
-    opinion_groups: list[Comparison]
+    constituencies: Groups
+    opinion_groups: Groups
     note: str
 
 
@@ -86,7 +106,7 @@ def _rows(
     return list(rows)
 
 
-def _comparisons(table: Table, labels: Mapping[str, str]) -> list[Comparison]:
+def _comparisons(table: Table, labels: Mapping[str, str]) -> Groups:
     found = []
     for cell in table.cells:
         [key] = cell.key
@@ -96,7 +116,7 @@ def _comparisons(table: Table, labels: Mapping[str, str]) -> list[Comparison]:
             found.append(Comparison(labels[key], None, None, cell.suppression.message))
         else:
             found.append(Comparison(labels[key], cell.count, round(cell.means[SAME])))
-    return found
+    return Groups(found)
 
 
 def standing_of(
@@ -135,7 +155,7 @@ def standing_of(
     opinions = (
         _comparisons(guard.table(Query.of(breakdown=[OPINION], measures=[SAME])), opinion_labels)
         if opinion_groups is not None
-        else []
+        else Groups([])
     )
     return Standing(
         compared=compared,
