@@ -341,7 +341,7 @@ class InPersonForm(OnceForm):
         ]
         self.fields["people"].initial = people
         self.statements = statements
-        self.people = people
+        self.card_count = people
         for person in range(1, people + 1):
             for statement in statements:
                 self.fields[self.card_field(person, statement.pk)] = forms.TypedChoiceField(
@@ -363,7 +363,7 @@ class InPersonForm(OnceForm):
         """The page's fields, person by person, for the template's fieldsets."""
         return [
             [self[self.card_field(person, s.pk)] for s in self.statements]
-            for person in range(1, self.people + 1)
+            for person in range(1, self.card_count + 1)
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -376,7 +376,7 @@ class InPersonForm(OnceForm):
         """One mapping of statement to answer per person who gave any."""
         data = self.cleaned_data
         found = []
-        for person in range(1, self.people + 1):
+        for person in range(1, self.card_count + 1):
             card = {
                 s.pk: data[name]
                 for s in self.statements
