@@ -221,3 +221,17 @@ def test_a_brave_conversation_from_opening_to_where_i_stand(
     fac.get_by_role("button", name="Add these votes").click()
     expect(fac.get_by_text("2 votes from 2 people added.")).to_be_visible()
     check_page(fac, "manage page after votes from a meeting")
+    # The box for the number of cards and its button line up along their foot.
+    fac.get_by_role("link", name="Add votes from a meeting").click()
+    button = fac.get_by_role("button", name="Change").bounding_box()
+    field = fac.get_by_label("How many people's cards?").bounding_box()
+    assert abs((button["y"] + button["height"]) - (field["y"] + field["height"])) <= 2
+
+    # --- The published log and the edit page, as the facilitator sees them.
+    fac.get_by_role("link", name="Back to the conversation").click()
+    fac.get_by_role("link", name="Moderation log").click()
+    expect(fac.get_by_role("heading", level=1)).to_contain_text("Moderation log")
+    both_widths(fac, check_page, "conversation-log", "moderation log")
+    fac.go_back()
+    fac.get_by_role("link", name="Change the question, times or policy").click()
+    check_page(fac, "edit page")
