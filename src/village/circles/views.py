@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from village.circles import access, changes, forms, live, policy, selectors, services, starters
 from village.circles.models import Circle, Moment, Participant, Phase, Reflection
+from village.conversations.selectors import link_by_code
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.forms import JoinCodeForm
@@ -464,7 +465,8 @@ def pause(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def join(request: HttpRequest) -> HttpResponse:
-    """One page for any code: a circle's join code or a check-in's round code."""
+    """One page for any code: a circle's join code, a check-in's round code or a
+    conversation's link code."""
     form = JoinCodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
         if throttle.is_over(request, action="code"):
@@ -477,12 +479,15 @@ def join(request: HttpRequest) -> HttpResponse:
         round_ = round_by_code(code=code)
         if round_ is not None:
             return redirect("pulse:start", code=round_.round_code)
+        link = link_by_code(code=code)
+        if link is not None:
+            return redirect("conversations:join", code=link.code)
         throttle.check(request, action="code")
         form.add_error(
             "code",
             _(
-                "We could not find a circle or a check-in with that code. Check it with "
-                "whoever shared it."
+                "We could not find a circle, a check-in or a conversation with that code. "
+                "Check it with whoever shared it."
             ),
         )
     return render(request, "circles/join.html", {"form": form})
