@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 
@@ -30,12 +32,30 @@ def canonical_order(ids: Iterable[str]) -> list[str]:
     return [i for _, i in sorted(zip(keys, unique, strict=True))]
 
 
+def _factorise(ids: npt.ArrayLike | pa.Array) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
+    """Integer codes and the distinct ids as strings, by hashing (no sort, no loop per id)."""
+    column = ids if isinstance(ids, pa.Array) else pa.array(np.asarray(ids))
+    if column.null_count:
+        raise ValueError("ids must not be missing")
+    encoded = pc.dictionary_encode(column)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    return codes, tuple(str(i) for i in encoded.dictionary.to_pylist())
+
+
+def _milliseconds(timestamp: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    stamps = np.asarray(timestamp)
+    if stamps.dtype.kind == "M":
+        return stamps.astype("datetime64[ms]").astype(np.int64)
+    return stamps.astype(np.int64, casting="same_kind")
+
+
 @dataclass(frozen=True, eq=False)
 class Votes:
     """A sequence of votes; a later vote by the same participant on a statement wins.
 
     `participant` and `statement` are integer codes into `participant_ids` and
-    `statement_ids`; `value` is +1 agree, -1 disagree, 0 pass.
+    `statement_ids`; `value` is +1 agree, -1 disagree, 0 pass; `timestamp`, when known, is
+    when each vote was cast, in milliseconds since 1970 (Polis's unit).
     """
 
     participant_ids: tuple[str, ...]
@@ -43,11 +63,14 @@ class Votes:
     participant: npt.NDArray[np.int32]
     statement: npt.NDArray[np.int32]
     value: npt.NDArray[np.int8]
+    timestamp: npt.NDArray[np.int64] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.value)
         if len(self.participant) != n or len(self.statement) != n:
             raise ValueError("participant, statement and value must have the same length")
+        if self.timestamp is not None and len(self.timestamp) != n:
+            raise ValueError("timestamp must have one entry per vote")
         if n and not ((self.value >= -1) & (self.value <= 1)).all():
             raise ValueError("votes must be -1, 0 or 1")
 
@@ -72,6 +95,46 @@ class Votes:
             participant=np.asarray(ps, dtype=np.int32),
             statement=np.asarray(ss, dtype=np.int32),
             value=np.asarray(vs, dtype=np.int8),
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        participant: npt.ArrayLike | pa.Array,
+        statement: npt.ArrayLike | pa.Array,
+        value: npt.ArrayLike,
+        timestamp: npt.ArrayLike | None = None,
+    ) -> Votes:
+        """Votes from parallel columns, such as one database query returns.
+
+        Ids may be integers or strings. Without timestamps the given order is the order
+        cast; with them (milliseconds since 1970, or numpy datetimes) the votes are put in
+        time order, votes cast at the same time keeping their given order.
+        """
+        values = np.asarray(value)
+        if values.ndim != 1 or (len(values) and values.dtype.kind not in "iu"):
+            raise ValueError("votes must be a column of whole numbers")
+        if len(values) and not ((values >= -1) & (values <= 1)).all():
+            raise ValueError("votes must be -1, 0 or 1")
+        p_codes, p_ids = _factorise(participant)
+        s_codes, s_ids = _factorise(statement)
+        stamps = None if timestamp is None else _milliseconds(timestamp)
+        if stamps is not None and len(stamps) == len(values) and (np.diff(stamps) < 0).any():
+            order = np.argsort(stamps, kind="stable")
+            p_codes, s_codes, values, stamps = (
+                p_codes[order],
+                s_codes[order],
+                values[order],
+                stamps[order],
+            )
+        return cls(
+            participant_ids=p_ids,
+            statement_ids=s_ids,
+            participant=p_codes,
+            statement=s_codes,
+            value=values.astype(np.int8),
+            timestamp=stamps,
         )
 
     def records(self) -> list[tuple[str, str, int]]:

@@ -2,35 +2,50 @@
 
 Every problem in a file (bad encoding, broken CSV, a missing column, a vote that is not
 -1, 0 or 1) raises one exception type naming the file and line, so a caller can report
-it in one line and write nothing.
+it in one line and write nothing. The files are read column by column (see polis_csv for
+the library and why), so a file of millions of votes costs no Python work per vote.
+
+Cells we wrote with a spreadsheet-safety apostrophe (village.exports) are read back as
+they were before it, so an export we write and read again is the same.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from village.engines.opinions.matrix import Votes
+from village.engines.opinions.polis_csv import (
+    PolisImportError,
+    Table,
+    empty_cells,
+    integers,
+    non_integers,
+    read_table,
+)
+from village.exports import cell_value
 
 COMMENTS = "comments.csv"
 VOTES = "votes.csv"
 PARTICIPANTS_VOTES = "participants-votes.csv"
 CONSTITUENCIES = "constituencies.csv"
 MODERATED_OUT = -1
+VOTE_TEXTS = pa.array(["-1", "0", "1"])
 
 
-class PolisImportError(ValueError):
-    """A Polis export file could not be read; says which file and which line."""
+@dataclass(frozen=True)
+class PolisStatement:
+    """One row of comments.csv; `moderated` is Polis's -1 out, 0 not yet, 1 accepted."""
 
-    def __init__(self, path: Path, line: int | None, problem: str) -> None:
-        self.path = path
-        self.line = line
-        self.problem = problem
-        where = f"{path}, line {line}" if line is not None else str(path)
-        super().__init__(f"{where}: {problem}")
+    id: str
+    text: str
+    author: str | None = None
+    moderated: int = 0
+    timestamp: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,118 +53,110 @@ class PolisExport:
     """What the engine needs from an export, plus Polis's own groups when exported."""
 
     votes: Votes
-    moderated: frozenset[str]
-    authors: dict[str, str]
-    texts: dict[str, str]
+    statements: tuple[PolisStatement, ...]
     polis_groups: dict[str, int | None] | None = None
     constituencies: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def moderated(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.statements if s.moderated == MODERATED_OUT)
 
-def _decode(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise PolisImportError(path, None, f"cannot read file ({error.strerror})") from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise PolisImportError(path, line, "not valid UTF-8 text") from error
+    @property
+    def authors(self) -> dict[str, str]:
+        return {s.id: s.author for s in self.statements if s.author}
 
-
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; checks the header and that every row has every column."""
-    reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise PolisImportError(path, 1, "file is empty (no header row)")
-        header = [h.strip() for h in header]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise PolisImportError(path, 1, f"missing column(s): {', '.join(missing)}")
-        for row in reader:
-            if not row:
-                continue
-            if len(row) != len(header):
-                raise PolisImportError(
-                    path,
-                    reader.line_num,
-                    f"expected {len(header)} fields, found {len(row)}",
-                )
-            yield reader.line_num, dict(zip(header, row, strict=True))
-    except csv.Error as error:
-        raise PolisImportError(path, reader.line_num, f"malformed CSV ({error})") from error
+    @property
+    def texts(self) -> dict[str, str]:
+        return {s.id: s.text for s in self.statements}
 
 
-def _integer(path: Path, line: int, column: str, text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise PolisImportError(path, line, f"{column} {text!r} is not an integer") from None
-
-
-def _identifier(path: Path, line: int, column: str, text: str) -> str:
-    value = text.strip()
-    if not value:
-        raise PolisImportError(path, line, f"{column} is empty")
-    return value
+def _ids(column: pa.StringArray) -> pa.StringArray:
+    """Stripped ids with any spreadsheet-safety apostrophe removed (work per distinct id)."""
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
+    encoded = pc.dictionary_encode(column)
+    plain = pa.array([cell_value(i) for i in encoded.dictionary.to_pylist()], pa.string())
+    return plain.take(encoded.indices)
 
 
 def read_votes(path: Path) -> Votes:
     """Votes in the order cast (by timestamp when exported, else file order)."""
-    stamped: list[tuple[int, int, str, str, int]] = []
-    for line, row in _rows(path, ("comment-id", "voter-id", "vote")):
-        text = row["vote"].strip()
-        if text not in {"-1", "0", "1"}:
-            raise PolisImportError(path, line, f"unknown vote value {row['vote']!r}")
-        stamp = row.get("timestamp")
-        stamped.append(
-            (
-                _integer(path, line, "timestamp", stamp) if stamp is not None else 0,
-                line,
-                _identifier(path, line, "voter-id", row["voter-id"]),
-                _identifier(path, line, "comment-id", row["comment-id"]),
-                int(text),
-            )
+    table = read_table(path, required=("comment-id", "voter-id", "vote"), optional=("timestamp",))
+    vote = table.stripped("vote")
+    checks = [
+        (
+            pc.invert(pc.is_in(vote, value_set=VOTE_TEXTS)),
+            lambda row: f"unknown vote value {table.cell('vote', row)!r}",
         )
-    stamped.sort(key=lambda v: (v[0], v[1]))
-    return Votes.from_records((p, s, v) for _, _, p, s, v in stamped)
+    ]
+    if "timestamp" in table:
+        checks.append(non_integers(table, "timestamp"))
+    checks += [empty_cells(table, "voter-id"), empty_cells(table, "comment-id")]
+    table.refuse(checks)
+    return Votes.from_arrays(
+        participant=_ids(table.stripped("voter-id")),
+        statement=_ids(table.stripped("comment-id")),
+        value=np.asarray(pc.cast(vote, pa.int8()).to_numpy(), dtype=np.int8),
+        timestamp=integers(table, "timestamp") if "timestamp" in table else None,
+    )
 
 
-def read_comments(path: Path) -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
-    """Moderated-out statement ids, statement authors and statement texts."""
-    moderated: set[str] = set()
-    authors: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    for line, row in _rows(path, ("comment-id", "author-id", "moderated", "comment-body")):
-        statement = _identifier(path, line, "comment-id", row["comment-id"])
-        if _integer(path, line, "moderated", row["moderated"]) == MODERATED_OUT:
-            moderated.add(statement)
-        author = row["author-id"].strip()
-        if author:
-            authors[statement] = author
-        texts[statement] = row["comment-body"]
-    return frozenset(moderated), authors, texts
+def _cells(table: Table, name: str) -> list[str]:
+    return [cell_value(c) for c in table.stripped(name).to_pylist()]
+
+
+def read_comments(path: Path) -> tuple[PolisStatement, ...]:
+    """The statements in file order; a repeated comment-id keeps its last row."""
+    table = read_table(
+        path,
+        required=("comment-id", "author-id", "moderated", "comment-body"),
+        optional=("timestamp",),
+    )
+    table.refuse([empty_cells(table, "comment-id"), non_integers(table, "moderated")])
+    stamped = "timestamp" in table and non_integers(table, "timestamp")[0].false_count == len(
+        table
+    )
+    statements = {
+        sid: PolisStatement(
+            id=sid,
+            text=cell_value(text),
+            author=author or None,
+            moderated=int(moderated),
+            timestamp=int(stamp) if stamp is not None else None,
+        )
+        for sid, author, moderated, text, stamp in zip(
+            _cells(table, "comment-id"),
+            _cells(table, "author-id"),
+            integers(table, "moderated").tolist(),
+            table.columns["comment-body"].to_pylist(),
+            integers(table, "timestamp").tolist() if stamped else [None] * len(table),
+            strict=True,
+        )
+    }
+    return tuple(statements.values())
 
 
 def read_polis_groups(path: Path) -> dict[str, int | None]:
     """Polis's own group of each participant (None when Polis did not cluster them)."""
-    groups: dict[str, int | None] = {}
-    for line, row in _rows(path, ("participant", "group-id")):
-        participant = _identifier(path, line, "participant", row["participant"])
-        text = row["group-id"].strip()
-        groups[participant] = _integer(path, line, "group-id", text) if text else None
-    return groups
+    table = read_table(path, required=("participant", "group-id"))
+    table.refuse(
+        [empty_cells(table, "participant"), non_integers(table, "group-id", blank_ok=True)]
+    )
+    return {
+        participant: int(group) if group else None
+        for participant, group in zip(
+            _cells(table, "participant"), table.stripped("group-id").to_pylist(), strict=True
+        )
+    }
 
 
 def read_constituencies(path: Path) -> dict[str, str]:
     """participant -> constituency, from a two-column CSV with a header row."""
-    found: dict[str, str] = {}
-    for line, row in _rows(path, ("participant", "constituency")):
-        participant = _identifier(path, line, "participant", row["participant"])
-        found[participant] = _identifier(path, line, "constituency", row["constituency"])
-    return found
+    table = read_table(path, required=("participant", "constituency"))
+    table.refuse([empty_cells(table, "participant"), empty_cells(table, "constituency")])
+    return dict(
+        zip(_cells(table, "participant"), _cells(table, "constituency"), strict=True)
+    )
 
 
 def read_export(directory: Path, *, constituencies: Path | None = None) -> PolisExport:
@@ -157,7 +164,7 @@ def read_export(directory: Path, *, constituencies: Path | None = None) -> Polis
     if not directory.is_dir():
         raise PolisImportError(directory, None, "not a directory")
     votes = read_votes(directory / VOTES)
-    moderated, authors, texts = read_comments(directory / COMMENTS)
+    statements = read_comments(directory / COMMENTS)
     participants_votes = directory / PARTICIPANTS_VOTES
     polis_groups = read_polis_groups(participants_votes) if participants_votes.exists() else None
     default_constituencies = directory / CONSTITUENCIES
@@ -165,9 +172,7 @@ def read_export(directory: Path, *, constituencies: Path | None = None) -> Polis
         constituencies = default_constituencies
     return PolisExport(
         votes=votes,
-        moderated=moderated,
-        authors=authors,
-        texts=texts,
+        statements=statements,
         polis_groups=polis_groups,
         constituencies=read_constituencies(constituencies) if constituencies else {},
     )
