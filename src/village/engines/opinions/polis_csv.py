@@ -32,7 +32,7 @@ import pyarrow.csv as pa_csv
 
 BOM = b"\xef\xbb\xbf"
 QUOTE = ord('"')
-FIELD_ENDS = np.frombuffer(b',\n\r', dtype=np.uint8)
+FIELD_ENDS = np.frombuffer(b",\n\r", dtype=np.uint8)
 INTEGER = r"^[+-]?[0-9]{1,18}$"  # at most 18 digits always fits in an int64
 
 
@@ -176,6 +176,15 @@ def non_integers(
 def integers(table: Table, name: str) -> npt.NDArray[np.int64]:
     """A column already checked with `non_integers`, as int64."""
     return np.asarray(pc.cast(table.stripped(name), pa.int64()).to_numpy(), dtype=np.int64)
+
+
+def integers_or_none(table: Table, name: str) -> list[int | None]:
+    """A column's whole numbers, None where a cell holds none (or the column is absent)."""
+    if name not in table:
+        return [None] * len(table)
+    text = table.stripped(name)
+    whole = pc.if_else(pc.match_substring_regex(text, INTEGER), text, pa.scalar(None, pa.string()))
+    return list(pc.cast(whole, pa.int64()).to_pylist())
 
 
 def read_table(path: Path, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:

@@ -24,6 +24,7 @@ from village.engines.opinions.polis_csv import (
     Table,
     empty_cells,
     integers,
+    integers_or_none,
     non_integers,
     read_table,
 )
@@ -113,23 +114,20 @@ def read_comments(path: Path) -> tuple[PolisStatement, ...]:
         optional=("timestamp",),
     )
     table.refuse([empty_cells(table, "comment-id"), non_integers(table, "moderated")])
-    stamped = "timestamp" in table and non_integers(table, "timestamp")[0].false_count == len(
-        table
-    )
     statements = {
         sid: PolisStatement(
             id=sid,
             text=cell_value(text),
             author=author or None,
             moderated=int(moderated),
-            timestamp=int(stamp) if stamp is not None else None,
+            timestamp=stamp,
         )
         for sid, author, moderated, text, stamp in zip(
             _cells(table, "comment-id"),
             _cells(table, "author-id"),
             integers(table, "moderated").tolist(),
             table.columns["comment-body"].to_pylist(),
-            integers(table, "timestamp").tolist() if stamped else [None] * len(table),
+            integers_or_none(table, "timestamp"),
             strict=True,
         )
     }
@@ -154,9 +152,7 @@ def read_constituencies(path: Path) -> dict[str, str]:
     """participant -> constituency, from a two-column CSV with a header row."""
     table = read_table(path, required=("participant", "constituency"))
     table.refuse([empty_cells(table, "participant"), empty_cells(table, "constituency")])
-    return dict(
-        zip(_cells(table, "participant"), _cells(table, "constituency"), strict=True)
-    )
+    return dict(zip(_cells(table, "participant"), _cells(table, "constituency"), strict=True))
 
 
 def read_export(directory: Path, *, constituencies: Path | None = None) -> PolisExport:
