@@ -33,11 +33,14 @@ def canonical_order(ids: Iterable[str]) -> list[str]:
 
 
 def _factorise(ids: npt.ArrayLike | pa.Array) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
-    """Integer codes and the distinct ids as strings, by hashing (no sort, no loop per id)."""
+    """Integer codes and the distinct ids as strings, by hashing (no sort, no loop per id).
+
+    A dictionary array is taken as already coded; its dictionary must not repeat an id.
+    """
     column = ids if isinstance(ids, pa.Array) else pa.array(np.asarray(ids))
     if column.null_count:
         raise ValueError("ids must not be missing")
-    encoded = pc.dictionary_encode(column)
+    encoded = column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column)
     codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
     return codes, tuple(str(i) for i in encoded.dictionary.to_pylist())
 
@@ -46,7 +49,7 @@ def _milliseconds(timestamp: npt.ArrayLike) -> npt.NDArray[np.int64]:
     stamps = np.asarray(timestamp)
     if stamps.dtype.kind == "M":
         return stamps.astype("datetime64[ms]").astype(np.int64)
-    return stamps.astype(np.int64, casting="same_kind")
+    return stamps.astype(np.int64, casting="same_kind", copy=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +123,7 @@ class Votes:
         p_codes, p_ids = _factorise(participant)
         s_codes, s_ids = _factorise(statement)
         stamps = None if timestamp is None else _milliseconds(timestamp)
-        if stamps is not None and len(stamps) == len(values) and (np.diff(stamps) < 0).any():
+        if stamps is not None and len(stamps) == len(values) and (stamps[1:] < stamps[:-1]).any():
             order = np.argsort(stamps, kind="stable")
             p_codes, s_codes, values, stamps = (
                 p_codes[order],
@@ -133,7 +136,7 @@ class Votes:
             statement_ids=s_ids,
             participant=p_codes,
             statement=s_codes,
-            value=values.astype(np.int8),
+            value=values.astype(np.int8, copy=False),
             timestamp=stamps,
         )
 

@@ -20,9 +20,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +32,8 @@ import pyarrow.csv as pa_csv
 BOM = b"\xef\xbb\xbf"
 QUOTE = ord('"')
 FIELD_ENDS = np.frombuffer(b",\n\r", dtype=np.uint8)
-INTEGER = r"^[+-]?[0-9]{1,18}$"  # at most 18 digits always fits in an int64
+MAX_DIGITS = 18  # any number of at most 18 digits fits in an int64
+BoolArray = npt.NDArray[np.bool_]
 
 
 class PolisImportError(ValueError):
@@ -120,7 +120,6 @@ class Table:
     raw: bytes
     header: tuple[str, ...]
     columns: dict[str, pa.StringArray]
-    _stripped: dict[str, pa.StringArray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -131,10 +130,11 @@ class Table:
     def cell(self, name: str, row: int) -> str:
         return str(self.columns[name][row].as_py())
 
-    def stripped(self, name: str) -> pa.StringArray:
-        if name not in self._stripped:
-            self._stripped[name] = pc.utf8_trim_whitespace(self.columns[name])
-        return self._stripped[name]
+    def distinct(self, name: str) -> tuple[npt.NDArray[np.int32], list[str]]:
+        """Each row's code into the column's distinct texts (hashed once, no loop per row)."""
+        encoded = pc.dictionary_encode(self.columns[name])
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+        return codes, [str(text) for text in encoded.dictionary.to_pylist()]
 
     def line_of(self, row: int) -> int | None:
         for index, line in enumerate(_rows(self.path, self.raw, self.header)):
@@ -142,49 +142,55 @@ class Table:
                 return line
         return None
 
-    def refuse(self, checks: Sequence[tuple[pa.BooleanArray, Callable[[int], str]]]) -> None:
+    def refuse(self, checks: Sequence[tuple[BoolArray, Callable[[int], str]]]) -> None:
         """Raise for the first row any check marks bad, with that row's first problem."""
         first: tuple[int, int] | None = None
         for order, (bad, _) in enumerate(checks):
-            hits = np.flatnonzero(bad.to_numpy(zero_copy_only=False))
+            hits = np.flatnonzero(bad)
             if len(hits) and (first is None or hits[0] < first[0]):
                 first = (int(hits[0]), order)
         if first is not None:
             row, order = first
             raise PolisImportError(self.path, self.line_of(row), checks[order][1](row))
 
-    def fail(self, problem: str) -> NoReturn:
-        raise PolisImportError(self.path, None, problem)
+
+@dataclass(frozen=True, eq=False)
+class WholeNumbers:
+    """A column read as whole numbers: `values` is 0 where a cell is blank or `bad`."""
+
+    values: npt.NDArray[np.int64]
+    blank: BoolArray
+    bad: BoolArray
 
 
-def empty_cells(table: Table, name: str) -> tuple[pa.BooleanArray, Callable[[int], str]]:
-    """Check for `refuse`: the column has nothing but spaces in a row."""
-    return pc.equal(pc.utf8_length(table.stripped(name)), 0), lambda _: f"{name} is empty"
+def whole_numbers(table: Table, name: str) -> WholeNumbers:
+    """Whole numbers as Python's int() reads them (spaces and a sign allowed), at most
+    18 digits so any fits in an int64; plain digits, the usual case, take one cast."""
+    column = table.columns[name]
+    if (
+        len(column)
+        and pc.all(pc.ascii_is_decimal(column)).as_py()
+        and pc.max(pc.utf8_length(column)).as_py() <= MAX_DIGITS
+    ):
+        values = np.asarray(pc.cast(column, pa.int64()).to_numpy(), dtype=np.int64)
+        nothing = np.zeros(len(column), dtype=bool)
+        return WholeNumbers(values=values, blank=nothing, bad=nothing)
+    text = pc.utf8_trim_whitespace(column)
+    minus = pc.starts_with(text, "-")
+    signed = pc.or_(minus, pc.starts_with(text, "+"))
+    digits = pc.if_else(signed, pc.utf8_slice_codeunits(text, 1), text)
+    good = pc.and_(pc.ascii_is_decimal(digits), pc.less_equal(pc.utf8_length(digits), MAX_DIGITS))
+    magnitude = np.asarray(pc.cast(pc.if_else(good, digits, "0"), pa.int64()).to_numpy())
+    values = np.where(minus.to_numpy(zero_copy_only=False), -magnitude, magnitude)
+    blank = pc.equal(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    return WholeNumbers(
+        values=values, blank=blank, bad=~good.to_numpy(zero_copy_only=False) & ~blank
+    )
 
 
-def non_integers(
-    table: Table, name: str, *, blank_ok: bool = False
-) -> tuple[pa.BooleanArray, Callable[[int], str]]:
-    """Check for `refuse`: the column holds something other than a whole number."""
-    text = table.stripped(name)
-    bad = pc.invert(pc.match_substring_regex(text, INTEGER))
-    if blank_ok:
-        bad = pc.and_(bad, pc.not_equal(pc.utf8_length(text), 0))
-    return bad, lambda row: f"{name} {table.cell(name, row)!r} is not an integer"
-
-
-def integers(table: Table, name: str) -> npt.NDArray[np.int64]:
-    """A column already checked with `non_integers`, as int64."""
-    return np.asarray(pc.cast(table.stripped(name), pa.int64()).to_numpy(), dtype=np.int64)
-
-
-def integers_or_none(table: Table, name: str) -> list[int | None]:
-    """A column's whole numbers, None where a cell holds none (or the column is absent)."""
-    if name not in table:
-        return [None] * len(table)
-    text = table.stripped(name)
-    whole = pc.if_else(pc.match_substring_regex(text, INTEGER), text, pa.scalar(None, pa.string()))
-    return list(pc.cast(whole, pa.int64()).to_pylist())
+def not_whole(table: Table, name: str) -> Callable[[int], str]:
+    """The message for a row whose cell in `name` is not a whole number."""
+    return lambda row: f"{name} {table.cell(name, row)!r} is not an integer"
 
 
 def read_table(path: Path, *, required: Sequence[str], optional: Sequence[str] = ()) -> Table:

@@ -16,17 +16,15 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from village.engines.opinions.matrix import Votes
 from village.engines.opinions.polis_csv import (
+    BoolArray,
     PolisImportError,
     Table,
-    empty_cells,
-    integers,
-    integers_or_none,
-    non_integers,
+    not_whole,
     read_table,
+    whole_numbers,
 )
 from village.exports import cell_value
 
@@ -35,7 +33,8 @@ VOTES = "votes.csv"
 PARTICIPANTS_VOTES = "participants-votes.csv"
 CONSTITUENCIES = "constituencies.csv"
 MODERATED_OUT = -1
-VOTE_TEXTS = pa.array(["-1", "0", "1"])
+VOTE_VALUES = {"-1": -1, "0": 0, "1": 1}
+NOT_A_VOTE = 2
 
 
 @dataclass(frozen=True)
@@ -71,39 +70,49 @@ class PolisExport:
         return {s.id: s.text for s in self.statements}
 
 
-def _ids(column: pa.StringArray) -> pa.StringArray:
-    """Stripped ids with any spreadsheet-safety apostrophe removed (work per distinct id)."""
-    if not pc.any(pc.starts_with(column, "'")).as_py():
-        return column
-    encoded = pc.dictionary_encode(column)
-    plain = pa.array([cell_value(i) for i in encoded.dictionary.to_pylist()], pa.string())
-    return plain.take(encoded.indices)
+def _identifiers(table: Table, name: str) -> tuple[pa.DictionaryArray, BoolArray]:
+    """A column of ids, stripped and without spreadsheet-safety marks, worked out once per
+    distinct id; and which rows have no id."""
+    codes, texts = table.distinct(name)
+    cleaned = [cell_value(text.strip()) for text in texts]
+    distinct = list(dict.fromkeys(cleaned))
+    if len(distinct) < len(cleaned):
+        position = {text: i for i, text in enumerate(distinct)}
+        codes = np.asarray([position[text] for text in cleaned], dtype=np.int32)[codes]
+    empty = codes == distinct.index("") if "" in distinct else np.zeros(len(codes), dtype=bool)
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(distinct, pa.string())), empty
+
+
+def _cells(table: Table, name: str) -> list[str]:
+    return [cell_value(cell.strip()) for cell in table.columns[name].to_pylist()]
+
+
+def _empty(cells: list[str]) -> BoolArray:
+    return np.asarray([not cell for cell in cells], dtype=bool)
 
 
 def read_votes(path: Path) -> Votes:
     """Votes in the order cast (by timestamp when exported, else file order)."""
     table = read_table(path, required=("comment-id", "voter-id", "vote"), optional=("timestamp",))
-    vote = table.stripped("vote")
-    checks = [
-        (
-            pc.invert(pc.is_in(vote, value_set=VOTE_TEXTS)),
-            lambda row: f"unknown vote value {table.cell('vote', row)!r}",
-        )
-    ]
+    codes, texts = table.distinct("vote")
+    lookup = np.asarray([VOTE_VALUES.get(t.strip(), NOT_A_VOTE) for t in texts], dtype=np.int8)
+    values = lookup[codes]
+    voters, no_voter = _identifiers(table, "voter-id")
+    statements, no_statement = _identifiers(table, "comment-id")
+    checks = [(values == NOT_A_VOTE, lambda row: f"unknown vote value {table.cell('vote', row)!r}")]
+    stamps = None
     if "timestamp" in table:
-        checks.append(non_integers(table, "timestamp"))
-    checks += [empty_cells(table, "voter-id"), empty_cells(table, "comment-id")]
+        whole = whole_numbers(table, "timestamp")
+        checks.append((whole.bad | whole.blank, not_whole(table, "timestamp")))
+        stamps = whole.values
+    checks += [
+        (no_voter, lambda _: "voter-id is empty"),
+        (no_statement, lambda _: "comment-id is empty"),
+    ]
     table.refuse(checks)
     return Votes.from_arrays(
-        participant=_ids(table.stripped("voter-id")),
-        statement=_ids(table.stripped("comment-id")),
-        value=np.asarray(pc.cast(vote, pa.int8()).to_numpy(), dtype=np.int8),
-        timestamp=integers(table, "timestamp") if "timestamp" in table else None,
+        participant=voters, statement=statements, value=values, timestamp=stamps
     )
-
-
-def _cells(table: Table, name: str) -> list[str]:
-    return [cell_value(c) for c in table.stripped(name).to_pylist()]
 
 
 def read_comments(path: Path) -> tuple[PolisStatement, ...]:
@@ -113,21 +122,38 @@ def read_comments(path: Path) -> tuple[PolisStatement, ...]:
         required=("comment-id", "author-id", "moderated", "comment-body"),
         optional=("timestamp",),
     )
-    table.refuse([empty_cells(table, "comment-id"), non_integers(table, "moderated")])
+    ids = _cells(table, "comment-id")
+    moderated = whole_numbers(table, "moderated")
+    table.refuse(
+        [
+            (_empty(ids), lambda _: "comment-id is empty"),
+            (moderated.bad | moderated.blank, not_whole(table, "moderated")),
+        ]
+    )
+    if "timestamp" in table:
+        whole = whole_numbers(table, "timestamp")
+        stamps = [
+            None if unknown else value
+            for value, unknown in zip(
+                whole.values.tolist(), (whole.bad | whole.blank).tolist(), strict=True
+            )
+        ]
+    else:
+        stamps = [None] * len(ids)
     statements = {
         sid: PolisStatement(
             id=sid,
             text=cell_value(text),
             author=author or None,
-            moderated=int(moderated),
+            moderated=mod,
             timestamp=stamp,
         )
-        for sid, author, moderated, text, stamp in zip(
-            _cells(table, "comment-id"),
+        for sid, author, mod, text, stamp in zip(
+            ids,
             _cells(table, "author-id"),
-            integers(table, "moderated").tolist(),
+            moderated.values.tolist(),
             table.columns["comment-body"].to_pylist(),
-            integers_or_none(table, "timestamp"),
+            stamps,
             strict=True,
         )
     }
@@ -137,13 +163,18 @@ def read_comments(path: Path) -> tuple[PolisStatement, ...]:
 def read_polis_groups(path: Path) -> dict[str, int | None]:
     """Polis's own group of each participant (None when Polis did not cluster them)."""
     table = read_table(path, required=("participant", "group-id"))
+    people = _cells(table, "participant")
+    group = whole_numbers(table, "group-id")
     table.refuse(
-        [empty_cells(table, "participant"), non_integers(table, "group-id", blank_ok=True)]
+        [
+            (_empty(people), lambda _: "participant is empty"),
+            (group.bad, not_whole(table, "group-id")),
+        ]
     )
     return {
-        participant: int(group) if group else None
-        for participant, group in zip(
-            _cells(table, "participant"), table.stripped("group-id").to_pylist(), strict=True
+        person: None if blank else value
+        for person, value, blank in zip(
+            people, group.values.tolist(), group.blank.tolist(), strict=True
         )
     }
 
@@ -151,8 +182,15 @@ def read_polis_groups(path: Path) -> dict[str, int | None]:
 def read_constituencies(path: Path) -> dict[str, str]:
     """participant -> constituency, from a two-column CSV with a header row."""
     table = read_table(path, required=("participant", "constituency"))
-    table.refuse([empty_cells(table, "participant"), empty_cells(table, "constituency")])
-    return dict(zip(_cells(table, "participant"), _cells(table, "constituency"), strict=True))
+    people = _cells(table, "participant")
+    names = _cells(table, "constituency")
+    table.refuse(
+        [
+            (_empty(people), lambda _: "participant is empty"),
+            (_empty(names), lambda _: "constituency is empty"),
+        ]
+    )
+    return dict(zip(people, names, strict=True))
 
 
 def read_export(directory: Path, *, constituencies: Path | None = None) -> PolisExport:
