@@ -248,14 +248,14 @@ def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
     s_index = {s: i for i, s in enumerate(matrix.statement_ids)}
     p_ids = list(matrix.participant_ids)
     s_ids = list(matrix.statement_ids)
-    for p in canonical_order(new_votes.participant_ids):
-        if p not in p_index:
-            p_index[p] = len(p_ids)
-            p_ids.append(p)
-    for s in canonical_order(new_votes.statement_ids):
-        if s not in s_index and s not in matrix.excluded:
-            s_index[s] = len(s_ids)
-            s_ids.append(s)
+    for p in canonical_order(p for p in new_votes.participant_ids if p not in p_index):
+        p_index[p] = len(p_ids)
+        p_ids.append(p)
+    for s in canonical_order(
+        s for s in new_votes.statement_ids if s not in s_index and s not in matrix.excluded
+    ):
+        s_index[s] = len(s_ids)
+        s_ids.append(s)
     p_map = np.asarray([p_index[p] for p in new_votes.participant_ids], dtype=np.int64)
     s_map = np.asarray([s_index.get(s, -1) for s in new_votes.statement_ids], dtype=np.int64)
     new_rows = p_map[new_votes.participant] if len(new_votes) else np.zeros(0, np.int64)
@@ -278,15 +278,17 @@ def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
     # are sorted by (row, column) key: replacing is a lookup, inserting one memmove.
     old = matrix.values
     old.sort_indices()
-    old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
-    old_keys = old_rows * n_s + old.indices
+    key_type = np.int32 if old.shape[0] * n_s < 2**31 else np.int64
+    row_keys = np.arange(old.shape[0], dtype=key_type) * key_type(n_s)
+    old_keys = np.repeat(row_keys, np.diff(old.indptr)) + old.indices
     at = np.searchsorted(old_keys, new_keys)
     found = at < len(old_keys)
     found[found] = old_keys[at[found]] == new_keys[found]
-    data = old.data.copy()
-    data[at[found]] = new_data[found]
     insert = ~found
-    data = np.insert(data, at[insert], new_data[insert])
+    data = np.insert(old.data, at[insert], new_data[insert])
+    # Each replaced entry has moved right by the number of entries inserted at or before it.
+    moved = at[found] + np.searchsorted(at[insert], at[found], side="right")
+    data[moved] = new_data[found]
     indices = np.insert(old.indices, at[insert], new_cols[insert].astype(old.indices.dtype))
     per_row = np.bincount(new_rows[insert], minlength=len(p_ids))
     indptr = np.zeros(len(p_ids) + 1, dtype=np.int64)
