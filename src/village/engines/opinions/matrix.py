@@ -171,8 +171,12 @@ class VoteMatrix:
         cols = self.values.indices
         n = len(self.statement_ids)
         total = np.bincount(cols, minlength=n)
-        agree = np.bincount(cols, weights=data == 1, minlength=n).astype(np.int64)
-        disagree = np.bincount(cols, weights=data == -1, minlength=n).astype(np.int64)
+        # Votes are -1, 0 or 1: their sum is agrees minus disagrees, their squares' sum
+        # agrees plus disagrees (two passes, no per-value masks).
+        signed = np.bincount(cols, weights=data, minlength=n)
+        decided = np.bincount(cols, weights=data * data, minlength=n)
+        agree = np.rint((decided + signed) / 2).astype(np.int64)
+        disagree = np.rint((decided - signed) / 2).astype(np.int64)
         return agree, disagree, total - agree - disagree
 
     def participant_vote_counts(self) -> npt.NDArray[np.int64]:
