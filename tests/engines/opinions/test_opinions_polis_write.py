@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,23 @@ def test_timestamps_written_with_polis_readable_times(tmp_path: Path) -> None:
         "timestamp,datetime,comment-id,voter-id,vote",
         "1500232652930,Sun Jul 16 19:17:32 UTC 2017,2,1,1",
     ]
+
+
+def test_readable_times_match_python_for_any_moment(tmp_path: Path) -> None:
+    stamps = np.random.default_rng(4).integers(-(10**12), 4 * 10**12, size=2_000)
+    votes = Votes.from_arrays(
+        participant=np.arange(len(stamps)),
+        statement=np.zeros(len(stamps)),
+        value=np.ones(len(stamps), dtype=np.int8),
+        timestamp=stamps,
+    )
+    write_export(PolisExport(votes=votes, statements=()), tmp_path)
+    with (tmp_path / "votes.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    expected = [
+        datetime.fromtimestamp(int(row["timestamp"]) // 1000, tz=UTC).strftime(
+            "%a %b %d %H:%M:%S UTC %Y"
+        )
+        for row in rows
+    ]
+    assert [row["datetime"] for row in rows] == expected
