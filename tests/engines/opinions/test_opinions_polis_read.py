@@ -87,7 +87,6 @@ def test_byte_order_mark_and_spaces_around_values(tmp_path: Path) -> None:
     [
         ("", 1, "file is empty"),
         ("\n", 1, "missing column(s): comment-id, voter-id, vote"),
-        ("comment-id,voter-id,vote,vote\n0,0,1,1\n", 1, "repeated column(s): vote"),
         (VOTES + "1,x,0,,1\n", 2, "voter-id is empty"),
         (VOTES + "1,x, ,0,1\n", 2, "comment-id is empty"),
         (VOTES + "1,x,0,0,+1\n", 2, "unknown vote value '+1'"),
@@ -99,6 +98,11 @@ def test_byte_order_mark_and_spaces_around_values(tmp_path: Path) -> None:
 )
 def test_bad_votes_name_the_line(tmp_path: Path, content: str, line: int, words: str) -> None:
     _refused(_file(tmp_path, content), read_votes, line, words)
+
+
+def test_of_two_columns_with_one_name_the_first_is_read(tmp_path: Path) -> None:
+    content = "comment-id,voter-id,vote,vote\n0,0,1,oops\n"
+    assert read_votes(_file(tmp_path, content)).records() == [("0", "0", 1)]
 
 
 def test_the_first_bad_row_wins_whatever_the_check(tmp_path: Path) -> None:

@@ -89,7 +89,11 @@ def _hostile_export() -> PolisExport:
             timestamp=(None if i % 4 == 0 else 1_700_000_000_000 + i),
         )
         for i, (sid, text) in enumerate(
-            zip([f"s{i}" for i in range(len(HOSTILE) - 1)] + ["=1+1"], HOSTILE, strict=True)
+            zip(
+                [f"s{i}" for i in range(len(HOSTILE) - 3)] + ["participant", "group-id", "=1+1"],
+                HOSTILE,
+                strict=True,
+            )
         )
     )
     ids = [s.id for s in statements]

@@ -197,7 +197,8 @@ def read_table(path: Path, *, required: Sequence[str], optional: Sequence[str] =
     """Read the required columns (and the optional ones present) as text.
 
     A missing file, bad UTF-8, a missing column, a broken quote or a row with the wrong
-    number of fields raises PolisImportError naming the line.
+    number of fields raises PolisImportError naming the line. Of two columns with the same
+    name the first is read.
     """
     raw = _read(path)
     if not raw:
@@ -207,16 +208,18 @@ def read_table(path: Path, *, required: Sequence[str], optional: Sequence[str] =
     if missing:
         raise PolisImportError(path, 1, f"missing column(s): {', '.join(missing)}")
     wanted = [name for name in (*required, *optional) if name in header]
-    repeated = sorted({name for name in wanted if header.count(name) > 1})
-    if repeated:
-        raise PolisImportError(path, 1, f"repeated column(s): {', '.join(repeated)}")
+    # A name seen again later (in participants-votes.csv a statement may have any id, even
+    # "participant") leaves the first column of that name in charge.
+    names = [
+        name if header.index(name) == i else f"\x00column {i}" for i, name in enumerate(header)
+    ]
     if not _quotes_well_formed(raw):
         for _ in _rows(path, raw, header):
             pass  # raises at the broken row; Python's reader may also accept the file
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(raw),
-            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 include_columns=wanted,

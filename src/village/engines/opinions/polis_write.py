@@ -117,24 +117,26 @@ def _participants_table(export: PolisExport, latest: VoteMatrix) -> pa.Table:
     authors = export.authors
     people = canonical_order([*latest.participant_ids, *authors.values(), *groups])
     statements = canonical_order([*(s.id for s in export.statements), *latest.statement_ids])
-    grid = np.full((len(people), len(statements)), NO_VOTE, dtype=np.int8)
+    grid = np.full((len(people), len(statements)), NO_VOTE, dtype=np.int8, order="F")
     values = latest.values.tocoo()
     rows = _positions(latest.participant_ids, people)
     cols = _positions(latest.statement_ids, statements)
     grid[rows[values.row], cols[values.col]] = values.data.astype(np.int8)
     written = np.bincount(_positions(list(authors.values()), people), minlength=len(people))
-    columns: dict[str, pa.Array] = {
-        "participant": _texts(people),
-        "group-id": pa.array([groups.get(p) for p in people], pa.int64()),
-        "n-comments": pa.array(written, pa.int64()),
-        "n-votes": pa.array((grid != NO_VOTE).sum(axis=1), pa.int64()),
-        "n-agree": pa.array((grid == 1).sum(axis=1), pa.int64()),
-        "n-disagree": pa.array((grid == -1).sum(axis=1), pa.int64()),
-    }
-    names = _texts(statements).to_pylist()
-    for j, name in enumerate(names):
-        columns[name] = pa.array(grid[:, j], pa.int8(), mask=grid[:, j] == NO_VOTE)
-    return pa.table(columns)
+    names = ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
+    columns = [
+        _texts(people),
+        pa.array([groups.get(p) for p in people], pa.int64()),
+        pa.array(written, pa.int64()),
+        pa.array((grid != NO_VOTE).sum(axis=1), pa.int64()),
+        pa.array((grid == 1).sum(axis=1), pa.int64()),
+        pa.array((grid == -1).sum(axis=1), pa.int64()),
+    ]
+    # A statement column is named by its id, whatever the id (so built as a list, not a dict).
+    for j, name in enumerate(_texts(statements).to_pylist()):
+        names.append(name)
+        columns.append(pa.array(grid[:, j], pa.int8(), mask=grid[:, j] == NO_VOTE))
+    return pa.Table.from_arrays(columns, names=names)
 
 
 def _constituencies_table(export: PolisExport) -> pa.Table:
