@@ -147,3 +147,11 @@ def test_export_folder_errors(tmp_path: Path) -> None:
     (tmp_path / "votes.csv").write_text(VOTES + "1,x,0,0,1\n")
     with pytest.raises(PolisImportError, match=r"comments\.csv: cannot read file"):
         read_export(tmp_path)
+
+
+def test_header_only_files_hold_nothing(tmp_path: Path) -> None:
+    (tmp_path / "votes.csv").write_text(VOTES)
+    (tmp_path / "comments.csv").write_text(COMMENTS)
+    export = read_export(tmp_path)
+    assert len(export.votes) == 0 and export.statements == ()
+    assert export.votes.timestamp is not None and len(export.votes.timestamp) == 0

@@ -12,6 +12,7 @@ they were before it, so an export we write and read again is the same.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -57,15 +58,15 @@ class PolisExport:
     polis_groups: dict[str, int | None] | None = None
     constituencies: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def moderated(self) -> frozenset[str]:
         return frozenset(s.id for s in self.statements if s.moderated == MODERATED_OUT)
 
-    @property
+    @cached_property
     def authors(self) -> dict[str, str]:
         return {s.id: s.author for s in self.statements if s.author}
 
-    @property
+    @cached_property
     def texts(self) -> dict[str, str]:
         return {s.id: s.text for s in self.statements}
 
