@@ -219,12 +219,33 @@ def command_side_by_side(participants: int, statements: int, seed: int) -> None:
             f" {ours.seconds - data['timings']['total']:.2f} s"
         )
         del output, data, groups
+        start = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "village.cli",
+                "opinions",
+                "analyse",
+                str(directory),
+                "--format",
+                "json",
+                "--seed",
+                str(seed),
+            ],
+            stdout=subprocess.DEVNULL,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        )
+        command_seconds = time.perf_counter() - start
+        print(f"    as a command (a new interpreter, imports included): {command_seconds:.2f} s")
         with Measured() as theirs:
             their_groups = reddwarf_command(directory, seed)
         print(_row("red-dwarf", theirs.figures(), ari_on_common(their_groups, planted)[0]))
     print(
         f"  village is {theirs.seconds / ours.seconds:.1f}x faster (wall), "
-        f"{theirs.cpu_seconds / ours.cpu_seconds:.1f}x (cpu)"
+        f"{theirs.cpu_seconds / ours.cpu_seconds:.1f}x (cpu); as a command "
+        f"{theirs.seconds / command_seconds:.1f}x"
     )
 
 
