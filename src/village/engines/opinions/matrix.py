@@ -113,8 +113,9 @@ class Votes:
 
         Ids may be integers or strings; integers (a pseudonym's row id, say) keep a large
         conversation small, as a string id costs its length in every vote. Without
-        timestamps the given order is the order cast; with them (milliseconds since 1970, or numpy datetimes) the votes are put in
-        time order, votes cast at the same time keeping their given order.
+        timestamps the given order is the order cast; with them (milliseconds since 1970,
+        or numpy datetimes) the votes are put in time order, votes cast at the same time
+        keeping their given order.
         """
         values = np.asarray(value)
         if values.ndim != 1 or (len(values) and values.dtype.kind not in "iu"):
