@@ -32,6 +32,9 @@ def canonical_order(ids: Iterable[str]) -> list[str]:
     return [i for _, i in sorted(zip(keys, unique, strict=True))]
 
 
+MS_PER_UNIT = {"W": 604_800_000, "D": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1_000, "ms": 1}
+
+
 def _factorise(ids: npt.ArrayLike | pa.Array) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
     """Integer codes and the distinct ids as strings, by hashing (no sort, no loop per id).
 
@@ -48,6 +51,9 @@ def _factorise(ids: npt.ArrayLike | pa.Array) -> tuple[npt.NDArray[np.int32], tu
 def _milliseconds(timestamp: npt.ArrayLike) -> npt.NDArray[np.int64]:
     stamps = np.asarray(timestamp)
     if stamps.dtype.kind == "M":
+        unit, count = np.datetime_data(stamps.dtype)
+        if unit in MS_PER_UNIT:  # a multiplication, much quicker than numpy's unit change
+            return stamps.view(np.int64) * (MS_PER_UNIT[unit] * count)
         return stamps.astype("datetime64[ms]").astype(np.int64)
     return stamps.astype(np.int64, casting="same_kind", copy=False)
 
@@ -214,11 +220,12 @@ def build_matrix(*, votes: Votes, moderated: Collection[str] = ()) -> VoteMatrix
     s_order = [s for s in canonical_order(votes.statement_ids) if s not in moderated_set]
     p_rank = {pid: i for i, pid in enumerate(p_order)}
     s_rank = {sid: i for i, sid in enumerate(s_order)}
-    p_map = np.asarray([p_rank[p] for p in votes.participant_ids], dtype=np.int64)
-    s_map = np.asarray([s_rank.get(s, -1) for s in votes.statement_ids], dtype=np.int64)
+    # int32 positions are what scipy stores, so it need not convert ten million of them.
+    p_map = np.asarray([p_rank[p] for p in votes.participant_ids], dtype=np.int32)
+    s_map = np.asarray([s_rank.get(s, -1) for s in votes.statement_ids], dtype=np.int32)
 
-    rows = p_map[votes.participant] if len(votes) else np.zeros(0, dtype=np.int64)
-    cols = s_map[votes.statement] if len(votes) else np.zeros(0, dtype=np.int64)
+    rows = p_map[votes.participant] if len(votes) else np.zeros(0, dtype=np.int32)
+    cols = s_map[votes.statement] if len(votes) else np.zeros(0, dtype=np.int32)
     data = votes.value.astype(np.float64)
     active = cols >= 0
     if not active.all():
@@ -226,7 +233,7 @@ def build_matrix(*, votes: Votes, moderated: Collection[str] = ()) -> VoteMatrix
     shape = (len(p_order), len(s_order))
     values = _to_csr(rows, cols, data, shape)
     if values.nnz < len(data):
-        keep = _latest_only(rows * max(len(s_order), 1) + cols)
+        keep = _latest_only(rows.astype(np.int64) * max(len(s_order), 1) + cols)
         rows, cols, data = rows[keep], cols[keep], data[keep]
         values = _to_csr(rows, cols, data, shape)
 
