@@ -201,8 +201,8 @@ def _latest_only(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 def _to_csr(
-    rows: npt.NDArray[np.int64],
-    cols: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int32],
+    cols: npt.NDArray[np.int32],
     data: npt.NDArray[np.float64],
     shape: tuple[int, int],
 ) -> sparse.csr_matrix:
