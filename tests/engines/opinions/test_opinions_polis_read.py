@@ -155,3 +155,11 @@ def test_header_only_files_hold_nothing(tmp_path: Path) -> None:
     export = read_export(tmp_path)
     assert len(export.votes) == 0 and export.statements == ()
     assert export.votes.timestamp is not None and len(export.votes.timestamp) == 0
+
+
+def test_timestamps_are_whole_numbers_in_plain_digits(tmp_path: Path) -> None:
+    content = VOTES + "+5,x,0,0,1\n -3 ,x,0,1,1\n007,x,0,2,1\n"
+    votes = read_votes(_file(tmp_path, content))
+    assert votes.timestamp is not None and votes.timestamp.tolist() == [-3, 5, 7]
+    for odd in ("0x10", "1_000", "5.0", "1e3", "--5", "\u0663"):
+        _refused(_file(tmp_path, VOTES + f"{odd},x,0,0,1\n"), read_votes, 2, "is not an integer")

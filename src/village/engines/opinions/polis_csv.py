@@ -164,8 +164,9 @@ class WholeNumbers:
 
 
 def whole_numbers(table: Table, name: str) -> WholeNumbers:
-    """Whole numbers as Python's int() reads them (spaces and a sign allowed), at most
-    18 digits so any fits in an int64; plain digits, the usual case, take one cast."""
+    """Whole numbers in ASCII digits, with spaces and a sign allowed (as int() reads them,
+    less its underscores and other scripts' digits), at most 18 digits so any fits in an
+    int64; plain digits, the usual case, take one cast."""
     column = table.columns[name]
     if (
         len(column)
