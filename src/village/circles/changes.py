@@ -16,16 +16,19 @@ second, so a poll that finds nothing new touches no database at all.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from village.circles.models import Circle, Phase
+
+logger = logging.getLogger(__name__)
 
 Note = tuple[str, str]
 
@@ -76,6 +79,25 @@ def changed(circle: Circle, *notes: Note) -> int:
         )
     circle.version = version
     return version
+
+
+def changed_after(circle: Circle, *notes: Note) -> None:
+    """Note a write that is already committed, in a short transaction of its own.
+
+    Every post in a circle bumps the same row; held to the end of the post's own transaction,
+    that row lock made each post wait for the one before it to reach the disk. Here the lock is
+    held for an instant, and on PostgreSQL this commit does not wait for the disk: a crash can
+    lose a version number, which costs pages a whole board once, never the write. A failure is
+    logged, not raised: the write is saved, and saying otherwise would make its author send it
+    again."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            changed(circle, *notes)
+    except DatabaseError:
+        logger.warning("circle %s: a change was saved but not noted for live pages", circle.pk)
 
 
 class LiveState(NamedTuple):
