@@ -193,11 +193,11 @@ def test_a_post_saved_before_its_live_note_failed_is_acknowledged_once(
 
     from village.circles import changes
 
-    def fails(*args: object) -> int:
+    def fails(circle_id: int) -> int:
         raise OperationalError("the server closed the connection")
 
     client = _joined_guest(circle)
-    monkeypatch.setattr(changes, "changed", fails)
+    monkeypatch.setattr(changes, "_bump", fails)
     words = "Supervision on Fridays keeps me steady"
     response = client.post(
         reverse("circles:reflect", kwargs={"code": circle.join_code}),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import guest_in
-from village.circles import live, services
+from village.circles import changes, live, services
 from village.circles.live import card_id
 from village.circles.models import Circle
 
@@ -99,10 +99,14 @@ def test_a_changed_and_a_withdrawn_reflection_are_swapped_in_place(circle: Circl
     assert "1 reflection so far." in html
 
 
-def test_a_page_too_far_behind_gets_the_whole_board_once(circle: Circle) -> None:
+def test_a_page_too_far_behind_gets_the_whole_board_once(
+    circle: Circle, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _post_many(circle, 2)
     cache.clear()  # the notes are gone, as after a restart without a shared cache
     client = guest_in(circle, arrive=False)
+    _poll(client, circle, 1)  # a missing note may be on its way: the page waits a moment
+    monkeypatch.setattr(changes, "NOTE_WAIT_SECONDS", 0.0)  # and the moment has passed
     html = _poll(client, circle, 1).content.decode()  # type: ignore[attr-defined]
     assert 'id="circle-board-wrap" hx-swap-oob="innerHTML"' in html
     assert "Reflection number 0" in html and "Reflection number 1" in html
@@ -208,3 +212,20 @@ def test_pages_of_a_larger_circle_poll_less_often(
     _post_many(circle, 4)  # five people: the page polls every 5 s, to keep 1 poll a second
     cache.delete(f"circle-live:{circle.pk}:{circle.join_code}:people")
     assert 'hx-trigger="every 5s,' in client.get(room).content.decode()
+
+
+def test_a_poll_that_sees_a_version_before_its_note_gets_what_came_before_and_waits(
+    circle: Circle,
+) -> None:
+    """A post's version is bumped a moment before its note reaches the cache; a poll in that
+    moment gets the changes before it and polls on from there, not the whole board."""
+    client = guest_in(circle, arrive=False)
+    circle.refresh_from_db()
+    seen = circle.version
+    _post_many(circle, 2)
+    circle.refresh_from_db()
+    cache.delete(f"circle-live:{circle.pk}:{circle.join_code}:{circle.version}")
+    html = _poll(client, circle, seen).content.decode()  # type: ignore[attr-defined]
+    assert "circle-board-wrap" not in html, "not the whole board"
+    assert "Reflection number 0" in html and "Reflection number 1" not in html
+    assert f"v={circle.version - 1}&" in html, "the page polls on from before the gap"

@@ -134,8 +134,10 @@ def _room_context(
     return context
 
 
-def _poll_url(base: str, circle: Circle) -> str:
-    return f"{base}?v={circle.version}&s={policy.stage_of(circle)}"
+def _poll_url(base: str, circle: Circle, *, version: int | None = None) -> str:
+    """The poll for a page showing ``version`` (by default the circle's latest)."""
+    shown = circle.version if version is None else version
+    return f"{base}?v={shown}&s={policy.stage_of(circle)}"
 
 
 def _steps(circle: Circle) -> list[dict[str, Any]]:
@@ -225,35 +227,38 @@ def _participant_update(
     request: HttpRequest, circle: Circle, *, seen: int, stage_seen: str
 ) -> HttpResponse:
     stage = policy.stage_of(circle)
-    until = circle.version
-    poller = render_to_string(
-        "circles/_poll.html",
-        {
-            "poll_url": _poll_url(
-                reverse("circles:live", kwargs={"code": circle.join_code}), circle
-            ),
-            "poll_seconds": live.poll_seconds(circle=circle),
-        },
-    )
+
+    def poller(version: int | None = None) -> str:
+        base = reverse("circles:live", kwargs={"code": circle.join_code})
+        return render_to_string(
+            "circles/_poll.html",
+            {
+                "poll_url": _poll_url(base, circle, version=version),
+                "poll_seconds": live.poll_seconds(circle=circle),
+            },
+        )
+
     if stage_seen == stage and not live.shows_every_card(
         circle=circle, variant=live.PARTICIPANT, stage=stage
     ):
-        return HttpResponse(poller + live.count_update(circle=circle))
-    found = changes.difference(circle_id=circle.pk, code=circle.join_code, since=seen, until=until)
+        return HttpResponse(poller() + live.count_update(circle=circle))
+    found = changes.difference(
+        circle_id=circle.pk, code=circle.join_code, since=seen, until=circle.version
+    )
     if stage_seen != stage or found.step or not found.complete:
         context = _room_context(request, circle)
         return HttpResponse(
-            poller + render_to_string("circles/_room_live.html", context, request=request)
+            poller() + render_to_string("circles/_room_live.html", context, request=request)
         )
     html = live.update(
         circle=circle,
         variant=live.PARTICIPANT,
         since=seen,
-        until=until,
+        until=found.reached,
         found=found,
         browser_key=browser_key(request),
     )
-    return HttpResponse(poller + html)
+    return HttpResponse(poller(found.reached) + html)
 
 
 @require_POST
@@ -619,16 +624,21 @@ def facilitate_live(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"  # a co-facilitator moved the circle on
         return response
     context = _facilitate_context(circle, member)
-    html = render_to_string(
-        "circles/_poll.html", {"poll_url": context["poll_url"], "facilitating": True}
-    )
     if not found.complete:
+        html = render_to_string(
+            "circles/_poll.html", {"poll_url": context["poll_url"], "facilitating": True}
+        )
         html += render_to_string(
             "circles/_facilitate_live.html", {**context, "oob": True}, request=request
         )
         return HttpResponse(html)
+    base = reverse("circles:facilitate_live", kwargs={"pk": circle.pk})
+    html = render_to_string(
+        "circles/_poll.html",
+        {"poll_url": _poll_url(base, circle, version=found.reached), "facilitating": True},
+    )
     html += live.update(
-        circle=circle, variant=live.FACILITATOR, since=seen, until=circle.version, found=found
+        circle=circle, variant=live.FACILITATOR, since=seen, until=found.reached, found=found
     )
     if found.room:
         html += render_to_string(
