@@ -279,6 +279,10 @@ def server(env: dict[str, str], home: Path, workers: int, threads: int) -> Itera
             "gthread",
             "--backlog",
             "2048",
+            # Each worker listens on its own socket and the kernel spreads new connections
+            # evenly; with one shared socket, one worker took most of the kept-alive
+            # connections and ran out of CPU while the others idled.
+            "--reuse-port",
             "--keep-alive",
             "5",
             "--timeout",

@@ -138,8 +138,16 @@ class Theme(models.Model):
 class Reflection(models.Model):
     id = RandomKeyField(primary_key=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    circle = models.ForeignKey(Circle, on_delete=models.CASCADE, related_name="reflections")
-    prompt = models.ForeignKey(Prompt, on_delete=models.CASCADE, related_name="reflections")
+    # No database constraint on these two (Django still deletes a circle's reflections with
+    # it): on PostgreSQL, each insert checking the constraint share-locked the circle and
+    # prompt rows, and a busy circle's posts, overlapping on those rows while the circle's
+    # version was bumped, queued on PostgreSQL's shared-lock bookkeeping (MultiXact).
+    circle = models.ForeignKey(
+        Circle, on_delete=models.CASCADE, related_name="reflections", db_constraint=False
+    )
+    prompt = models.ForeignKey(
+        Prompt, on_delete=models.CASCADE, related_name="reflections", db_constraint=False
+    )
     theme = models.ForeignKey(
         Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="reflections"
     )
