@@ -211,14 +211,14 @@ def test_pages_of_a_larger_circle_poll_less_often(
     assert 'hx-trigger="every 2s,' in client.get(room).content.decode()
     monkeypatch.setattr(live, "EVERY_CARD_UP_TO", 2)
     monkeypatch.setattr(live, "LARGE_CIRCLE_POLLS_PER_SECOND", 1)
-    _post_many(circle, 4)  # five people: the page polls every 5 s, to keep 1 poll a second
+    _post_many(circle, 7)  # eight people: every 8 s on average, to keep 1 poll a second
     cache.delete(f"circle-live:{circle.pk}:{circle.join_code}:people")
     seconds = {
         int(re.search(r'hx-trigger="every (\d+)s,', client.get(room).content.decode())[1])  # type: ignore[index]
         for _ in range(40)
     }
-    assert seconds <= {2, 3, 4, 5} and max(seconds) == 5 and len(seconds) > 1, (
-        "up to 5 s, and not all pages alike, so they drift apart"
+    assert seconds <= {6, 7, 8, 9, 10} and len(seconds) > 1, (
+        "about 8 s, and not all pages alike, so they drift apart"
     )
 
 

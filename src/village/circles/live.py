@@ -52,9 +52,8 @@ _MEMO_SIZE = 256
 # and their own; every card shows once the circle moves on to themes. The facilitator sees
 # every card live.
 EVERY_CARD_UP_TO = 200
-# Pages poll every 2 s; in a large circle less often, so that its pages together poll no more
-# than about 50 to 100 times a second (every 10 to 20 s at a thousand people): what they fetch
-# is only the count.
+# Pages poll every 2 s; in a large circle less often, so that its pages together poll about 50
+# times a second (every 15 to 25 s at a thousand people): what they fetch is only the count.
 POLL_SECONDS_MIN = 2
 POLL_SECONDS_MAX = 20
 LARGE_CIRCLE_POLLS_PER_SECOND = 50
@@ -91,13 +90,13 @@ def poll_seconds(*, circle: Circle) -> int:
     people = _people_in(circle)
     if people <= EVERY_CARD_UP_TO:
         return POLL_SECONDS_MIN
-    longest = min(
+    mean = min(
         POLL_SECONDS_MAX, max(POLL_SECONDS_MIN, math.ceil(people / LARGE_CIRCLE_POLLS_PER_SECOND))
     )
-    # Between half that and that, at random each time: pages that joined together (or got
+    # A quarter either side of that, at random each time: pages that joined together (or got
     # their answers together) drift apart instead of all polling in the same second.
-    shortest = max(POLL_SECONDS_MIN, longest // 2)
-    return shortest + secrets.randbelow(longest - shortest + 1)
+    spread = mean // 4
+    return mean - spread + secrets.randbelow(2 * spread + 1)
 
 
 def shows_every_card(*, circle: Circle, variant: str, stage: str) -> bool:
