@@ -57,7 +57,7 @@ EVERY_CARD_UP_TO = 200
 POLL_SECONDS_MIN = 2
 POLL_SECONDS_MAX = 20
 LARGE_CIRCLE_POLLS_PER_SECOND = 50
-_PEOPLE_SECONDS = 30
+_PEOPLE_SECONDS = 5
 _COUNT_SECONDS = 2
 
 
@@ -75,7 +75,7 @@ def theme_list_id(theme_id: int | None) -> str:
 
 
 def _people_in(circle: Circle) -> int:
-    """How many have joined, read at most every 30 s."""
+    """How many have joined, read at most every 5 s."""
     people: int | None = cache.get_or_set(
         f"{changes.live_prefix(circle.pk, circle.join_code)}:people",
         lambda: selectors.participant_count(circle=circle),
