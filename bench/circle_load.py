@@ -12,7 +12,7 @@ with its own cookies like a browser of its own, opens the demo's open circle, jo
 in and, until the time is up:
 
 - polls GET /circles/c/<code>/live/?v=<version>&s=reflect at the interval the page's poller
-  names, as its HTMX does (every 2 s; less often in a circle of more than 200 people): 204
+  names, as its HTMX does (every 2 s; less often in a circle of more than 250 people): 204
   when nothing changed, else only what changed since that version (new cards as out-of-band
   swaps, and the poller with the new version and interval, which it then polls with). A
   poll that gets the whole board again (a "resync": the cache no longer had a change) is

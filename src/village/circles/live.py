@@ -51,7 +51,7 @@ _MEMO_SIZE = 256
 # each to a thousand pages is more than a server can do. Their page shows how many there are
 # and their own; every card shows once the circle moves on to themes. The facilitator sees
 # every card live.
-EVERY_CARD_UP_TO = 200
+EVERY_CARD_UP_TO = 250
 # Pages poll every 2 s; in a large circle less often, so that its pages together poll about 50
 # times a second (every 15 to 25 s at a thousand people): what they fetch is only the count.
 POLL_SECONDS_MIN = 2
