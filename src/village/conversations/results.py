@@ -536,7 +536,7 @@ def _divides(divides: Sequence[Any], statements: Mapping[str, Any]) -> list[dict
                     "agreement": agreement,
                 }
             )
-    found.sort(key=lambda d: (-d["spread"], d["statement"]))
+    found.sort(key=lambda d: -d["spread"])  # stable: ties keep the engine's order
     return found
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from village.conversations import keys
 from village.conversations.models import (
@@ -407,16 +408,23 @@ def _figures(cells: list[dict[str, Any]], label: Any) -> list[Figure]:
 def _explain(balanced_place: int, raw_place: int | None) -> str:
     if raw_place is None:
         return _("Its raw agreement cannot be ranked: too few people have voted on it.")
+    places = abs(raw_place - balanced_place)
     if raw_place > balanced_place:
-        return _(
-            "%(places)s places higher than by raw agreement: the smaller constituencies agree "
-            "with it more than the larger ones, and here each counts the same."
-        ) % {"places": raw_place - balanced_place}
+        return ngettext(
+            "%(places)s place higher than by raw agreement: the smaller groups agree with it "
+            "more than the larger ones, and here each group counts the same.",
+            "%(places)s places higher than by raw agreement: the smaller groups agree with it "
+            "more than the larger ones, and here each group counts the same.",
+            places,
+        ) % {"places": places}
     if raw_place < balanced_place:
-        return _(
-            "%(places)s places lower than by raw agreement: much of its support comes from "
-            "the larger constituencies, and here each counts the same."
-        ) % {"places": balanced_place - raw_place}
+        return ngettext(
+            "%(places)s place lower than by raw agreement: much of its support comes from the "
+            "larger groups, and here each group counts the same.",
+            "%(places)s places lower than by raw agreement: much of its support comes from the "
+            "larger groups, and here each group counts the same.",
+            places,
+        ) % {"places": places}
     return _("The same place by raw agreement.")
 
 
