@@ -351,3 +351,19 @@ def test_a_vote_refreshes_the_results_through_the_worker_with_no_page_loaded(
     call_command("worker", "--once", stdout=None)
     snapshot.refresh_from_db()
     assert snapshot.votes == 4
+
+
+def test_without_weasyprint_the_pdf_link_says_so(
+    voted: Conversation, facilitator: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import village.pdf
+
+    def unavailable() -> None:
+        raise PdfUnavailable("no Pango here")
+
+    monkeypatch.setattr(village.pdf, "load_weasyprint", unavailable)
+    response = client_for(facilitator).get(
+        reverse("conversations:results_pdf", kwargs={"pk": voted.pk})
+    )
+    assert response.status_code == 503
+    assert "Print, which can save a PDF too" in response.content.decode()

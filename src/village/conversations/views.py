@@ -22,7 +22,7 @@ from village.engines.identifying import identifying_hints
 from village.engines.lens import find as lens_find
 from village.exports import csv_text
 from village.once import run_once
-from village.pdf import pdf_from_html
+from village.pdf import PdfUnavailable, pdf_from_html
 from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
@@ -678,7 +678,22 @@ def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         {"results": selectors.results_for(conversation=conversation), "printing": True},
         request=request,
     )
-    response = HttpResponse(pdf_from_html(html), content_type="application/pdf")
+    try:
+        pdf = pdf_from_html(html)
+    except PdfUnavailable:
+        return render(
+            request,
+            "conversations/results_not_yet.html",
+            {
+                "title": _("A PDF cannot be made here"),
+                "reason": _(
+                    "This server cannot make PDFs. Open the print view and use your "
+                    "browser's Print, which can save a PDF too."
+                ),
+            },
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="conversation-{pk}-results.pdf"'
     return response
 
