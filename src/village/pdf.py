@@ -47,7 +47,7 @@ def pdf_from_html(html: str) -> bytes:
     """The page as a PDF, laid out with its print styles."""
     weasyprint = load_weasyprint()
 
-    class StaticOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
+    class StaticOnly(weasyprint.urls.URLFetcher):  # type: ignore[name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = _static_file(url)
             mime = "text/css" if path.suffix == ".css" else "application/octet-stream"

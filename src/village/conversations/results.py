@@ -118,9 +118,9 @@ def load(conversation: Conversation) -> Loaded:
     statements = selectors.result_statements(conversation=conversation).values_list(
         "pk", "author_constituency__kind", "author_declared"
     )
-    for pk, kind, declared in statements:
-        if kind:
-            writers[str(pk)] = WRITER + (OPEN if declared else kind)
+    for pk, writer_kind, writer_declared in statements:
+        if writer_kind:
+            writers[str(pk)] = WRITER + (OPEN if writer_declared else writer_kind)
     for kind in KINDS:
         constituency_of[WRITER + kind] = kind
     expected = {c.kind: c.expected for c in selectors.constituencies_of(conversation=conversation)}
@@ -376,7 +376,7 @@ def _statement(
         "bridging": s.bridging,
     }
     shown = {c["key"] for c in entry["constituencies"]["cells"] if c["shown"]}
-    voted = {kind for kind, counts in by_kind.items() if kind != OPEN and sum(counts)}
+    voted = {kind for kind, counts in by_kind.items() if kind != OPEN and any(counts)}
     entry["balanced"] = (
         round(100 * s.balanced_support)
         if entry["shown"] and s.balanced_support is not None and voted <= shown
