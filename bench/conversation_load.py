@@ -111,7 +111,25 @@ missing = 0
 for key, statement, value in wanted["acknowledged"]:
     if (guest_pseudonym(conversation_id=pk, key=key), statement, value) not in stored:
         missing += 1
-print(json.dumps({"votes": len(stored), "missing": missing}))
+# One recompute as the worker does it, from nothing (a worker's first), then again after
+# 1% of the votes changed (the engine's update, from the kept analysis).
+import time
+from django.db.models import F
+from village.conversations import services
+from village.conversations.models import Conversation, Voter
+conversation = Conversation.objects.select_related("partnership").get(pk=pk)
+began = time.perf_counter()
+services.results_refresh(conversation=conversation)
+cold = time.perf_counter() - began
+changed = list(Vote.objects.filter(conversation_id=pk).values_list("pk", flat=True)[::100])
+Vote.objects.filter(pk__in=changed).update(value=-F("value"))
+began = time.perf_counter()
+services.results_refresh(conversation=conversation)
+warm = time.perf_counter() - began
+print(json.dumps({
+    "votes": len(stored), "missing": missing, "voters": Voter.objects.filter(
+        conversation_id=pk).count(), "cold": cold, "warm": warm, "changed": len(changed),
+}))
 """
 
 STATEMENT = re.compile(r'name="statement" value="(\d+)"')
@@ -331,6 +349,7 @@ class Result:
     seconds: float
     votes_in_database: int
     missing: int
+    recompute: dict[str, float]
     shared_cache: bool
     load: tuple[float, float]
 
@@ -387,6 +406,7 @@ def bench_one(kind: str, participants: int, seconds: float, every: float) -> Res
             seconds=elapsed,
             votes_in_database=checked["votes"],
             missing=checked["missing"],
+            recompute=checked,
             shared_cache=bool(cache_url),
             load=(load_before, load_after),
         )
@@ -416,6 +436,12 @@ def report(result: Result, participants: int, seconds: float, every: float) -> N
     print(f"  LOST VOTES                {result.missing}")
     lag = max(s.lag_samples) if s.lag_samples else float("nan")
     print(f"  RESULTS BEHIND (max)      {lag:.1f} s  ({len(s.lag_samples)} samples)")
+    r = result.recompute
+    print(
+        f"  one recompute, after      {r['voters']:.0f} voters, {result.votes_in_database} votes: "
+        f"{r['cold']:.2f} s from nothing, {r['warm']:.2f} s after {r['changed']:.0f} "
+        "votes changed (warm start)"
+    )
     caught = s.caught_up_after
     print(
         "  results counted every vote "
