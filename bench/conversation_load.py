@@ -132,6 +132,50 @@ print(json.dumps({
 }))
 """
 
+SCALE_SNIPPET = """
+import json, random, secrets, sys, time
+import django
+django.setup()
+from django.utils import timezone
+from village.conversations import selectors, services
+from village.conversations.models import Constituency, Conversation, Vote, Voter
+people, share = int(sys.argv[1]), 0.5
+conversation = Conversation.objects.select_related("partnership").get(partnership__slug="demo")
+groups = list(Constituency.objects.filter(conversation=conversation, kind__in=KINDS))
+statements = list(selectors.votable_statements(conversation=conversation))
+rng = random.Random(1)
+today = timezone.localdate()
+voters, votes = [], []
+for n in range(people):
+    pseudonym = secrets.token_hex(32)
+    group = groups[n % len(groups)]
+    voters.append(Voter(conversation=conversation, pseudonym=pseudonym, constituency=group,
+                        joined_on=today))
+    lean = (n % len(groups)) - 1
+    for statement in rng.sample(statements, int(len(statements) * share)):
+        value = rng.choice((1, 1, 0, -1, lean))
+        votes.append(Vote(conversation=conversation, statement=statement, pseudonym=pseudonym,
+                          value=value, voted_on=today))
+Voter.objects.bulk_create(voters, batch_size=5000)
+Vote.objects.bulk_create(votes, batch_size=5000)
+began = time.perf_counter()
+services.results_refresh(conversation=conversation)
+cold = time.perf_counter() - began
+extra = []
+for voter in rng.sample(voters, max(1, people // 100)):
+    mine = Vote.objects.filter(pseudonym=voter.pseudonym)
+    voted = set(mine.values_list("statement_id", flat=True))
+    extra += [Vote(conversation=conversation, statement=s, pseudonym=voter.pseudonym, value=1,
+                   voted_on=today) for s in statements if s.pk not in voted][:3]
+Vote.objects.bulk_create(extra)
+began = time.perf_counter()
+services.results_refresh(conversation=conversation)
+warm = time.perf_counter() - began
+total = Vote.objects.filter(conversation=conversation).count()
+print(json.dumps({"voters": Voter.objects.filter(conversation=conversation).count(),
+                  "votes": total, "extra": len(extra), "cold": cold, "warm": warm}))
+""".replace("KINDS", repr(KINDS))
+
 STATEMENT = re.compile(r'name="statement" value="(\d+)"')
 SNAPSHOT_SQL = "SELECT votes FROM conversations_resultssnapshot WHERE conversation_id = {pk}"
 
@@ -414,6 +458,32 @@ def bench_one(kind: str, participants: int, seconds: float, every: float) -> Res
         shutil.rmtree(home, ignore_errors=True)
 
 
+def scale(kind: str, people: int) -> None:
+    """Time the worker's recompute alone on a conversation with ``people`` more voters, each
+    voting on half the statements (written straight to the database, not through pages)."""
+    home = Path(tempfile.mkdtemp(prefix=f"village-bench-scale-{kind}-"))
+    (home / "var").mkdir()
+    try:
+        with database(kind, home) as url:
+            env = {**os.environ, "DATABASE_URL": url, "VILLAGE_HOME": str(home)}
+            env["DJANGO_SETTINGS_MODULE"] = "village.config.settings"
+            env["SECRET_KEY"] = "".join(random.choice(string.ascii_letters) for _ in range(50))
+            run([*village_command(), "migrate", "--no-input", "-v", "0"], env, timeout=300)
+            run([sys.executable, "-c", SETUP_SNIPPET], env, timeout=300)
+            found = json.loads(
+                run(
+                    [sys.executable, "-c", SCALE_SNIPPET, str(people)], env, timeout=1800
+                ).splitlines()[-1]
+            )
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(
+        f"\nRecompute alone, {found['voters']} voters and {found['votes']} votes on {kind}: "
+        f"{found['cold']:.2f} s from nothing; {found['warm']:.2f} s after {found['extra']} more "
+        "votes (the engine's update, warm start)"
+    )
+
+
 def report(result: Result, participants: int, seconds: float, every: float) -> None:
     s = result.stats
     name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[result.kind]
@@ -456,6 +526,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="default 60 (10 with --small)")
     parser.add_argument("--vote-every", type=float, default=2.0, help="seconds between votes")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="postgres")
+    parser.add_argument(
+        "--recompute-at",
+        type=int,
+        metavar="N",
+        help="instead, time the worker's recompute alone with N voters (no web load)",
+    )
     args = parser.parse_args(argv)
     participants = args.participants or (20 if args.small else 1000)
     seconds = args.seconds or (10.0 if args.small else 60.0)
@@ -463,6 +539,9 @@ def main(argv: list[str] | None = None) -> int:
     if kind == "postgres" and not postgres_reachable():
         print(f"Note: PostgreSQL is not reachable at {HOST}:{PG_PORT} as {PG_USER}; using SQLite.")
         kind = "sqlite"
+    if args.recompute_at:
+        scale(kind, args.recompute_at)
+        return 0
     print(
         f"conversation_load: {participants} people x {seconds:g} s on {kind}; "
         f"gunicorn gthread and one worker, {os.cpu_count()} CPU(s)"
