@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import OuterRef, Subquery
+from django.db import connection
 
 from village.conversations import selectors
 from village.conversations.models import (
@@ -83,16 +83,34 @@ class Loaded:
         return len(self.votes)
 
 
+def _vote_table(conversation: Conversation) -> npt.NDArray[np.int64]:
+    """(voter id, statement id, value) of every vote ``selectors.result_votes`` gives, as one
+    integer array. The voter comes from a join on the pseudonym (a hash join: one pass over
+    both tables), written in SQL around the selector's own query because the two tables share
+    no foreign key; the rows go straight from the cursor into numpy."""
+    votes = (
+        selectors.result_votes(conversation=conversation)
+        .order_by()  # any order: the engine orders ids itself
+        .values_list("pseudonym", "statement_id", "value")
+    )
+    sql, params = votes.query.sql_with_params()
+    voter_table = connection.ops.quote_name(Voter._meta.db_table)
+    # Only Django's own compiled query and a quoted table name go into the text; every value
+    # is a parameter.
+    joined = (
+        f"SELECT voter.id, vote.statement_id, vote.value FROM ({sql}) vote "  # noqa: S608
+        f"JOIN {voter_table} voter ON voter.pseudonym = vote.pseudonym "
+        "AND voter.conversation_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(joined, (*params, conversation.pk))
+        rows = cursor.fetchall()
+    return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+
 def load(conversation: Conversation) -> Loaded:
     """Every vote on an accepted statement, as integer arrays, and each voter's groups."""
-    voter = Voter.objects.filter(conversation=conversation, pseudonym=OuterRef("pseudonym"))
-    rows = (
-        selectors.result_votes(conversation=conversation)
-        .annotate(voter=Subquery(voter.values("id")[:1]))
-        .filter(voter__isnull=False)
-        .values_list("voter", "statement_id", "value")
-    )
-    table = np.array(list(rows), dtype=np.int64).reshape(-1, 3)
+    table = _vote_table(conversation)
     voter_ids, participant = np.unique(table[:, 0], return_inverse=True)
     statement_ids, statement = np.unique(table[:, 1], return_inverse=True)
     votes = Votes(
