@@ -367,3 +367,27 @@ def test_without_weasyprint_the_pdf_link_says_so(
     )
     assert response.status_code == 503
     assert "Print, which can save a PDF too" in response.content.decode()
+
+
+def test_statement_words_are_escaped_on_every_results_page(
+    make_conversation: Callable[..., Conversation], facilitator: Member
+) -> None:
+    hostile = "<script>alert('x')</script> Robert'); DROP TABLE votes;--"
+    conversation = make_conversation(seeds=[*SEEDS, hostile])
+    Voting(conversation, facilitator).group(FAMILY, 6, PATTERN[FAMILY])
+    statement = Statement.objects.get(conversation=conversation, text=hostile)
+    for n in range(101, 107):
+        services.vote_cast(
+            conversation=conversation,
+            member=None,
+            browser_key=key(n),
+            statement=statement,
+            value=AGREE,
+        )
+    _refresh(conversation)
+    client = client_for(facilitator)
+    for name in ("results", "results_print"):
+        text = client.get(reverse(f"conversations:{name}", kwargs={"pk": conversation.pk}))
+        page = text.content.decode()
+        assert "<script>alert" not in page and "&lt;script&gt;alert(" in page
+    assert Vote.objects.filter(conversation=conversation).count() == 6 * 4 + 6

@@ -426,7 +426,9 @@ def _map(analysis: Analysis, labels: _Labels, groups: Sequence[dict[str, Any]]) 
     points = xy[keep]
     low, high = points.min(axis=0), points.max(axis=0)
     span = np.where(high - low > 0, high - low, 1.0)
-    scaled = np.round((xy - low) / span * MAP_SIZE, 1)
+    # Half a unit of a 100-unit square: finer than a dot, and it bounds the drawing (people
+    # who vote alike share a dot) however many people there are.
+    scaled = np.round((xy - low) / span * MAP_SIZE * 2) / 2
     drawn = []
     for i in shown:
         members = scaled[labels.group == i]
