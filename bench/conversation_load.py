@@ -294,7 +294,10 @@ class Snapshot:
             import sqlite3
 
             self.conn: object = sqlite3.connect(
-                f"file:{url[len('sqlite:///') :]}?mode=ro", uri=True, timeout=5
+                f"file:{url[len('sqlite:///') :]}?mode=ro",
+                uri=True,
+                timeout=5,
+                check_same_thread=False,
             )
         else:
             import psycopg
