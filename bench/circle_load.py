@@ -11,9 +11,10 @@ partnership and starts gunicorn on a free port on 127.0.0.1. Then every simulate
 with its own cookies like a browser of its own, opens the demo's open circle, joins it, checks
 in and, until the time is up:
 
-- polls GET /circles/c/<code>/live/?v=<version>&s=reflect every 2 seconds, as the page's
-  HTMX does: 204 when nothing changed, else only what changed since that version (new cards
-  as out-of-band swaps, and the poller with the new version, which it then polls with). A
+- polls GET /circles/c/<code>/live/?v=<version>&s=reflect at the interval the page's poller
+  names, as its HTMX does (every 2 s; less often in a circle of more than 200 people): 204
+  when nothing changed, else only what changed since that version (new cards as out-of-band
+  swaps, and the poller with the new version and interval, which it then polls with). A
   poll that gets the whole board again (a "resync": the cache no longer had a change) is
   counted apart;
 - posts a reflection every --post-every seconds on average (jittered), each with a unique
@@ -149,6 +150,7 @@ class Stats:
     errors: Counter[str] = field(default_factory=Counter)
     setup_errors: Counter[str] = field(default_factory=Counter)
     joined: int = 0
+    poll_seconds: Counter[float] = field(default_factory=Counter)
 
 
 def restart_postgres() -> float:
@@ -170,6 +172,7 @@ def restart_postgres() -> float:
 
 
 VERSION = re.compile(r"[?&]v=(\d+)")
+POLL_INTERVAL = re.compile(r'hx-trigger="every (\d+)s')
 PROMPT = re.compile(r'<option value="(\d+)"')
 
 
@@ -182,6 +185,7 @@ class Participant:
         self.run_id = run_id
         self.stats = stats
         self.version = "0"
+        self.poll_every = POLL_EVERY
         self.prompts: list[str] = []
         self.posted = 0
         self.client = httpx.AsyncClient(
@@ -231,10 +235,15 @@ class Participant:
             self.stats.setup_errors["room page without a reflection form"] += 1
             return False
         self.version = found.group(1)
+        self.poll_every = self._interval(page.text)
         return True
 
+    def _interval(self, html: str) -> float:
+        found = POLL_INTERVAL.search(html)
+        return float(found.group(1)) if found else self.poll_every
+
     async def poll_loop(self, start: float, until: float) -> None:
-        tick = start + random.uniform(0, POLL_EVERY)
+        tick = start + random.uniform(0, self.poll_every)
         while tick < until:
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
             began = time.monotonic()
@@ -258,9 +267,11 @@ class Participant:
                     found = VERSION.search(response.text)
                     if found:
                         self.version = found.group(1)
+                    self.poll_every = self._interval(response.text)
                 else:
                     self.stats.errors[f"poll: HTTP {response.status_code}"] += 1
-            tick += POLL_EVERY  # like HTMX's "every 2s": the next poll is 2 s after this one
+            self.stats.poll_seconds[self.poll_every] += 1
+            tick += self.poll_every  # like HTMX's "every Ns": the next poll N s after this one
             tick = max(tick, time.monotonic())
 
     async def post_loop(self, start: float, until: float, every: float) -> None:
@@ -466,6 +477,8 @@ def report(result: Result, participants: int, seconds: float, post_every: float)
         f"  polls                     {polls}  ({polls / result.seconds:.1f}/s; "
         f"{s.polls_changed} with changes, {s.polls_unchanged} unchanged)"
     )
+    told = ", ".join(f"{n} every {every:g} s" for every, n in sorted(s.poll_seconds.items()))
+    print(f"  pages were told to poll   {told or 'never'}")
     mean_bytes = sum(s.changed_bytes) / len(s.changed_bytes) if s.changed_bytes else 0
     print(
         f"  a poll with changes       {mean_bytes:,.0f} bytes on average; "

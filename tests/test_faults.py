@@ -182,3 +182,27 @@ def test_secrets_are_redacted_from_log_text(line: str, secret: str) -> None:
 def test_ordinary_log_text_is_left_alone() -> None:
     line = "Internal Server Error: /circles/12/facilitate/ in village.circles.views"
     assert redact(line) == line
+
+
+def test_a_post_saved_before_its_live_note_failed_is_acknowledged_once(
+    circle: Circle, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Posts are saved in a transaction of their own and live pages told after; when telling
+    them fails, the post is still saved, and its author is told so, not asked to send again."""
+    from django.db import OperationalError
+
+    from village.circles import changes
+
+    def fails(circle_id: int) -> int:
+        raise OperationalError("the server closed the connection")
+
+    client = _joined_guest(circle)
+    monkeypatch.setattr(changes, "_bump", fails)
+    words = "Supervision on Fridays keeps me steady"
+    response = client.post(
+        reverse("circles:reflect", kwargs={"code": circle.join_code}),
+        {"prompt": str(circle.prompts.first().pk), "text": words, "form_token": "n" * 22},  # type: ignore[union-attr]
+    )
+    assert response.status_code == 302
+    assert Reflection.objects.filter(text=words).count() == 1
+    assert "not noted for live pages" in caplog.text and words not in caplog.text

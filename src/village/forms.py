@@ -1,5 +1,5 @@
 """Form pieces shared by the apps: a phone-friendly date-time input, an opening window, and
-the one box people type a circle or check-in code into."""
+the one box people type a circle, check-in or conversation code into."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ class OpeningWindowForm(forms.Form):
 
 
 class JoinCodeForm(forms.Form):
-    """The code for a circle or a check-in; the join page looks for either."""
+    """The code for a circle, a check-in or a conversation link; the join page looks for
+    each."""
 
     code = forms.CharField(
         label=_("Code"),

@@ -196,7 +196,9 @@ def test_guest_enters_a_round_code_on_the_join_with_a_code_page(
     phone.get_by_label("Code").fill("WRONG123")
     phone.get_by_role("button", name="Continue").click()
     expect(
-        phone.get_by_text("We could not find a circle or a check-in with that code").first
+        phone.get_by_text(
+            "We could not find a circle, a check-in or a conversation with that code"
+        ).first
     ).to_be_visible()
     check_page(phone, "join page with an error")
     phone.get_by_label("Code").fill(rounds["open"].round_code.lower())

@@ -79,7 +79,10 @@ def test_identifying_details_warn_first_and_keep_the_text(circle: Circle) -> Non
 
 def test_wrong_join_code_says_so(db: None) -> None:
     response = Client().post(reverse("circles:join"), {"code": "NOPE-0000"})
-    assert "We could not find a circle or a check-in with that code" in response.content.decode()
+    assert (
+        "We could not find a circle, a check-in or a conversation with that code"
+        in response.content.decode()
+    )
     assert Client().get("/circles/c/NOPE0000/").status_code == 404
 
 

@@ -264,3 +264,17 @@ def test_link_codes_are_taken_out_of_log_lines() -> None:
     line = 'GET /conversations/j/ABCD2345/ 404 "/conversations/j/ABCD2345/?x=1"'
     assert "ABCD2345" not in redact(line)
     assert "/conversations/j/[redacted]/" in redact(line)
+
+
+def test_join_with_a_code_takes_a_conversation_link_code(
+    conversation: Conversation, facilitator: Member
+) -> None:
+    """The one join page (circles and check-ins) sends a conversation's code to its join
+    page, typed in any case and with spaces."""
+    link = link_for(conversation, facilitator, FAMILY)
+    typed = f" {link.code[:4].lower()} {link.code[4:]} "
+    response = Client().post(reverse("circles:join"), {"code": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("conversations:join", kwargs={"code": link.code})
+    page = Client().get(response["Location"]).content.decode()
+    assert conversation.question in page

@@ -117,7 +117,7 @@ def test_wrong_round_code_says_so(make_round: Callable[..., Round]) -> None:
     make_round()
     client = Client()
     page = client.post(reverse("circles:join"), {"code": "NOPE-1234"}).content.decode()
-    assert "We could not find a circle or a check-in with that code" in page
+    assert "We could not find a circle, a check-in or a conversation with that code" in page
     assert "NOPE-1234" in page
     assert client.post(reverse("circles:join"), {"code": ""}).status_code == 200
     assert client.get(reverse("pulse:start", kwargs={"code": "ZZZZZZZZ"})).status_code == 404

@@ -39,12 +39,12 @@ def test_circle_codes_still_open_the_circle(circle: Circle) -> None:
 def test_the_page_says_it_takes_either_code(db: None) -> None:
     page = Client().get(JOIN).content.decode()
     assert "Join with a code" in page
-    assert "circle or a check-in" in page
+    assert "a circle, a check-in or a conversation" in page
 
 
 def test_an_unknown_code_says_plainly_that_neither_was_found(db: None) -> None:
     page = Client().post(JOIN, {"code": "NOPE-2345"}).content.decode()
-    assert "We could not find a circle or a check-in with that code." in page
+    assert "We could not find a circle, a check-in or a conversation with that code." in page
 
 
 def test_the_old_round_code_page_leads_to_the_one_join_page(db: None) -> None:
@@ -78,7 +78,10 @@ def test_a_code_sent_in_a_wrong_encoding_gets_a_clear_answer(db: None) -> None:
         JOIN, b"code=%FF%FEAB%C3", content_type="application/x-www-form-urlencoded"
     )
     assert reply.status_code == 200
-    assert "We could not find a circle or a check-in with that code." in reply.content.decode()
+    assert (
+        "We could not find a circle, a check-in or a conversation with that code."
+        in reply.content.decode()
+    )
 
 
 def test_a_new_round_never_takes_a_circle_code(

@@ -16,16 +16,19 @@ second, so a poll that finds nothing new touches no database at all.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 
 from village.circles.models import Circle, Phase
+
+logger = logging.getLogger(__name__)
 
 Note = tuple[str, str]
 
@@ -44,7 +47,11 @@ UNDO: Final = "undo"  # what the facilitator's undo button would do
 NOTE_SECONDS = 2 * 60 * 60
 VERSION_SECONDS = 1
 # A page further behind than this gets the whole live part instead of a long difference.
-MAX_NOTES = 500
+MAX_NOTES = 3000
+# A note this close to the newest version may still be on its way (see changed_after), for a
+# moment: a note missing for longer than that is gone.
+NOTE_GRACE = 50
+NOTE_WAIT_SECONDS = 2.0
 
 
 def live_prefix(circle_id: int, code: str) -> str:
@@ -76,6 +83,50 @@ def changed(circle: Circle, *notes: Note) -> int:
         )
     circle.version = version
     return version
+
+
+def changed_after(circle: Circle, *notes: Note) -> None:
+    """Note a write that is already committed, with one statement and no transaction around it.
+
+    Every post in a circle bumps the same row. Bumped inside the post's own transaction, the
+    row stayed locked while the server waited for the disk and for Python, and posts queued
+    behind each other. Here the row is locked only while one statement runs, and on PostgreSQL
+    its commit does not wait for the disk (a crash can lose a version number, which costs pages
+    a whole board once, never the post). The note goes into the cache just after, so a poll
+    may see the version a moment before its note: ``difference`` then stops short of it. A
+    failure is logged, not raised: the post is saved, and saying otherwise would make its
+    author send it again."""
+    try:
+        version = _bump(circle.pk)
+    except DatabaseError:
+        logger.warning("circle %s: a change was saved but not noted for live pages", circle.pk)
+        return
+    cache.set(_note_key(circle.pk, circle.join_code, version), notes, NOTE_SECONDS)
+    cache.set(
+        _version_key(circle.pk, circle.join_code),
+        LiveState(version, circle.closes_at.timestamp()),
+        VERSION_SECONDS,
+    )
+    circle.version = version
+
+
+def _bump(circle_id: int) -> int:
+    table = Circle._meta.db_table
+    quick = (
+        "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)) "
+        if connection.vendor == "postgresql"
+        else ""
+    )
+    sql = (
+        f"{quick}UPDATE {table} SET version = version + 1 "  # noqa: S608 - no user input
+        f"{'FROM quick ' if quick else ''}WHERE id = %s RETURNING version"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [circle_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise DatabaseError("the circle is gone")
+    return int(row[0])
 
 
 class LiveState(NamedTuple):
@@ -117,6 +168,7 @@ class Difference:
     reflections: dict[str, str] = field(default_factory=dict)
     themes: dict[str, str] = field(default_factory=dict)
     by_version: list[tuple[int, tuple[Note, ...]]] = field(default_factory=list)
+    reached: int = 0
 
     def add(self, notes: Iterable[Note]) -> None:
         for kind, key in notes:
@@ -146,17 +198,28 @@ def _stronger(old: str | None, new: str, order: Sequence[str]) -> str:
     return max(old, new, key=order.index)
 
 
+def _may_still_come(note_key: str) -> bool:
+    """Whether a missing note was first missed only a moment ago."""
+    awaited = f"{note_key}:awaited"
+    cache.add(awaited, time.time(), NOTE_SECONDS)
+    first_missed = cache.get(awaited)
+    return first_missed is None or time.time() - first_missed < NOTE_WAIT_SECONDS
+
+
 def difference(*, circle_id: int, code: str, since: int, until: int) -> Difference:
-    """Everything noted after ``since`` up to and including ``until``."""
+    """Everything noted after ``since`` up to ``until``, or up to just before a note among the
+    newest few that is not in the cache yet (``reached`` says how far; the page polls on from
+    there). A note missing further back than that is gone: the difference is incomplete."""
     if since > until or until - since > MAX_NOTES:
         return Difference(complete=False)
     keys = [_note_key(circle_id, code, version) for version in range(since + 1, until + 1)]
     found = cache.get_many(keys)
-    result = Difference()
-    if len(found) != len(keys):
-        result.complete = False
-        return result
+    result = Difference(reached=since)
     for version, key in enumerate(keys, start=since + 1):
+        if key not in found:
+            result.complete = until - version < NOTE_GRACE and _may_still_come(key)
+            return result
         result.add(found[key])
         result.by_version.append((version, tuple(found[key])))
+        result.reached = version
     return result

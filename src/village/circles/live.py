@@ -18,7 +18,9 @@ holds the id that another person's change links use.
 
 from __future__ import annotations
 
+import math
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -44,6 +46,21 @@ UNGROUPED = "board-ungrouped"
 _OWN_MARK = re.compile(r"<!--own:([0-9a-f-]{36})-->")
 _MEMO_SIZE = 256
 
+# In a circle of more than this many people, a participant's page does not get every card
+# while people write: a hundred new cards a second is more than anyone can read, and sending
+# each to a thousand pages is more than a server can do. Their page shows how many there are
+# and their own; every card shows once the circle moves on to themes. The facilitator sees
+# every card live.
+EVERY_CARD_UP_TO = 200
+# Pages poll every 2 s; in a large circle less often, so that its pages together poll no more
+# than about 50 to 100 times a second (every 10 to 20 s at a thousand people): what they fetch
+# is only the count.
+POLL_SECONDS_MIN = 2
+POLL_SECONDS_MAX = 20
+LARGE_CIRCLE_POLLS_PER_SECOND = 50
+_PEOPLE_SECONDS = 30
+_COUNT_SECONDS = 2
+
 
 def _safe(html: str) -> SafeString:
     """Card and theme HTML built here: every value in it went through escape() or a template."""
@@ -56,6 +73,51 @@ def card_id(public_id: object) -> str:
 
 def theme_list_id(theme_id: int | None) -> str:
     return UNGROUPED if theme_id is None else f"board-theme-{theme_id}"
+
+
+def _people_in(circle: Circle) -> int:
+    """How many have joined, read at most every 30 s."""
+    people: int | None = cache.get_or_set(
+        f"{changes.live_prefix(circle.pk, circle.join_code)}:people",
+        lambda: selectors.participant_count(circle=circle),
+        _PEOPLE_SECONDS,
+    )
+    return people or 0
+
+
+def poll_seconds(*, circle: Circle) -> int:
+    """How often a participant's page asks what changed: every 2 s, less often in a circle too
+    large to show every card live."""
+    people = _people_in(circle)
+    if people <= EVERY_CARD_UP_TO:
+        return POLL_SECONDS_MIN
+    longest = min(
+        POLL_SECONDS_MAX, max(POLL_SECONDS_MIN, math.ceil(people / LARGE_CIRCLE_POLLS_PER_SECOND))
+    )
+    # Between half that and that, at random each time: pages that joined together (or got
+    # their answers together) drift apart instead of all polling in the same second.
+    shortest = max(POLL_SECONDS_MIN, longest // 2)
+    return shortest + secrets.randbelow(longest - shortest + 1)
+
+
+def shows_every_card(*, circle: Circle, variant: str, stage: str) -> bool:
+    """Whether this page gets every card live: not a participant's while a large circle
+    writes (see EVERY_CARD_UP_TO)."""
+    return (
+        variant == FACILITATOR or stage != Phase.REFLECT or _people_in(circle) <= EVERY_CARD_UP_TO
+    )
+
+
+def count_update(*, circle: Circle) -> SafeString:
+    """A large circle's poll while people write: just how many reflections there are now."""
+    count = cache.get_or_set(
+        f"{changes.live_prefix(circle.pk, circle.join_code)}:count-now",
+        lambda: selectors.reflection_count(circle=circle),
+        _COUNT_SECONDS,
+    )
+    return _safe(
+        render_to_string("circles/_reflection_count.html", {"reflection_count": count, "oob": True})
+    )
 
 
 def shows_themes(*, circle: Circle, variant: str, stage: str) -> bool:
@@ -187,6 +249,8 @@ def _themes_html(
 def board(*, circle: Circle, variant: str, browser_key: str = "") -> SafeString:
     """The whole board for a page: every card in its list, in key order (random)."""
     stage = policy.stage_of(circle)
+    if not shows_every_card(circle=circle, variant=variant, stage=stage):
+        return _own_board(circle=circle, stage=stage, browser_key=browser_key)
     key = ("board", circle.pk, circle.join_code, circle.version, variant, stage)
 
     def make() -> _Shared:
@@ -212,6 +276,32 @@ def board(*, circle: Circle, variant: str, browser_key: str = "") -> SafeString:
     shared = _remembered(key, make)
     if variant == FACILITATOR:
         return _safe(shared.html)
+    return _with_own_links(shared, circle=circle, stage=stage, browser_key=browser_key)
+
+
+def _own_board(*, circle: Circle, stage: str, browser_key: str) -> SafeString:
+    """A large circle's board for a participant while people write: the count and their own."""
+    rows = selectors.reflection_rows(circle=circle)
+    own = [
+        row
+        for row in rows
+        if selectors.is_own(
+            reflection_id=row.id, secret_hash=row.secret_hash, browser_key=browser_key
+        )
+    ]
+    html = render_to_string(
+        "circles/_board.html",
+        {
+            "circle": circle,
+            "only_own": True,
+            "can": _can(circle, PARTICIPANT),
+            "reflection_count": len(rows),
+            "all_cards": _safe(
+                "".join(_card(row, variant=PARTICIPANT, movable=False, pk=circle.pk) for row in own)
+            ),
+        },
+    )
+    shared = _Shared(html, tuple((str(row.id), row.secret_hash) for row in own))
     return _with_own_links(shared, circle=circle, stage=stage, browser_key=browser_key)
 
 

@@ -388,11 +388,10 @@ def reflection_create(
         created_on=timezone.localdate(),
     )
     reflection.secret_hash = reflection_secret(reflection_id=reflection.public_id, key=browser_key)
-    # One transaction: if the database goes away in between, neither happened, so the words
-    # given back on the "not saved yet" page are saved exactly once when sent again.
-    with transaction.atomic():
-        reflection.save(force_insert=True)
-        changed(circle, (changes.NEW, str(reflection.public_id)))
+    # Saved in a transaction of its own; live pages are told after, without holding up the
+    # next post (see changed_after).
+    reflection.save(force_insert=True)
+    changes.changed_after(circle, (changes.NEW, str(reflection.public_id)))
     return reflection
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from village.circles import access, changes, forms, live, policy, selectors, services, starters
 from village.circles.models import Circle, Moment, Participant, Phase, Reflection
+from village.conversations.selectors import link_by_code
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.forms import JoinCodeForm
@@ -115,6 +116,7 @@ def _room_context(
             finished=stage == Phase.ENDED or (stage == Phase.CLOSE and left),
             reflection_form=forms.ReflectionForm(prompts=circle.prompts.all()),
             poll_url=_poll_url(reverse("circles:live", kwargs={"code": circle.join_code}), circle),
+            poll_seconds=live.poll_seconds(circle=circle),
         )
         if with_board:
             context["board_html"] = live.board(
@@ -132,8 +134,10 @@ def _room_context(
     return context
 
 
-def _poll_url(base: str, circle: Circle) -> str:
-    return f"{base}?v={circle.version}&s={policy.stage_of(circle)}"
+def _poll_url(base: str, circle: Circle, *, version: int | None = None) -> str:
+    """The poll for a page showing ``version`` (by default the circle's latest)."""
+    shown = circle.version if version is None else version
+    return f"{base}?v={shown}&s={policy.stage_of(circle)}"
 
 
 def _steps(circle: Circle) -> list[dict[str, Any]]:
@@ -223,26 +227,38 @@ def _participant_update(
     request: HttpRequest, circle: Circle, *, seen: int, stage_seen: str
 ) -> HttpResponse:
     stage = policy.stage_of(circle)
-    until = circle.version
-    found = changes.difference(circle_id=circle.pk, code=circle.join_code, since=seen, until=until)
-    poller = render_to_string(
-        "circles/_poll.html",
-        {"poll_url": _poll_url(reverse("circles:live", kwargs={"code": circle.join_code}), circle)},
+
+    def poller(version: int | None = None) -> str:
+        base = reverse("circles:live", kwargs={"code": circle.join_code})
+        return render_to_string(
+            "circles/_poll.html",
+            {
+                "poll_url": _poll_url(base, circle, version=version),
+                "poll_seconds": live.poll_seconds(circle=circle),
+            },
+        )
+
+    if stage_seen == stage and not live.shows_every_card(
+        circle=circle, variant=live.PARTICIPANT, stage=stage
+    ):
+        return HttpResponse(poller() + live.count_update(circle=circle))
+    found = changes.difference(
+        circle_id=circle.pk, code=circle.join_code, since=seen, until=circle.version
     )
     if stage_seen != stage or found.step or not found.complete:
         context = _room_context(request, circle)
         return HttpResponse(
-            poller + render_to_string("circles/_room_live.html", context, request=request)
+            poller() + render_to_string("circles/_room_live.html", context, request=request)
         )
     html = live.update(
         circle=circle,
         variant=live.PARTICIPANT,
         since=seen,
-        until=until,
+        until=found.reached,
         found=found,
         browser_key=browser_key(request),
     )
-    return HttpResponse(poller + html)
+    return HttpResponse(poller(found.reached) + html)
 
 
 @require_POST
@@ -454,7 +470,8 @@ def pause(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def join(request: HttpRequest) -> HttpResponse:
-    """One page for any code: a circle's join code or a check-in's round code."""
+    """One page for any code: a circle's join code, a check-in's round code or a
+    conversation's link code."""
     form = JoinCodeForm(request.POST or request.GET or None)
     if form.is_bound and form.is_valid():
         if throttle.is_over(request, action="code"):
@@ -467,12 +484,15 @@ def join(request: HttpRequest) -> HttpResponse:
         round_ = round_by_code(code=code)
         if round_ is not None:
             return redirect("pulse:start", code=round_.round_code)
+        link = link_by_code(code=code)
+        if link is not None:
+            return redirect("conversations:join", code=link.code)
         throttle.check(request, action="code")
         form.add_error(
             "code",
             _(
-                "We could not find a circle or a check-in with that code. Check it with "
-                "whoever shared it."
+                "We could not find a circle, a check-in or a conversation with that code. "
+                "Check it with whoever shared it."
             ),
         )
     return render(request, "circles/join.html", {"form": form})
@@ -604,16 +624,21 @@ def facilitate_live(request: HttpRequest, pk: int) -> HttpResponse:
         response["HX-Refresh"] = "true"  # a co-facilitator moved the circle on
         return response
     context = _facilitate_context(circle, member)
-    html = render_to_string(
-        "circles/_poll.html", {"poll_url": context["poll_url"], "facilitating": True}
-    )
     if not found.complete:
+        html = render_to_string(
+            "circles/_poll.html", {"poll_url": context["poll_url"], "facilitating": True}
+        )
         html += render_to_string(
             "circles/_facilitate_live.html", {**context, "oob": True}, request=request
         )
         return HttpResponse(html)
+    base = reverse("circles:facilitate_live", kwargs={"pk": circle.pk})
+    html = render_to_string(
+        "circles/_poll.html",
+        {"poll_url": _poll_url(base, circle, version=found.reached), "facilitating": True},
+    )
     html += live.update(
-        circle=circle, variant=live.FACILITATOR, since=seen, until=circle.version, found=found
+        circle=circle, variant=live.FACILITATOR, since=seen, until=found.reached, found=found
     )
     if found.room:
         html += render_to_string(

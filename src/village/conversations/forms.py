@@ -290,6 +290,106 @@ class VoteForm(forms.Form):
     )
 
 
+CARD_CHOICES = (("", _("No answer")), *VALUE_CHOICES)
+IN_PERSON_PEOPLE_DEFAULT = 6
+IN_PERSON_PEOPLE_MAX = 30
+
+
+def in_person_people(value: str | None) -> int:
+    """How many people's cards the page has room for: from the address, within limits."""
+    try:
+        people = int(value or IN_PERSON_PEOPLE_DEFAULT)
+    except ValueError:
+        return IN_PERSON_PEOPLE_DEFAULT
+    return min(max(people, 1), IN_PERSON_PEOPLE_MAX)
+
+
+class InPersonForm(OnceForm):
+    """Cards from a meeting: each person's answer to each statement, the constituency they
+    all belong to, and that they agreed to their votes being added."""
+
+    constituency = forms.ChoiceField(
+        label=_("Which group were the people at the meeting in?"),
+        widget=forms.RadioSelect,
+        error_messages=dict(
+            required=_("Choose the group the people at the meeting were in."),
+            invalid_choice=_("Choose the group the people at the meeting were in."),
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("Everyone whose answers are below agreed to them being added"),
+        error_messages=dict(
+            required=_("Add votes only when the people at the meeting agreed to it. Tick the box.")
+        ),
+    )
+    people = forms.IntegerField(
+        min_value=1, max_value=IN_PERSON_PEOPLE_MAX, widget=forms.HiddenInput
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        constituencies: list[Any],
+        statements: list[Any],
+        people: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.constituencies = {str(c.pk): c for c in constituencies}
+        self.fields["constituency"].choices = [  # type: ignore[attr-defined]
+            (str(c.pk), c.get_kind_display()) for c in constituencies
+        ]
+        self.fields["people"].initial = people
+        self.statements = statements
+        self.card_count = people
+        for person in range(1, people + 1):
+            for statement in statements:
+                self.fields[self.card_field(person, statement.pk)] = forms.TypedChoiceField(
+                    label=statement.text,
+                    choices=CARD_CHOICES,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    error_messages=dict(
+                        invalid_choice=_("Choose agree, disagree, pass or no answer.")
+                    ),
+                )
+
+    @staticmethod
+    def card_field(person: int, statement_pk: int) -> str:
+        return f"card_{person}_{statement_pk}"
+
+    def cards_for_people(self) -> list[list[Any]]:
+        """The page's fields, person by person, for the template's fieldsets."""
+        return [
+            [self[self.card_field(person, s.pk)] for s in self.statements]
+            for person in range(1, self.card_count + 1)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(self.cards()):
+            raise forms.ValidationError(_("Add at least one person's answers."))
+        return data
+
+    def cards(self) -> list[dict[int, int]]:
+        """One mapping of statement to answer per person who gave any."""
+        data = self.cleaned_data
+        found = []
+        for person in range(1, self.card_count + 1):
+            card = {
+                s.pk: data[name]
+                for s in self.statements
+                if (name := self.card_field(person, s.pk)) in data and data[name] is not None
+            }
+            if card:
+                found.append(card)
+        return found
+
+    def chosen_constituency(self) -> Any:
+        return self.constituencies[self.cleaned_data["constituency"]]
+
+
 class StatementForm(OnceForm):
     text = forms.CharField(
         label=_("Your statement"),
@@ -301,6 +401,21 @@ class StatementForm(OnceForm):
         ),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, check_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if check_url:
+            # With JavaScript, the checks below the box follow the text a moment after
+            # typing stops; without it, they show when the statement is posted.
+            self.fields["text"].widget.attrs.update(
+                {
+                    "hx-post": check_url,
+                    "hx-trigger": "input changed delay:600ms",
+                    "hx-target": "#write-checks",
+                    "hx-params": "text",
+                    "hx-sync": "this:replace",
+                }
+            )
 
 
 class RejectForm(forms.Form):

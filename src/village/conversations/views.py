@@ -13,11 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from village.conversations import access, forms, policy, selectors, services
-from village.conversations.models import Conversation, Link, Voter
+from village.conversations.models import STATEMENT_HARD_LIMIT, Conversation, Link, Voter
+from village.conversations.standing import standing_of
 from village.engines.identifying import identifying_hints
 from village.engines.lens import find as lens_find
 from village.exports import csv_text
@@ -294,6 +296,52 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     return _back_to_manage(request, pk, done=_("The action's progress is saved."))
 
 
+@login_required
+def in_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the cards from a meeting: each person's answers, with their agreement."""
+    conversation, member = access.access_management(pk=pk, member=_member(request))
+    people = forms.in_person_people(request.POST.get("people") or request.GET.get("people"))
+    form = forms.InPersonForm(
+        request.POST or None,
+        constituencies=selectors.constituencies_of(conversation=conversation),
+        statements=list(selectors.votable_statements(conversation=conversation).order_by("text")),
+        people=people,
+    )
+    context = {
+        "conversation": conversation,
+        "form": form,
+        "people": people,
+        "can": policy.abilities(
+            conversation=conversation,
+            people=policy.people_of(member=member, conversation=conversation),
+            joined=False,
+        ),
+    }
+    if request.method == "POST" and form.is_valid():
+
+        def create() -> HttpResponse:
+            try:
+                added = services.in_person_record(
+                    conversation=conversation,
+                    actor=member,
+                    constituency=form.chosen_constituency(),
+                    consent_recorded=form.cleaned_data["consent"],
+                    cards=form.cards(),
+                )
+            except ConversationError as error:
+                form.add_error(None, str(error))
+                return render(request, "conversations/in_person.html", context)
+            return _back_to_manage(
+                request,
+                pk,
+                done=_("%(votes)s votes from %(people)s people added.")
+                % {"votes": added, "people": len(form.cards())},
+            )
+
+        return run_once(request, create)
+    return render(request, "conversations/in_person.html", context)
+
+
 # --- taking part ------------------------------------------------------------------------------
 
 
@@ -439,12 +487,46 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def standing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where I stand: how often each group answered as this person did, with any group
+    too small to show hidden. Shown when participants can see results."""
+    conversation, voter = _participant(request, pk)
+    visible = conversation.results_while_open or (
+        policy.state_of(conversation) == policy.State.CLOSED
+    )
+    return render(
+        request,
+        "conversations/standing.html",
+        {
+            "conversation": conversation,
+            "visible": visible,
+            "standing": standing_of(conversation=conversation, pseudonym=voter.pseudonym)
+            if visible
+            else None,
+            "progress": selectors.progress_of(conversation=conversation, pseudonym=voter.pseudonym),
+        },
+    )
+
+
+def _write_checks(conversation: Conversation, text: str) -> dict[str, Any]:
+    """What a writer sees before posting: anything that looks identifying, the language
+    lens's suggestions, statements that say much the same, and whether it is too long."""
+    return {
+        "identifying_hints": identifying_hints(text),
+        "lens": lens_find(text, min_severity="suggestion"),
+        "similar": selectors.similar_to(conversation=conversation, text=text),
+        "too_long": len(" ".join(text.split())) > conversation.statement_max_length,
+    }
+
+
 def write(request: HttpRequest, pk: int) -> HttpResponse:
     """Write a statement. Before it is posted, the page shows anything that looks like it
     could identify someone, the language lens's suggestions, and statements already there
     that say much the same; the writer can change it or post it as it is."""
     conversation, _voter = _participant(request, pk)
-    form = forms.StatementForm(request.POST or None)
+    check_url = reverse("conversations:write_check", kwargs={"pk": pk})
+    form = forms.StatementForm(request.POST or None, check_url=check_url)
     context: dict[str, Any] = {
         "conversation": conversation,
         "can": _can(request, conversation, joined=True),
@@ -452,19 +534,14 @@ def write(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
-        checks = {
-            "identifying_hints": identifying_hints(text),
-            "lens": lens_find(text, min_severity="suggestion"),
-            "similar": selectors.similar_to(conversation=conversation, text=text),
-            "too_long": len(" ".join(text.split())) > conversation.statement_max_length,
-        }
+        checks = _write_checks(conversation, text)
         needs_look = any(
             checks[name] for name in ("identifying_hints", "lens", "similar", "too_long")
         )
         if needs_look and not form.cleaned_data["confirmed"]:
             data = request.POST.copy()
             data["confirmed"] = "" if checks["too_long"] else "True"
-            context.update(checks, form=forms.StatementForm(data))
+            context.update(checks, form=forms.StatementForm(data, check_url=check_url))
             context["form"].is_valid()
             return render(request, "conversations/write.html", context)
 
@@ -490,6 +567,21 @@ def write(request: HttpRequest, pk: int) -> HttpResponse:
 
         return run_once(request, create)
     return render(request, "conversations/write.html", context)
+
+
+@require_POST
+def write_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The checks of a statement being typed, for the write page to show as it changes
+    (HTMX, a pause after typing). A post, so a draft never sits in an address that proxies
+    and browsers keep; it writes nothing."""
+    conversation, _voter = _participant(request, pk)
+    text = str(request.POST.get("text", ""))[: STATEMENT_HARD_LIMIT * 4]
+    checks = _write_checks(conversation, text) if text.strip() else {}
+    return render(
+        request,
+        "conversations/_write_checks.html",
+        {"conversation": conversation, "live": True, **checks},
+    )
 
 
 # --- moderating -------------------------------------------------------------------------------

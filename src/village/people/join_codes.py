@@ -1,4 +1,4 @@
-"""The short codes guests type to join a circle or a check-in.
+"""The short codes guests type to join a circle, a check-in or a conversation.
 
 Eight characters from an alphabet without look-alikes (no 0/O, no 1/I), so a code read out
 in a meeting or copied from a screen is typed right first time. Typing is forgiving: case,

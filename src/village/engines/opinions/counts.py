@@ -53,8 +53,10 @@ def tallies(*, matrix: VoteMatrix, labelings: list[tuple[IntArray, int]]) -> lis
         return np.rint(pattern.T @ onehot).T.astype(np.int64)
 
     data = values.data
-    agree = count((data == 1).astype(np.float64))
-    disagree = count((data == -1).astype(np.float64))
+    signed = count(data)  # agrees minus disagrees, as votes are -1, 0 or 1
+    decided = count(data * data)  # agrees plus disagrees
+    agree = (decided + signed) // 2
+    disagree = (decided - signed) // 2
     total = count(np.ones(len(data)))
     return [
         Tally(agree=agree[start:end], disagree=disagree[start:end], total=total[start:end])

@@ -155,14 +155,11 @@ def _shortage(matrix: VoteMatrix) -> str | None:
     return None
 
 
-def _cells(t: Tally, j: int) -> list[CellCounts]:
+def _cells(t: Tally) -> list[list[CellCounts]]:
+    """Each statement's counts per set of participants (read out of numpy once, not per cell)."""
     return [
-        CellCounts(
-            agree=int(t.agree[r, j]),
-            disagree=int(t.disagree[r, j]),
-            passes=int(t.total[r, j] - t.agree[r, j] - t.disagree[r, j]),
-        )
-        for r in range(t.total.shape[0])
+        [CellCounts(agree=a, disagree=d, passes=p) for a, d, p in zip(*row, strict=True)]
+        for row in zip(t.agree.T.tolist(), t.disagree.T.tolist(), t.passes.T.tolist(), strict=True)
     ]
 
 
@@ -207,7 +204,7 @@ def _run(
     clock.lap("constituencies")
 
     def not_enough(message: str, projection: pca.Projection | None) -> Analysis:
-        c_tally = tally(matrix=matrix, labels=c_labels, n_labels=len(names))
+        c_cells = _cells(tally(matrix=matrix, labels=c_labels, n_labels=len(names)))
         xy = projection.participants if projection is not None else np.zeros((n_participants, 2))
         statements = tuple(
             StatementResult(
@@ -216,7 +213,7 @@ def _run(
                 disagree=int(disagree[j]),
                 passes=int(passes[j]),
                 too_few_votes=bool(total[j] < settings.min_statement_votes),
-                by_constituency=dict(zip(names, _cells(c_tally, j), strict=True)),
+                by_constituency=dict(zip(names, c_cells[j], strict=True)),
             )
             for j, sid in enumerate(matrix.statement_ids)
         )
@@ -327,6 +324,7 @@ def _run(
         extremity=projection.extremity,
         meta=np.asarray([s in meta for s in matrix.statement_ids], dtype=bool),
     )
+    g_cells, c_cells = _cells(g_tally), _cells(c_tally)
     statements = tuple(
         StatementResult(
             id=sid,
@@ -343,8 +341,8 @@ def _run(
             polarity=float(bridge.statement_factor[j]),
             common_ground=bool(common[j]),
             priority=float(priorities[j]),
-            by_group=dict(zip(clustering.group_ids, _cells(g_tally, j), strict=True)),
-            by_constituency=dict(zip(names, _cells(c_tally, j), strict=True)),
+            by_group=dict(zip(clustering.group_ids, g_cells[j], strict=True)),
+            by_constituency=dict(zip(names, c_cells[j], strict=True)),
         )
         for j, sid in enumerate(matrix.statement_ids)
     )

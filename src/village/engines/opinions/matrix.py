@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
 
@@ -30,12 +32,39 @@ def canonical_order(ids: Iterable[str]) -> list[str]:
     return [i for _, i in sorted(zip(keys, unique, strict=True))]
 
 
+MS_PER_UNIT = {"W": 604_800_000, "D": 86_400_000, "h": 3_600_000, "m": 60_000, "s": 1_000, "ms": 1}
+
+
+def _factorise(ids: npt.ArrayLike | pa.Array) -> tuple[npt.NDArray[np.int32], tuple[str, ...]]:
+    """Integer codes and the distinct ids as strings, by hashing (no sort, no loop per id).
+
+    A dictionary array is taken as already coded; its dictionary must not repeat an id.
+    """
+    column = ids if isinstance(ids, pa.Array) else pa.array(np.asarray(ids))
+    if column.null_count:
+        raise ValueError("ids must not be missing")
+    encoded = column if isinstance(column, pa.DictionaryArray) else pc.dictionary_encode(column)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int32)
+    return codes, tuple(str(i) for i in encoded.dictionary.to_pylist())
+
+
+def _milliseconds(timestamp: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    stamps = np.asarray(timestamp)
+    if stamps.dtype.kind == "M":
+        unit, count = np.datetime_data(stamps.dtype)
+        if unit in MS_PER_UNIT:  # a multiplication, much quicker than numpy's unit change
+            return stamps.view(np.int64) * (MS_PER_UNIT[unit] * count)
+        return stamps.astype("datetime64[ms]").astype(np.int64)
+    return stamps.astype(np.int64, casting="same_kind", copy=False)
+
+
 @dataclass(frozen=True, eq=False)
 class Votes:
     """A sequence of votes; a later vote by the same participant on a statement wins.
 
     `participant` and `statement` are integer codes into `participant_ids` and
-    `statement_ids`; `value` is +1 agree, -1 disagree, 0 pass.
+    `statement_ids`; `value` is +1 agree, -1 disagree, 0 pass; `timestamp`, when known, is
+    when each vote was cast, in milliseconds since 1970 (Polis's unit).
     """
 
     participant_ids: tuple[str, ...]
@@ -43,11 +72,14 @@ class Votes:
     participant: npt.NDArray[np.int32]
     statement: npt.NDArray[np.int32]
     value: npt.NDArray[np.int8]
+    timestamp: npt.NDArray[np.int64] | None = None
 
     def __post_init__(self) -> None:
         n = len(self.value)
         if len(self.participant) != n or len(self.statement) != n:
             raise ValueError("participant, statement and value must have the same length")
+        if self.timestamp is not None and len(self.timestamp) != n:
+            raise ValueError("timestamp must have one entry per vote")
         if n and not ((self.value >= -1) & (self.value <= 1)).all():
             raise ValueError("votes must be -1, 0 or 1")
 
@@ -72,6 +104,48 @@ class Votes:
             participant=np.asarray(ps, dtype=np.int32),
             statement=np.asarray(ss, dtype=np.int32),
             value=np.asarray(vs, dtype=np.int8),
+        )
+
+    @classmethod
+    def from_arrays(
+        cls,
+        *,
+        participant: npt.ArrayLike | pa.Array,
+        statement: npt.ArrayLike | pa.Array,
+        value: npt.ArrayLike,
+        timestamp: npt.ArrayLike | None = None,
+    ) -> Votes:
+        """Votes from parallel columns, such as one database query returns.
+
+        Ids may be integers or strings; integers (a pseudonym's row id, say) keep a large
+        conversation small, as a string id costs its length in every vote. Without
+        timestamps the given order is the order cast; with them (milliseconds since 1970,
+        or numpy datetimes) the votes are put in time order, votes cast at the same time
+        keeping their given order.
+        """
+        values = np.asarray(value)
+        if values.ndim != 1 or (len(values) and values.dtype.kind not in "iu"):
+            raise ValueError("votes must be a column of whole numbers")
+        if len(values) and not ((values >= -1) & (values <= 1)).all():
+            raise ValueError("votes must be -1, 0 or 1")
+        p_codes, p_ids = _factorise(participant)
+        s_codes, s_ids = _factorise(statement)
+        stamps = None if timestamp is None else _milliseconds(timestamp)
+        if stamps is not None and len(stamps) == len(values) and (stamps[1:] < stamps[:-1]).any():
+            order = np.argsort(stamps, kind="stable")
+            p_codes, s_codes, values, stamps = (
+                p_codes[order],
+                s_codes[order],
+                values[order],
+                stamps[order],
+            )
+        return cls(
+            participant_ids=p_ids,
+            statement_ids=s_ids,
+            participant=p_codes,
+            statement=s_codes,
+            value=values.astype(np.int8, copy=False),
+            timestamp=stamps,
         )
 
     def records(self) -> list[tuple[str, str, int]]:
@@ -105,8 +179,12 @@ class VoteMatrix:
         cols = self.values.indices
         n = len(self.statement_ids)
         total = np.bincount(cols, minlength=n)
-        agree = np.bincount(cols, weights=data == 1, minlength=n).astype(np.int64)
-        disagree = np.bincount(cols, weights=data == -1, minlength=n).astype(np.int64)
+        # Votes are -1, 0 or 1: their sum is agrees minus disagrees, their squares' sum
+        # agrees plus disagrees (two passes, no per-value masks).
+        signed = np.bincount(cols, weights=data, minlength=n)
+        decided = np.bincount(cols, weights=data * data, minlength=n)
+        agree = np.rint((decided + signed) / 2).astype(np.int64)
+        disagree = np.rint((decided - signed) / 2).astype(np.int64)
         return agree, disagree, total - agree - disagree
 
     def participant_vote_counts(self) -> npt.NDArray[np.int64]:
@@ -123,8 +201,8 @@ def _latest_only(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 
 def _to_csr(
-    rows: npt.NDArray[np.int64],
-    cols: npt.NDArray[np.int64],
+    rows: npt.NDArray[np.int32],
+    cols: npt.NDArray[np.int32],
     data: npt.NDArray[np.float64],
     shape: tuple[int, int],
 ) -> sparse.csr_matrix:
@@ -142,11 +220,12 @@ def build_matrix(*, votes: Votes, moderated: Collection[str] = ()) -> VoteMatrix
     s_order = [s for s in canonical_order(votes.statement_ids) if s not in moderated_set]
     p_rank = {pid: i for i, pid in enumerate(p_order)}
     s_rank = {sid: i for i, sid in enumerate(s_order)}
-    p_map = np.asarray([p_rank[p] for p in votes.participant_ids], dtype=np.int64)
-    s_map = np.asarray([s_rank.get(s, -1) for s in votes.statement_ids], dtype=np.int64)
+    # int32 positions are what scipy stores, so it need not convert ten million of them.
+    p_map = np.asarray([p_rank[p] for p in votes.participant_ids], dtype=np.int32)
+    s_map = np.asarray([s_rank.get(s, -1) for s in votes.statement_ids], dtype=np.int32)
 
-    rows = p_map[votes.participant] if len(votes) else np.zeros(0, dtype=np.int64)
-    cols = s_map[votes.statement] if len(votes) else np.zeros(0, dtype=np.int64)
+    rows = p_map[votes.participant] if len(votes) else np.zeros(0, dtype=np.int32)
+    cols = s_map[votes.statement] if len(votes) else np.zeros(0, dtype=np.int32)
     data = votes.value.astype(np.float64)
     active = cols >= 0
     if not active.all():
@@ -154,7 +233,7 @@ def build_matrix(*, votes: Votes, moderated: Collection[str] = ()) -> VoteMatrix
     shape = (len(p_order), len(s_order))
     values = _to_csr(rows, cols, data, shape)
     if values.nnz < len(data):
-        keep = _latest_only(rows * max(len(s_order), 1) + cols)
+        keep = _latest_only(rows.astype(np.int64) * max(len(s_order), 1) + cols)
         rows, cols, data = rows[keep], cols[keep], data[keep]
         values = _to_csr(rows, cols, data, shape)
 
@@ -182,14 +261,14 @@ def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
     s_index = {s: i for i, s in enumerate(matrix.statement_ids)}
     p_ids = list(matrix.participant_ids)
     s_ids = list(matrix.statement_ids)
-    for p in canonical_order(new_votes.participant_ids):
-        if p not in p_index:
-            p_index[p] = len(p_ids)
-            p_ids.append(p)
-    for s in canonical_order(new_votes.statement_ids):
-        if s not in s_index and s not in matrix.excluded:
-            s_index[s] = len(s_ids)
-            s_ids.append(s)
+    for p in canonical_order(p for p in new_votes.participant_ids if p not in p_index):
+        p_index[p] = len(p_ids)
+        p_ids.append(p)
+    for s in canonical_order(
+        s for s in new_votes.statement_ids if s not in s_index and s not in matrix.excluded
+    ):
+        s_index[s] = len(s_ids)
+        s_ids.append(s)
     p_map = np.asarray([p_index[p] for p in new_votes.participant_ids], dtype=np.int64)
     s_map = np.asarray([s_index.get(s, -1) for s in new_votes.statement_ids], dtype=np.int64)
     new_rows = p_map[new_votes.participant] if len(new_votes) else np.zeros(0, np.int64)
@@ -212,15 +291,17 @@ def merge_votes(*, matrix: VoteMatrix, new_votes: Votes) -> VoteMatrix:
     # are sorted by (row, column) key: replacing is a lookup, inserting one memmove.
     old = matrix.values
     old.sort_indices()
-    old_rows = np.repeat(np.arange(old.shape[0], dtype=np.int64), np.diff(old.indptr))
-    old_keys = old_rows * n_s + old.indices
+    key_type = np.int32 if old.shape[0] * n_s < 2**31 else np.int64
+    row_keys = np.arange(old.shape[0], dtype=key_type) * key_type(n_s)
+    old_keys = np.repeat(row_keys, np.diff(old.indptr)) + old.indices
     at = np.searchsorted(old_keys, new_keys)
     found = at < len(old_keys)
     found[found] = old_keys[at[found]] == new_keys[found]
-    data = old.data.copy()
-    data[at[found]] = new_data[found]
     insert = ~found
-    data = np.insert(data, at[insert], new_data[insert])
+    data = np.insert(old.data, at[insert], new_data[insert])
+    # Each replaced entry has moved right by the number of entries inserted at or before it.
+    moved = at[found] + np.searchsorted(at[insert], at[found], side="right")
+    data[moved] = new_data[found]
     indices = np.insert(old.indices, at[insert], new_cols[insert].astype(old.indices.dtype))
     per_row = np.bincount(new_rows[insert], minlength=len(p_ids))
     indptr = np.zeros(len(p_ids) + 1, dtype=np.int64)

@@ -2,35 +2,51 @@
 
 Every problem in a file (bad encoding, broken CSV, a missing column, a vote that is not
 -1, 0 or 1) raises one exception type naming the file and line, so a caller can report
-it in one line and write nothing.
+it in one line and write nothing. The files are read column by column (see polis_csv for
+the library and why), so a file of millions of votes costs no Python work per vote.
+
+Cells we wrote with a spreadsheet-safety apostrophe (village.exports) are read back as
+they were before it, so an export we write and read again is the same.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+
 from village.engines.opinions.matrix import Votes
+from village.engines.opinions.polis_csv import (
+    BoolArray,
+    PolisImportError,
+    Table,
+    not_whole,
+    read_table,
+    whole_numbers,
+)
+from village.exports import cell_value
 
 COMMENTS = "comments.csv"
 VOTES = "votes.csv"
 PARTICIPANTS_VOTES = "participants-votes.csv"
 CONSTITUENCIES = "constituencies.csv"
 MODERATED_OUT = -1
+VOTE_VALUES = {"-1": -1, "0": 0, "1": 1}
+NOT_A_VOTE = 2
 
 
-class PolisImportError(ValueError):
-    """A Polis export file could not be read; says which file and which line."""
+@dataclass(frozen=True)
+class PolisStatement:
+    """One row of comments.csv; `moderated` is Polis's -1 out, 0 not yet, 1 accepted."""
 
-    def __init__(self, path: Path, line: int | None, problem: str) -> None:
-        self.path = path
-        self.line = line
-        self.problem = problem
-        where = f"{path}, line {line}" if line is not None else str(path)
-        super().__init__(f"{where}: {problem}")
+    id: str
+    text: str
+    author: str | None = None
+    moderated: int = 0
+    timestamp: int | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,118 +54,144 @@ class PolisExport:
     """What the engine needs from an export, plus Polis's own groups when exported."""
 
     votes: Votes
-    moderated: frozenset[str]
-    authors: dict[str, str]
-    texts: dict[str, str]
+    statements: tuple[PolisStatement, ...]
     polis_groups: dict[str, int | None] | None = None
     constituencies: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def moderated(self) -> frozenset[str]:
+        return frozenset(s.id for s in self.statements if s.moderated == MODERATED_OUT)
 
-def _decode(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise PolisImportError(path, None, f"cannot read file ({error.strerror})") from error
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise PolisImportError(path, line, "not valid UTF-8 text") from error
+    @cached_property
+    def authors(self) -> dict[str, str]:
+        return {s.id: s.author for s in self.statements if s.author}
 
-
-def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) pairs; checks the header and that every row has every column."""
-    reader = csv.reader(io.StringIO(_decode(path), newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise PolisImportError(path, 1, "file is empty (no header row)")
-        header = [h.strip() for h in header]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise PolisImportError(path, 1, f"missing column(s): {', '.join(missing)}")
-        for row in reader:
-            if not row:
-                continue
-            if len(row) != len(header):
-                raise PolisImportError(
-                    path,
-                    reader.line_num,
-                    f"expected {len(header)} fields, found {len(row)}",
-                )
-            yield reader.line_num, dict(zip(header, row, strict=True))
-    except csv.Error as error:
-        raise PolisImportError(path, reader.line_num, f"malformed CSV ({error})") from error
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        return {s.id: s.text for s in self.statements}
 
 
-def _integer(path: Path, line: int, column: str, text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise PolisImportError(path, line, f"{column} {text!r} is not an integer") from None
+def _identifiers(table: Table, name: str) -> tuple[pa.DictionaryArray, BoolArray]:
+    """A column of ids, stripped and without spreadsheet-safety marks, worked out once per
+    distinct id; and which rows have no id."""
+    codes, texts = table.distinct(name)
+    cleaned = [cell_value(text.strip()) for text in texts]
+    distinct = list(dict.fromkeys(cleaned))
+    if len(distinct) < len(cleaned):
+        position = {text: i for i, text in enumerate(distinct)}
+        codes = np.asarray([position[text] for text in cleaned], dtype=np.int32)[codes]
+    empty = codes == distinct.index("") if "" in distinct else np.zeros(len(codes), dtype=bool)
+    return pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(distinct, pa.string())), empty
 
 
-def _identifier(path: Path, line: int, column: str, text: str) -> str:
-    value = text.strip()
-    if not value:
-        raise PolisImportError(path, line, f"{column} is empty")
-    return value
+def _cells(table: Table, name: str) -> list[str]:
+    return [cell_value(cell.strip()) for cell in table.columns[name].to_pylist()]
+
+
+def _empty(cells: list[str]) -> BoolArray:
+    return np.asarray([not cell for cell in cells], dtype=bool)
 
 
 def read_votes(path: Path) -> Votes:
     """Votes in the order cast (by timestamp when exported, else file order)."""
-    stamped: list[tuple[int, int, str, str, int]] = []
-    for line, row in _rows(path, ("comment-id", "voter-id", "vote")):
-        text = row["vote"].strip()
-        if text not in {"-1", "0", "1"}:
-            raise PolisImportError(path, line, f"unknown vote value {row['vote']!r}")
-        stamp = row.get("timestamp")
-        stamped.append(
-            (
-                _integer(path, line, "timestamp", stamp) if stamp is not None else 0,
-                line,
-                _identifier(path, line, "voter-id", row["voter-id"]),
-                _identifier(path, line, "comment-id", row["comment-id"]),
-                int(text),
+    table = read_table(path, required=("comment-id", "voter-id", "vote"), optional=("timestamp",))
+    codes, texts = table.distinct("vote")
+    lookup = np.asarray([VOTE_VALUES.get(t.strip(), NOT_A_VOTE) for t in texts], dtype=np.int8)
+    values = lookup[codes]
+    voters, no_voter = _identifiers(table, "voter-id")
+    statements, no_statement = _identifiers(table, "comment-id")
+    checks = [(values == NOT_A_VOTE, lambda row: f"unknown vote value {table.cell('vote', row)!r}")]
+    stamps = None
+    if "timestamp" in table:
+        whole = whole_numbers(table, "timestamp")
+        checks.append((whole.bad | whole.blank, not_whole(table, "timestamp")))
+        stamps = whole.values
+    checks += [
+        (no_voter, lambda _: "voter-id is empty"),
+        (no_statement, lambda _: "comment-id is empty"),
+    ]
+    table.refuse(checks)
+    return Votes.from_arrays(
+        participant=voters, statement=statements, value=values, timestamp=stamps
+    )
+
+
+def read_comments(path: Path) -> tuple[PolisStatement, ...]:
+    """The statements in file order; a repeated comment-id keeps its last row."""
+    table = read_table(
+        path,
+        required=("comment-id", "author-id", "moderated", "comment-body"),
+        optional=("timestamp",),
+    )
+    ids = _cells(table, "comment-id")
+    moderated = whole_numbers(table, "moderated")
+    table.refuse(
+        [
+            (_empty(ids), lambda _: "comment-id is empty"),
+            (moderated.bad | moderated.blank, not_whole(table, "moderated")),
+        ]
+    )
+    if "timestamp" in table:
+        whole = whole_numbers(table, "timestamp")
+        stamps = [
+            None if unknown else value
+            for value, unknown in zip(
+                whole.values.tolist(), (whole.bad | whole.blank).tolist(), strict=True
             )
+        ]
+    else:
+        stamps = [None] * len(ids)
+    statements = {
+        sid: PolisStatement(
+            id=sid,
+            text=cell_value(text),
+            author=author or None,
+            moderated=mod,
+            timestamp=stamp,
         )
-    stamped.sort(key=lambda v: (v[0], v[1]))
-    return Votes.from_records((p, s, v) for _, _, p, s, v in stamped)
-
-
-def read_comments(path: Path) -> tuple[frozenset[str], dict[str, str], dict[str, str]]:
-    """Moderated-out statement ids, statement authors and statement texts."""
-    moderated: set[str] = set()
-    authors: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    for line, row in _rows(path, ("comment-id", "author-id", "moderated", "comment-body")):
-        statement = _identifier(path, line, "comment-id", row["comment-id"])
-        if _integer(path, line, "moderated", row["moderated"]) == MODERATED_OUT:
-            moderated.add(statement)
-        author = row["author-id"].strip()
-        if author:
-            authors[statement] = author
-        texts[statement] = row["comment-body"]
-    return frozenset(moderated), authors, texts
+        for sid, author, mod, text, stamp in zip(
+            ids,
+            _cells(table, "author-id"),
+            moderated.values.tolist(),
+            table.columns["comment-body"].to_pylist(),
+            stamps,
+            strict=True,
+        )
+    }
+    return tuple(statements.values())
 
 
 def read_polis_groups(path: Path) -> dict[str, int | None]:
     """Polis's own group of each participant (None when Polis did not cluster them)."""
-    groups: dict[str, int | None] = {}
-    for line, row in _rows(path, ("participant", "group-id")):
-        participant = _identifier(path, line, "participant", row["participant"])
-        text = row["group-id"].strip()
-        groups[participant] = _integer(path, line, "group-id", text) if text else None
-    return groups
+    table = read_table(path, required=("participant", "group-id"))
+    people = _cells(table, "participant")
+    group = whole_numbers(table, "group-id")
+    table.refuse(
+        [
+            (_empty(people), lambda _: "participant is empty"),
+            (group.bad, not_whole(table, "group-id")),
+        ]
+    )
+    return {
+        person: None if blank else value
+        for person, value, blank in zip(
+            people, group.values.tolist(), group.blank.tolist(), strict=True
+        )
+    }
 
 
 def read_constituencies(path: Path) -> dict[str, str]:
     """participant -> constituency, from a two-column CSV with a header row."""
-    found: dict[str, str] = {}
-    for line, row in _rows(path, ("participant", "constituency")):
-        participant = _identifier(path, line, "participant", row["participant"])
-        found[participant] = _identifier(path, line, "constituency", row["constituency"])
-    return found
+    table = read_table(path, required=("participant", "constituency"))
+    people = _cells(table, "participant")
+    names = _cells(table, "constituency")
+    table.refuse(
+        [
+            (_empty(people), lambda _: "participant is empty"),
+            (_empty(names), lambda _: "constituency is empty"),
+        ]
+    )
+    return dict(zip(people, names, strict=True))
 
 
 def read_export(directory: Path, *, constituencies: Path | None = None) -> PolisExport:
@@ -157,7 +199,7 @@ def read_export(directory: Path, *, constituencies: Path | None = None) -> Polis
     if not directory.is_dir():
         raise PolisImportError(directory, None, "not a directory")
     votes = read_votes(directory / VOTES)
-    moderated, authors, texts = read_comments(directory / COMMENTS)
+    statements = read_comments(directory / COMMENTS)
     participants_votes = directory / PARTICIPANTS_VOTES
     polis_groups = read_polis_groups(participants_votes) if participants_votes.exists() else None
     default_constituencies = directory / CONSTITUENCIES
@@ -165,9 +207,7 @@ def read_export(directory: Path, *, constituencies: Path | None = None) -> Polis
         constituencies = default_constituencies
     return PolisExport(
         votes=votes,
-        moderated=moderated,
-        authors=authors,
-        texts=texts,
+        statements=statements,
         polis_groups=polis_groups,
         constituencies=read_constituencies(constituencies) if constituencies else {},
     )
