@@ -48,28 +48,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import random
 import re
 import shutil
-import signal
-import socket
 import string
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HOST = "127.0.0.1"
-PG_PORT = 5432
-PG_USER = "postgres"
+from support.load import (
+    HOST,
+    PG_PORT,
+    PG_USER,
+    database,
+    describe,
+    percentile,
+    postgres_reachable,
+    run,
+    server,
+    shared_cache,
+    village_command,
+)
+
 POLL_EVERY = 2.0
 GRACE_SECONDS = 30.0
 REQUEST_TIMEOUT = 30.0
@@ -147,103 +153,6 @@ class Stats:
     poll_seconds: Counter[float] = field(default_factory=Counter)
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))
-    return ordered[index]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def village_command() -> list[str]:
-    script = Path(sys.executable).parent / "village"
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "village.cli"]
-
-
-def run(cmd: list[str], env: dict[str, str], *, timeout: float, stdin: str = "") -> str:
-    done = subprocess.run(
-        cmd, env=env, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:3])} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
-# --- databases ----------------------------------------------------------------------------
-
-
-def postgres_reachable() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(
-            host=HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3
-        ):
-            return True
-    except Exception:
-        return False
-
-
-@contextmanager
-def database(kind: str, home: Path) -> Iterator[str]:
-    """Yield a DATABASE_URL for a brand-new database, and remove it afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{home / 'var' / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"village_bench_{os.getpid()}"
-    admin = f"host={HOST} port={PG_PORT} user={PG_USER} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-# --- the server ---------------------------------------------------------------------------
-
-
-@contextmanager
-def shared_cache() -> Iterator[str]:
-    """A throwaway redis-server on a free port for the app processes, or "" if there is none."""
-    if not shutil.which("redis-server") or importlib.util.find_spec("redis") is None:
-        yield ""
-        return
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start within 10 s") from None
-                time.sleep(0.1)
-        yield f"redis://{HOST}:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def restart_postgres() -> float:
     """Restart the local PostgreSQL cluster; the seconds until it accepts connections again."""
     version = sorted(os.listdir("/etc/postgresql"))[-1]
@@ -257,75 +166,6 @@ def restart_postgres() -> float:
     while not postgres_reachable():
         time.sleep(0.1)
     return time.monotonic() - began
-
-
-@contextmanager
-def server(env: dict[str, str], home: Path, workers: int, threads: int) -> Iterator[str]:
-    port = free_port()
-    log = open(home / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "village.config.wsgi:application",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--backlog",
-            "2048",
-            # Each worker listens on its own socket and the kernel spreads new connections
-            # evenly; with one shared socket, one worker took most of the kept-alive
-            # connections and ran out of CPU while the others idled.
-            "--reuse-port",
-            "--keep-alive",
-            "5",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn stopped: {(home / 'gunicorn.log').read_text()[-2000:]}"
-                )
-            try:
-                with socket.create_connection((HOST, port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start within 30 s") from None
-                time.sleep(0.2)
-        yield f"http://{HOST}:{port}"
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
-        log.close()
-        errors = [
-            line
-            for line in (home / "gunicorn.log").read_text().splitlines()
-            if "Traceback" in line or "ERROR" in line or "Error" in line
-        ]
-        if errors:
-            print(f"  server log: {len(errors)} error line(s), first: {errors[0][:200]}")
 
 
 # --- the participants ---------------------------------------------------------------------
@@ -485,10 +325,6 @@ class Participant:
 
     async def close(self) -> None:
         await self.client.aclose()
-
-
-def describe(error: BaseException) -> str:
-    return type(error).__name__
 
 
 async def drive(

@@ -23,6 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import client_for
 from village.circles.models import Action, Circle, Moment, Reflection, Theme
+from village.conversations import services as conversation_services
 from village.conversations.models import Action as ConversationAction
 from village.conversations.models import Conversation, Link, Statement
 from village.demo import demo_load
@@ -162,6 +163,9 @@ def demo(db: None) -> Demo:
     }
     members = {role: member for role, member in by_role.items() if member is not None}
     assert set(members) == set(Role.values), "the demo has someone in every role"
+    for conversation in Conversation.objects.filter(partnership=partnership):
+        # Results as the worker stores them, so the results pages show every figure.
+        conversation_services.results_refresh(conversation=conversation)
     _invitation, token = people_services.invitation_create(
         partnership=partnership,
         created_by=members[Role.ADMIN],

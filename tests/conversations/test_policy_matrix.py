@@ -202,7 +202,10 @@ VIEW_ATTEMPTS: dict[Act, Callable[[World], Any]] = {
         reverse("conversations:action_update", kwargs={**_pk(w), "action_pk": w.action.pk}),
         {"status": "done"},
     ),
+    Act.READ_RESULTS: lambda w: w.client.get(reverse("conversations:results", kwargs=_pk(w))),
+    Act.EXPORT_RESULTS: lambda w: w.client.get(reverse("conversations:results_csv", kwargs=_pk(w))),
 }
+RESULTS_PAGES = ("results", "results_print", "results_csv", "results_pdf")
 
 
 class _RolledBack(Exception):
@@ -252,15 +255,60 @@ def test_every_act_is_allowed_exactly_when_the_policy_says(
     assert not wrong, f"{person.value} in {state.value}: " + "; ".join(wrong)
 
 
+@pytest.mark.parametrize("state", list(State), ids=[s.value for s in State])
+@pytest.mark.parametrize("person", list(Person), ids=[p.value for p in Person])
+def test_results_follow_the_conversations_choice_to_share_them_while_open(
+    build: Callable[[Person, State], World], person: Person, state: State
+) -> None:
+    """With results shared while open, every results page (the page, print view, CSV and
+    PDF) is open or refused exactly as the policy says, for each person in each state."""
+    world = build(person, state)
+    Conversation.objects.filter(pk=world.conversation.pk).update(results_while_open=True)
+    world.conversation.refresh_from_db()
+    people = policy.people_of(member=world.actor, conversation=world.conversation)
+    wrong = []
+    for act, names in (
+        (Act.READ_RESULTS, RESULTS_PAGES[:1]),
+        (Act.EXPORT_RESULTS, RESULTS_PAGES[1:]),
+    ):
+        expected = bool(
+            policy.decide(
+                act=act, people=people, state=state, joined=world.joined, shares_results=True
+            )
+        )
+        for name in names:
+            response = world.client.get(reverse(f"conversations:{name}", kwargs=_pk(world)))
+            if _view_allows(response) != expected:
+                wrong.append(f"{name}: expected {'allowed' if expected else 'refused'}")
+    assert not wrong, f"{person.value} in {state.value}: " + "; ".join(wrong)
+
+
 def test_the_matrix_covers_every_act() -> None:
     assert set(SERVICE_ATTEMPTS) | set(VIEW_ATTEMPTS) == set(Act) == set(policy.POLICY)
 
 
 def test_a_closed_conversation_is_read_only_but_for_its_actions() -> None:
-    open_after = {Act.MANAGE, Act.READ_LOG, Act.ADD_ACTION, Act.UPDATE_ACTION}
+    open_after = {
+        Act.MANAGE,
+        Act.READ_LOG,
+        Act.ADD_ACTION,
+        Act.UPDATE_ACTION,
+        Act.READ_RESULTS,
+        Act.EXPORT_RESULTS,
+    }
     for person in Person:
         for act in set(Act) - open_after:
             assert not policy.decide(act=act, people={person}, state=State.CLOSED), (person, act)
+
+
+def test_results_are_shared_on_closing_or_while_open_if_chosen() -> None:
+    for act in (Act.READ_RESULTS, Act.EXPORT_RESULTS):
+        for person in Person:
+            assert policy.decide(act=act, people={person}, state=State.CLOSED)
+            shared = policy.decide(act=act, people={person}, state=State.OPEN, shares_results=True)
+            assert shared
+            early = policy.decide(act=act, people={person}, state=State.OPEN)
+            assert bool(early) == (person in policy.RUNS), (act, person)
 
 
 def test_observers_read_but_do_not_take_part_and_co_moderators_moderate() -> None:

@@ -121,3 +121,33 @@ def access_log(*, pk: int, member: Member | None, browser_key: str) -> Conversat
     ):
         raise Http404
     return conversation
+
+
+class ResultsNotYet(PermissionDenied):
+    """Someone who may see the results later, but not now; ``reason`` says when."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def access_results(
+    *, pk: int, member: Member | None, browser_key: str, act: policy.Act
+) -> Conversation:
+    """The results (``READ_RESULTS``) or their print view, PDF and CSV (``EXPORT_RESULTS``):
+    for the partnership's members and anyone who joined. To anyone else the conversation
+    does not exist; to someone who may see them later, ``ResultsNotYet`` says when."""
+    conversation = Conversation.objects.select_related("partnership").filter(pk=pk).first()
+    if conversation is None:
+        raise Http404
+    people = policy.people_of(member=member, conversation=conversation)
+    joined = bool(people & policy.MEMBERS) or (
+        selectors.voter_for(conversation=conversation, member=member, browser_key=browser_key)
+        is not None
+    )
+    if not joined:
+        raise Http404
+    decision = policy.decide_for(act=act, conversation=conversation, people=people, joined=joined)
+    if not decision:
+        raise ResultsNotYet(decision.reason)
+    return conversation

@@ -340,3 +340,22 @@ class ModerationEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.decision} on {self.decided_on}"
+
+
+class ResultsSnapshot(models.Model):
+    """A conversation's results as the worker last computed them: the one thing the results
+    pages read (they never compute). ``data`` holds figures only, already passed through the
+    disclosure rules: no statement text (read from the statements when shown, so a statement
+    rejected later never shows), no participant ids. ``queued`` is set while a recompute
+    waits in the queue, so a burst of votes queues one recompute, not one each."""
+
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.CASCADE, related_name="results"
+    )
+    computed_at = models.DateTimeField(null=True, blank=True)
+    votes = models.PositiveIntegerField(default=0)
+    data = models.JSONField(null=True, blank=True)
+    queued = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Results of {self.conversation_id}"

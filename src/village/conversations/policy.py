@@ -63,6 +63,8 @@ class Act(StrEnum):
     ADD_ACTION = "add_action"
     UPDATE_ACTION = "update_action"
     RECORD_IN_PERSON = "record_in_person"
+    READ_RESULTS = "read_results"
+    EXPORT_RESULTS = "export_results"
 
 
 EVERY_STATE = frozenset(State)
@@ -93,8 +95,15 @@ class Rule:
     joined: bool = False
     # Members may without joining; a guest only once they have joined.
     guests_joined: bool = False
+    # Also while open, when the facilitator chose to share results while it is open.
+    open_when_shared: bool = False
+    # These people may take the act in every state (those who run it watch results come in).
+    anytime: frozenset[Person] = frozenset()
 
 
+_RESULTS_LATER = gettext_lazy(
+    "Results are shared when the conversation closes. Come back then to see them."
+)
 _CLOSED = gettext_lazy("This conversation has closed. It can be read but not changed.")
 _NOT_OPEN = gettext_lazy("This conversation is not open. It can be joined while it is open.")
 
@@ -115,6 +124,24 @@ POLICY: dict[Act, Rule] = {
     Act.UPDATE_ACTION: Rule(RUNS, EVERY_STATE, ""),
     Act.RECORD_IN_PERSON: Rule(
         RUNS, OPEN, gettext_lazy("Votes from a meeting can be added while it is open.")
+    ),
+    # Results (the page; the print view, PDF and CSV): everyone in the partnership and
+    # everyone who joined, once it closes, or while open if the facilitator shares them.
+    Act.READ_RESULTS: Rule(
+        READS,
+        frozenset({State.CLOSED}),
+        _RESULTS_LATER,
+        guests_joined=True,
+        open_when_shared=True,
+        anytime=RUNS,
+    ),
+    Act.EXPORT_RESULTS: Rule(
+        READS,
+        frozenset({State.CLOSED}),
+        _RESULTS_LATER,
+        guests_joined=True,
+        open_when_shared=True,
+        anytime=RUNS,
     ),
 }
 
@@ -160,8 +187,16 @@ def state_of(conversation: Conversation, *, now: datetime | None = None) -> Stat
     return State.OPEN
 
 
-def decide(*, act: Act, people: Iterable[Person], state: State, joined: bool = True) -> Decision:
-    """Whether someone who is ``people`` may take ``act`` in ``state``, and if not, why."""
+def decide(
+    *,
+    act: Act,
+    people: Iterable[Person],
+    state: State,
+    joined: bool = True,
+    shares_results: bool = False,
+) -> Decision:
+    """Whether someone who is ``people`` may take ``act`` in ``state``, and if not, why.
+    ``shares_results`` is the conversation's choice to show results while it is open."""
     rule = POLICY[act]
     who = frozenset(people)
     if not who & rule.people:
@@ -176,7 +211,8 @@ def decide(*, act: Act, people: Iterable[Person], state: State, joined: bool = T
         return Decision(False, _("This is not open to you."))
     if not joined and (rule.joined or (rule.guests_joined and not who & MEMBERS)):
         return Decision(False, _("Join the conversation first, with the link you were sent."))
-    if state not in rule.states:
+    states = rule.states | (OPEN if rule.open_when_shared and shares_results else frozenset())
+    if state not in states and not who & rule.anytime:
         if state == State.CLOSED:
             return Decision(False, str(_CLOSED) if act != Act.JOIN else str(rule.wrong_state))
         return Decision(False, str(rule.wrong_state))
@@ -186,7 +222,13 @@ def decide(*, act: Act, people: Iterable[Person], state: State, joined: bool = T
 def decide_for(
     *, act: Act, conversation: Conversation, people: Iterable[Person], joined: bool = True
 ) -> Decision:
-    return decide(act=act, people=people, state=state_of(conversation), joined=joined)
+    return decide(
+        act=act,
+        people=people,
+        state=state_of(conversation),
+        joined=joined,
+        shares_results=conversation.results_while_open,
+    )
 
 
 def check(
@@ -204,7 +246,13 @@ def abilities(
     """Every act as a yes or no, for templates: ``{% if can.vote %}``."""
     who = frozenset(people)
     state = state_of(conversation)
-    return {act.value: bool(decide(act=act, people=who, state=state, joined=joined)) for act in Act}
+    shares = conversation.results_while_open
+    return {
+        act.value: bool(
+            decide(act=act, people=who, state=state, joined=joined, shares_results=shares)
+        )
+        for act in Act
+    }
 
 
 def can_run_conversations(*, member: Member | None) -> bool:

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from village.conversations import keys
 from village.conversations.models import (
     Action,
+    Channel,
     Constituency,
+    ConstituencyKind,
     Conversation,
     Decision,
     Link,
     Moderation,
     ModerationEntry,
     Reason,
+    ResultsSnapshot,
     State,
     Statement,
     Vote,
@@ -290,3 +296,301 @@ def counts_by_constituency(*, conversation: Conversation) -> dict[int | None, in
     for row in rows.annotate(n=Count("id")):
         found[row["constituency_id"]] += row["n"]
     return dict(found)
+
+
+# --- results: read from the snapshot the worker stores, never computed here -----------------
+
+OPEN_LINK = "open"
+GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+TOP = 10
+MAP_COLOURS = 6
+
+
+def group_label(index: int) -> str:
+    return _("Group %(letter)s") % {"letter": GROUP_LETTERS[index % len(GROUP_LETTERS)]}
+
+
+def constituency_label(key: str) -> str:
+    if key == OPEN_LINK:
+        return str(_("Open link (said their own group)"))
+    return str(ConstituencyKind(key).label) if key in ConstituencyKind.values else key
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of a results table: a label and its released numbers, or why it is hidden."""
+
+    label: str
+    cell: dict[str, Any]
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.cell.get("shown"))
+
+
+@dataclass(frozen=True)
+class StatementFigures:
+    pk: int
+    text: str
+    seed: bool
+    figures: dict[str, Any]
+    constituencies: list[Figure]
+    groups: list[Figure]
+
+
+@dataclass(frozen=True)
+class Ranked:
+    statement: StatementFigures
+    balanced_place: int
+    raw_place: int | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Divided:
+    statement: StatementFigures
+    spread: int
+    agreement: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class MapGroup:
+    label: str
+    colour: int
+    points: list[tuple[float, float]]
+    centre: tuple[float, float]
+    people: int | None
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    label: str
+    cell: dict[str, Any]
+    representative: list[tuple[StatementFigures, str, int]]
+
+
+@dataclass(frozen=True)
+class Results:
+    """What the results page, its print view, PDF and CSV show: the snapshot's figures with
+    the statements' words as they are now (a statement no longer accepted is left out)."""
+
+    conversation: Conversation
+    computed_at: datetime | None
+    votes: int
+    status: str
+    minimum: int
+    note: str
+    everyone: dict[str, Any] = field(default_factory=dict)
+    constituencies: list[Figure] = field(default_factory=list)
+    open_link: list[Figure] = field(default_factory=list)
+    channels: list[Figure] = field(default_factory=list)
+    groups: list[GroupFigures] = field(default_factory=list)
+    map_groups: list[MapGroup] = field(default_factory=list)
+    common_ground: list[StatementFigures] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)
+    balanced: list[Ranked] = field(default_factory=list)
+    raw: list[StatementFigures] = field(default_factory=list)
+    bridging: list[StatementFigures] = field(default_factory=list)
+    divides: list[Divided] = field(default_factory=list)
+    voice: list[Figure] = field(default_factory=list)
+    statements: list[StatementFigures] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.computed_at is not None and self.status in ("ok", "not_enough_votes")
+
+
+def _figures(cells: list[dict[str, Any]], label: Any) -> list[Figure]:
+    return [Figure(label=label(c["key"]), cell=c) for c in cells]
+
+
+def _explain(balanced_place: int, raw_place: int | None) -> str:
+    if raw_place is None:
+        return _("Its raw agreement cannot be ranked: too few people have voted on it.")
+    places = abs(raw_place - balanced_place)
+    if raw_place > balanced_place:
+        return ngettext(
+            "%(places)s place higher than by raw agreement: the smaller groups agree with it "
+            "more than the larger ones, and here each group counts the same.",
+            "%(places)s places higher than by raw agreement: the smaller groups agree with it "
+            "more than the larger ones, and here each group counts the same.",
+            places,
+        ) % {"places": places}
+    if raw_place < balanced_place:
+        return ngettext(
+            "%(places)s place lower than by raw agreement: much of its support comes from the "
+            "larger groups, and here each group counts the same.",
+            "%(places)s places lower than by raw agreement: much of its support comes from the "
+            "larger groups, and here each group counts the same.",
+            places,
+        ) % {"places": places}
+    return _("The same place by raw agreement.")
+
+
+def results_for(*, conversation: Conversation) -> Results:
+    """The conversation's results as last computed by the worker (nothing is computed here)."""
+    snapshot = ResultsSnapshot.objects.filter(conversation=conversation).first()
+    data = snapshot.data if snapshot is not None and snapshot.data else {}
+    actions = list(actions_of(conversation=conversation).filter(statement__state=State.ACCEPTED))
+    base = Results(
+        conversation=conversation,
+        computed_at=snapshot.computed_at if snapshot is not None else None,
+        votes=snapshot.votes if snapshot is not None else 0,
+        status=str(data.get("status", "")),
+        minimum=int(data.get("minimum", conversation.partnership.min_group_size)),
+        note=str(data.get("note", "")),
+        actions=actions,
+    )
+    if data.get("status") not in ("ok", "not_enough_votes"):
+        return base
+    words = {
+        str(pk): (pk, text, seed)
+        for pk, text, seed in result_statements(conversation=conversation).values_list(
+            "pk", "text", "seed"
+        )
+    }
+    group_keys = [g["key"] for g in data["groups"]]
+
+    def group_name(key: str) -> str:
+        return group_label(group_keys.index(key)) if key in group_keys else str(_("In no group"))
+
+    statements: dict[str, StatementFigures] = {}
+    for sid, figures in data["statements"].items():
+        if sid in words:
+            pk, text, seed = words[sid]
+            statements[sid] = StatementFigures(
+                pk=pk,
+                text=text,
+                seed=seed,
+                figures=figures,
+                constituencies=_figures(figures["constituencies"]["cells"], constituency_label),
+                groups=_figures(
+                    [c for c in figures["groups"]["cells"] if c["key"] in group_keys], group_name
+                ),
+            )
+
+    def pick(ids: list[str]) -> list[StatementFigures]:
+        return [statements[sid] for sid in ids if sid in statements]
+
+    raw = pick(data["raw_ranking"])
+    raw_place = {s.pk: place for place, s in enumerate(raw, start=1)}
+    balanced = [
+        Ranked(
+            statement=s,
+            balanced_place=place,
+            raw_place=raw_place.get(s.pk),
+            explanation=_explain(place, raw_place.get(s.pk)),
+        )
+        for place, s in enumerate(pick(data["balanced_ranking"]), start=1)
+    ]
+    participants = data["participants"]
+    open_cells = [c for c in participants["open_link"]["cells"] if c["key"] != "invited"]
+    return replace(
+        base,
+        everyone=participants["everyone"],
+        constituencies=_figures(participants["constituencies"]["cells"], constituency_label),
+        open_link=_figures(open_cells, constituency_label),
+        channels=_figures(participants["channels"]["cells"], lambda key: str(Channel(key).label)),
+        groups=[
+            GroupFigures(
+                label=group_label(i),
+                cell=g,
+                representative=[
+                    (statements[r["statement"]], r["direction"], r["share"])
+                    for r in g["representative"]
+                    if r["statement"] in statements
+                ],
+            )
+            for i, g in enumerate(data["groups"])
+        ],
+        map_groups=[
+            MapGroup(
+                label=group_name(g["key"]),
+                colour=group_keys.index(g["key"]) % MAP_COLOURS,
+                points=[(x, y) for x, y in g["points"]],
+                centre=(g["centre"][0], g["centre"][1]),
+                people=next(
+                    (c.get("people") for c in data["groups"] if c["key"] == g["key"]), None
+                ),
+            )
+            for g in data["map"]["groups"]
+        ],
+        common_ground=pick(data["common_ground"]),
+        required=[constituency_label(k) for k in data["required"]],
+        balanced=balanced[:TOP],
+        raw=raw[:TOP],
+        bridging=pick(data["bridging"])[:TOP],
+        divides=[
+            Divided(
+                statement=statements[d["statement"]],
+                spread=d["spread"],
+                agreement=[(constituency_label(k), v) for k, v in d["agreement"].items()],
+            )
+            for d in data["divides"]
+            if d["statement"] in statements
+        ],
+        voice=_figures(data["voice"], constituency_label),
+        statements=sorted(statements.values(), key=lambda s: s.text.casefold()),
+    )
+
+
+RESULTS_CSV_HEADER = (
+    "statement",
+    "seed",
+    "people who voted (rounded)",
+    "agree %",
+    "disagree %",
+    "pass %",
+    "balanced support %",
+    "common ground",
+    "breakdown",
+    "group",
+    "group people (rounded)",
+    "group agree %",
+    "group disagree %",
+    "group pass %",
+)
+
+
+def results_csv_rows(results: Results) -> list[tuple[object, ...]]:
+    """One row per statement and one per shown or hidden breakdown of it; hidden cells say
+    why. Only statements accepted now; never pending or rejected ones."""
+    rows: list[tuple[object, ...]] = []
+    for s in results.statements:
+        f = s.figures
+        head = (
+            s.text,
+            "yes" if s.seed else "no",
+            f.get("people", ""),
+            f.get("agree", ""),
+            f.get("disagree", ""),
+            f.get("passes", ""),
+            "" if f.get("balanced") is None else f["balanced"],
+            "yes" if f.get("common_ground") else "no",
+        )
+        if not f.get("shown"):
+            rows.append((*head, "everyone", "", f.get("reason", ""), "", "", ""))
+            continue
+        rows.append((*head, "everyone", "", f.get("people", ""), "", "", ""))
+        for kind, figures in (
+            (_("constituency"), s.constituencies),
+            (_("opinion group"), s.groups),
+        ):
+            for figure in figures:
+                c = figure.cell
+                if c.get("shown"):
+                    rows.append(
+                        (
+                            *head,
+                            kind,
+                            figure.label,
+                            c["people"],
+                            c["agree"],
+                            c["disagree"],
+                            c["passes"],
+                        )
+                    )
+                else:
+                    rows.append((*head, kind, figure.label, c.get("reason", ""), "", "", ""))
+    return rows

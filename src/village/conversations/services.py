@@ -34,6 +34,7 @@ from village.conversations.models import (
     Moderation,
     ModerationEntry,
     Reason,
+    ResultsSnapshot,
     State,
     Statement,
     Vote,
@@ -414,6 +415,52 @@ def _voter(conversation: Conversation, member: Member | None, browser_key: str) 
     return voter
 
 
+def results_request(*, conversation_id: int) -> bool:
+    """Ask the worker to recompute a conversation's results, unless a recompute is already
+    waiting in the queue (a burst of votes then costs one recompute). Called after the write
+    that changed the results has committed, never inside it. Returns whether one was queued."""
+    from village.conversations.tasks import results_recompute
+
+    waiting = ResultsSnapshot.objects.filter(conversation_id=conversation_id, queued=True)
+    if waiting.exists():
+        return False
+    try:
+        with transaction.atomic():
+            claimed = ResultsSnapshot.objects.filter(
+                conversation_id=conversation_id, queued=False
+            ).update(queued=True)
+            if not claimed:
+                ResultsSnapshot.objects.create(conversation_id=conversation_id, queued=True)
+            # The flag and the task together, or neither (the queue is a table here too).
+            results_recompute.enqueue(conversation_id=conversation_id)
+    except IntegrityError:
+        return False  # another request created the snapshot and queued it meanwhile
+    return True
+
+
+def _results_changed(conversation: Conversation) -> None:
+    conversation_id = conversation.pk
+    transaction.on_commit(lambda: results_request(conversation_id=conversation_id))
+
+
+def results_refresh(*, conversation: Conversation) -> ResultsSnapshot:
+    """Recompute and store the results (the worker runs this). The queued flag is cleared
+    first, so a vote cast while this runs queues the next recompute. Reading and computing
+    happen outside any transaction; storing is one short update that keeps the snapshot
+    computed from the latest reading if two workers overlap."""
+    from village.conversations.results import compute
+
+    ResultsSnapshot.objects.filter(conversation=conversation).update(queued=False)
+    started = timezone.now()
+    data, votes = compute(conversation)
+    snapshot, _created = ResultsSnapshot.objects.get_or_create(conversation=conversation)
+    ResultsSnapshot.objects.filter(
+        Q(computed_at__isnull=True) | Q(computed_at__lt=started), pk=snapshot.pk
+    ).update(computed_at=started, votes=votes, data=data)
+    snapshot.refresh_from_db()
+    return snapshot
+
+
 def vote_cast(
     *,
     conversation: Conversation,
@@ -441,6 +488,7 @@ def vote_cast(
                 "voted_on": timezone.localdate(),
             },
         )
+    _results_changed(conversation)
     return vote
 
 
@@ -499,6 +547,7 @@ def statement_accept(*, statement: Statement, actor: Member) -> Statement:
         statement.moderated_on = timezone.localdate()
         statement.save(update_fields=["state", "reason", "reviewed", "moderated_on"])
         _log(conversation, Decision.ACCEPTED)
+        _results_changed(conversation)
     _audit_moderation(statement, actor, "statement.accept")
     return statement
 
@@ -511,6 +560,7 @@ def statement_reject(*, statement: Statement, actor: Member, reason: str) -> Sta
     with transaction.atomic():
         _reject(statement, reason)
         _log(conversation, Decision.REJECTED, reason)
+        _results_changed(conversation)
     _audit_moderation(statement, actor, "statement.reject")
     return statement
 
@@ -576,6 +626,7 @@ def statement_split(
         derived = _derive(statement, texts)
         _reject(statement, Reason.SPLIT)
         _log(conversation, Decision.SPLIT, Reason.SPLIT)
+        _results_changed(conversation)
     _audit_moderation(statement, actor, "statement.split")
     return derived
 
@@ -591,6 +642,7 @@ def statement_reword(*, statement: Statement, actor: Member, text: str) -> State
         [derived] = _derive(statement, [cleaned])
         _reject(statement, Reason.REWORDED)
         _log(conversation, Decision.REWORDED, Reason.REWORDED)
+        _results_changed(conversation)
     _audit_moderation(statement, actor, "statement.reword")
     return derived
 
@@ -720,4 +772,5 @@ def in_person_record(
     with transaction.atomic():
         Voter.objects.bulk_create(voters)
         Vote.objects.bulk_create(votes)
+        _results_changed(conversation)
     return len(votes)

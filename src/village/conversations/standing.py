@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from village.conversations.models import ConstituencyKind, Conversation, State, Vote, Voter
 from village.conversations.selectors import constituencies_of
 from village.engines.disclosure import DisclosureGuard, Population, Query, Respondent, Table
-from village.pulse.reports import policy_for
+from village.people.selectors import disclosure_policy
 
 OPEN_LINK = "open"
 NO_GROUP = "none"
@@ -147,7 +147,7 @@ def standing_of(
         domains[OPINION] = [*opinion_labels, NO_GROUP]
     guard = DisclosureGuard(
         population=Population.snapshot(respondents=respondents, domains=domains),
-        policy=policy_for(conversation.partnership),
+        policy=disclosure_policy(conversation.partnership),
     )
     constituencies = _comparisons(
         guard.table(Query.of(breakdown=[CONSTITUENCY], measures=[SAME])), constituency_labels

@@ -33,6 +33,10 @@ urlpatterns = [
         views.statement_reword,
         name="statement_reword",
     ),
+    path("<int:pk>/results/", views.results, name="results"),
+    path("<int:pk>/results/print/", views.results_print, name="results_print"),
+    path("<int:pk>/results.pdf", views.results_pdf, name="results_pdf"),
+    path("<int:pk>/results.csv", views.results_csv, name="results_csv"),
     path("<int:pk>/log/", views.log, name="log"),
     path("<int:pk>/log.csv", views.log_csv, name="log_csv"),
 ]

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,6 +24,7 @@ from village.engines.identifying import identifying_hints
 from village.engines.lens import find as lens_find
 from village.exports import csv_text
 from village.once import run_once
+from village.pdf import PdfUnavailable, pdf_from_html
 from village.people import throttle
 from village.people.browser_key import browser_key
 from village.people.models import Member
@@ -709,4 +711,95 @@ def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="conversation-{conversation.pk}-moderation-log.csv"'
     )
+    return response
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+def _results_conversation(request: HttpRequest, pk: int, act: policy.Act) -> Conversation:
+    return access.access_results(
+        pk=pk, member=_member(request), browser_key=browser_key(request), act=act
+    )
+
+
+def _results_page(request: HttpRequest, pk: int, *, printing: bool) -> HttpResponse:
+    act = policy.Act.EXPORT_RESULTS if printing else policy.Act.READ_RESULTS
+    try:
+        conversation = _results_conversation(request, pk, act)
+    except access.ResultsNotYet as refused:
+        return _results_refused(request, refused)
+    return render(
+        request,
+        "conversations/results.html",
+        {
+            "results": selectors.results_for(conversation=conversation),
+            "printing": printing,
+            "can": _can(request, conversation, joined=True),
+        },
+    )
+
+
+@require_GET
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results the worker last computed: nothing is computed for a page."""
+    return _results_page(request, pk, printing=False)
+
+
+@require_GET
+def results_print(request: HttpRequest, pk: int) -> HttpResponse:
+    return _results_page(request, pk, printing=True)
+
+
+def _results_refused(request: HttpRequest, refused: access.ResultsNotYet) -> HttpResponse:
+    return render(
+        request, "conversations/results_not_yet.html", {"reason": refused.reason}, status=403
+    )
+
+
+@require_GET
+def results_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The results as a PDF (WeasyPrint), from the same parts as the page, with a small
+    print stylesheet of its own."""
+    try:
+        conversation = _results_conversation(request, pk, policy.Act.EXPORT_RESULTS)
+    except access.ResultsNotYet as refused:
+        return _results_refused(request, refused)
+    html = render_to_string(
+        "conversations/results_pdf.html",
+        {"results": selectors.results_for(conversation=conversation), "printing": True},
+        request=request,
+    )
+    try:
+        pdf = pdf_from_html(html)
+    except PdfUnavailable:
+        return render(
+            request,
+            "conversations/results_not_yet.html",
+            {
+                "title": _("A PDF cannot be made here"),
+                "reason": _(
+                    "This server cannot make PDFs. Open the print view and use your "
+                    "browser's Print, which can save a PDF too."
+                ),
+            },
+            status=503,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="conversation-{pk}-results.pdf"'
+    return response
+
+
+@require_GET
+def results_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        conversation = _results_conversation(request, pk, policy.Act.EXPORT_RESULTS)
+    except access.ResultsNotYet as refused:
+        return _results_refused(request, refused)
+    found = selectors.results_for(conversation=conversation)
+    response = HttpResponse(
+        csv_text(header=selectors.RESULTS_CSV_HEADER, rows=selectors.results_csv_rows(found)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="conversation-{pk}-results.csv"'
     return response

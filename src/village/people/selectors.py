@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
 
+from village.engines.disclosure import Policy
 from village.people.audit import AuditEntry
 from village.people.audit import entries as audit_entries
 from village.people.models import (
@@ -18,6 +19,15 @@ from village.people.models import (
     SupportLink,
     Team,
 )
+
+
+def disclosure_policy(partnership: Partnership) -> Policy:
+    """The partnership's minimum group sizes, for every report it releases."""
+    minimum = partnership.min_group_size
+    return Policy(
+        minimum=minimum,
+        comment_minimum=max(partnership.min_comment_group_size, minimum),
+    )
 
 
 def memberships_for(*, user: User | AnonymousUser) -> QuerySet[Member]:

@@ -35,7 +35,6 @@ from village.engines.disclosure import (
     Ids,
     Ledger,
     LogEntry,
-    Policy,
     Population,
     Query,
     Respondent,
@@ -46,7 +45,7 @@ from village.engines.disclosure import (
 from village.engines.instruments import Band, get_instrument
 from village.engines.instruments.loader import raw_range
 from village.people.models import CareerStage, Partnership, Role, Sector
-from village.people.selectors import agencies_for, teams_for
+from village.people.selectors import agencies_for, disclosure_policy, teams_for
 from village.pulse.models import (
     NO_TEAM,
     NOT_GIVEN,
@@ -177,14 +176,6 @@ def team_parents(*, partnership: Partnership) -> dict[str, str | None]:
     return parents
 
 
-def policy_for(partnership: Partnership) -> Policy:
-    minimum = partnership.min_group_size
-    return Policy(
-        minimum=minimum,
-        comment_minimum=max(partnership.min_comment_group_size, minimum),
-    )
-
-
 def _clean(attributes: Mapping[str, str], domains: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """A member's reported attributes; a value no longer in the partnership (a deleted
     agency) counts as not given, and no team as ``NO_TEAM``."""
@@ -301,7 +292,7 @@ def ledger_for(round_: Round) -> Ledger:
         else:
             report = ReleasedReport.objects.select_related("round").get(pk=pk)
             audiences += released_audiences(report.data, round_audience(report.round))
-    return Ledger(minimum=policy_for(round_.partnership).minimum, audiences=audiences)
+    return Ledger(minimum=disclosure_policy(round_.partnership).minimum, audiences=audiences)
 
 
 def members_filter(data: Mapping[str, Any]) -> dict[str, str]:
@@ -416,7 +407,7 @@ def report_guard(round_: Round, history: Sequence[LogEntry] = ()) -> DisclosureG
     stored = stored_member_attributes(round_)
     return DisclosureGuard(
         population=response_population(round_, stored),
-        policy=policy_for(round_.partnership),
+        policy=disclosure_policy(round_.partnership),
         hierarchies={"team": team_parents(partnership=round_.partnership)},
         history=history,
         structural=STRUCTURAL,
