@@ -111,16 +111,14 @@ def changed_after(circle: Circle, *notes: Note) -> None:
 
 
 def _bump(circle_id: int) -> int:
-    table = Circle._meta.db_table
+    table = connection.ops.quote_name(Circle._meta.db_table)
+    # On PostgreSQL, this statement's own commit does not wait for the disk.
     quick = (
-        "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true)) "
+        " AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
         if connection.vendor == "postgresql"
         else ""
     )
-    sql = (
-        f"{quick}UPDATE {table} SET version = version + 1 "  # noqa: S608 - no user input
-        f"{'FROM quick ' if quick else ''}WHERE id = %s RETURNING version"
-    )
+    sql = f"UPDATE {table} SET version = version + 1 WHERE id = %s{quick} RETURNING version"  # noqa: S608 - no user input
     with connection.cursor() as cursor:
         cursor.execute(sql, [circle_id])
         row = cursor.fetchone()
