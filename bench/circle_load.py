@@ -72,6 +72,7 @@ from support.load import (
     postgres_reachable,
     run,
     server,
+    server_env,
     shared_cache,
     village_command,
 )
@@ -399,17 +400,7 @@ def bench_one(
     (home / "var").mkdir()
     try:
         with database(kind, home) as url:
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "VILLAGE_HOME": str(home),
-                "DJANGO_SETTINGS_MODULE": "village.config.settings",
-                "DJANGO_ENV": "development",
-                "DEBUG": "false",
-                "LOG_LEVEL": "WARNING",
-                "SECRET_KEY": "".join(random.choice(string.ascii_letters) for _ in range(50)),
-                "VILLAGE_CLIENT_ADDRESS_HEADER": "HTTP_X_FORWARDED_FOR",
-            }
+            env = server_env(url, home)
             village = village_command()
             run([*village, "migrate", "--no-input", "-v", "0"], env, timeout=180)
             code = run([sys.executable, "-c", SETUP_SNIPPET], env, timeout=120).split()[-1]

@@ -58,6 +58,7 @@ from support.load import (
     postgres_reachable,
     run,
     server,
+    server_env,
     shared_cache,
     village_command,
     worker,
@@ -406,17 +407,7 @@ def bench_one(kind: str, participants: int, seconds: float, every: float) -> Res
     (home / "var").mkdir()
     try:
         with database(kind, home) as url:
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "VILLAGE_HOME": str(home),
-                "DJANGO_SETTINGS_MODULE": "village.config.settings",
-                "DJANGO_ENV": "development",
-                "DEBUG": "false",
-                "LOG_LEVEL": "WARNING",
-                "SECRET_KEY": "".join(random.choice(string.ascii_letters) for _ in range(50)),
-                "VILLAGE_CLIENT_ADDRESS_HEADER": "HTTP_X_FORWARDED_FOR",
-            }
+            env = server_env(url, home)
             run([*village_command(), "migrate", "--no-input", "-v", "0"], env, timeout=300)
             setup = json.loads(
                 run([sys.executable, "-c", SETUP_SNIPPET], env, timeout=300).splitlines()[-1]

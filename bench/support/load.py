@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import random
 import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -116,6 +118,23 @@ def shared_cache() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def server_env(database_url: str, home: Path) -> dict[str, str]:
+    """The environment for the app's commands and server in a bench: its own database and
+    home, a fresh secret, and client addresses read from X-Forwarded-For (each simulated
+    person sends its own, as through a load balancer)."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "VILLAGE_HOME": str(home),
+        "DJANGO_SETTINGS_MODULE": "village.config.settings",
+        "DJANGO_ENV": "development",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "SECRET_KEY": "".join(random.choice(string.ascii_letters) for _ in range(50)),
+        "VILLAGE_CLIENT_ADDRESS_HEADER": "HTTP_X_FORWARDED_FOR",
+    }
 
 
 @contextmanager
