@@ -347,7 +347,9 @@ class ResultsSnapshot(models.Model):
     pages read (they never compute). ``data`` holds figures only, already passed through the
     disclosure rules: no statement text (read from the statements when shown, so a statement
     rejected later never shows), no participant ids. ``queued`` is set while a recompute
-    waits in the queue, so a burst of votes queues one recompute, not one each."""
+    waits in the queue, so a burst of votes queues one recompute, not one each.
+    ``priorities`` holds the engine's priority for each statement id, which the voting page
+    draws the next statement by; it is never shown."""
 
     conversation = models.OneToOneField(
         Conversation, on_delete=models.CASCADE, related_name="results"
@@ -355,6 +357,7 @@ class ResultsSnapshot(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)
     votes = models.PositiveIntegerField(default=0)
     data = models.JSONField(null=True, blank=True)
+    priorities = models.JSONField(default=dict, blank=True)
     queued = models.BooleanField(default=False)
 
     def __str__(self) -> str:

@@ -584,14 +584,36 @@ def _voice(shares: Sequence[Any], cells: Sequence[Mapping[str, Any]]) -> list[di
     return rows
 
 
-def compute(conversation: Conversation) -> tuple[dict[str, Any], int]:
-    """The snapshot's data and how many votes it was computed from."""
+@dataclass(frozen=True)
+class Computed:
+    """What one recompute stores: the released figures, how many votes they count, and the
+    engine's priority for each statement, which only chooses the order statements are shown
+    in and is never shown itself."""
+
+    data: dict[str, Any]
+    votes: int
+    priorities: dict[str, float]
+
+
+def compute(conversation: Conversation) -> Computed:
+    """The snapshot's data, how many votes it was computed from, and the statements'
+    priorities for the voting page."""
     policy = disclosure_policy(conversation.partnership)
     loaded = load(conversation)
     if not loaded.vote_count:
         forget(conversation.pk)
-        return {"version": VERSION, "status": "no_votes", "minimum": policy.minimum}, 0
+        return Computed(
+            data={"version": VERSION, "status": "no_votes", "minimum": policy.minimum},
+            votes=0,
+            priorities={},
+        )
     analysis = analysis_of(
         conversation_id=conversation.pk, loaded=loaded, settings=engine_settings(policy)
     )
-    return release(analysis=analysis, loaded=loaded, policy=policy), loaded.vote_count
+    return Computed(
+        data=release(analysis=analysis, loaded=loaded, policy=policy),
+        votes=loaded.vote_count,
+        priorities={
+            s.id: s.priority for s in analysis.result.statements if s.priority is not None
+        },
+    )
