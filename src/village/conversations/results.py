@@ -584,14 +584,44 @@ def _voice(shares: Sequence[Any], cells: Sequence[Mapping[str, Any]]) -> list[di
     return rows
 
 
-def compute(conversation: Conversation) -> tuple[dict[str, Any], int]:
-    """The snapshot's data and how many votes it was computed from."""
+def members_of(*, analysis: Analysis, data: Mapping[str, Any]) -> dict[str, list[int]]:
+    """The voter ids in each opinion group the released ``data`` shows, by group key: what
+    "where I stand" needs to set a person beside each group. A hidden group's people are
+    left out, as its figures are."""
+    result = analysis.result
+    shown = [g["key"] for g in data.get("groups", []) if g["shown"]]
+    if not shown:
+        return {}
+    ids = np.asarray(result.participant_ids, dtype=np.int64)
+    group_of = np.asarray([str(g) for g in result.participant_group.tolist()])
+    return {key: ids[group_of == key].tolist() for key in shown}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a recompute stores: the released figures, each shown opinion group's voter ids,
+    and how many votes they come from."""
+
+    data: dict[str, Any]
+    members: dict[str, list[int]]
+    votes: int
+
+
+def compute(conversation: Conversation) -> Computed:
+    """The snapshot's data and members, and how many votes they were computed from."""
     policy = disclosure_policy(conversation.partnership)
     loaded = load(conversation)
     if not loaded.vote_count:
         forget(conversation.pk)
-        return {"version": VERSION, "status": "no_votes", "minimum": policy.minimum}, 0
+        return Computed(
+            data={"version": VERSION, "status": "no_votes", "minimum": policy.minimum},
+            members={},
+            votes=0,
+        )
     analysis = analysis_of(
         conversation_id=conversation.pk, loaded=loaded, settings=engine_settings(policy)
     )
-    return release(analysis=analysis, loaded=loaded, policy=policy), loaded.vote_count
+    data = release(analysis=analysis, loaded=loaded, policy=policy)
+    return Computed(
+        data=data, members=members_of(analysis=analysis, data=data), votes=loaded.vote_count
+    )

@@ -452,11 +452,13 @@ def results_refresh(*, conversation: Conversation) -> ResultsSnapshot:
 
     ResultsSnapshot.objects.filter(conversation=conversation).update(queued=False)
     started = timezone.now()
-    data, votes = compute(conversation)
+    computed = compute(conversation)
     snapshot, _created = ResultsSnapshot.objects.get_or_create(conversation=conversation)
     ResultsSnapshot.objects.filter(
         Q(computed_at__isnull=True) | Q(computed_at__lt=started), pk=snapshot.pk
-    ).update(computed_at=started, votes=votes, data=data)
+    ).update(
+        computed_at=started, votes=computed.votes, data=computed.data, members=computed.members
+    )
     snapshot.refresh_from_db()
     return snapshot
 
