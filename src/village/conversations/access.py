@@ -158,9 +158,9 @@ def access_results(
 def access_standing(
     *, pk: int, member: Member | None, browser_key: str
 ) -> tuple[Conversation, Voter]:
-    """"Where I stand": this person's place in a conversation whose results they may see
-    now (the policy's ``READ_RESULTS``, as for the results page). Someone who has not joined
-    is refused; to someone who may see it later, ``ResultsNotYet`` says when."""
+    """This person's place in a conversation, for "where I stand", when they may see its
+    results now (the policy's ``READ_RESULTS``, as for the results page). Someone who has
+    not joined is refused; to someone who may see it later, ``ResultsNotYet`` says when."""
     conversation, voter = access_participation(pk=pk, member=member, browser_key=browser_key)
     decision = policy.decide_for(
         act=policy.Act.READ_RESULTS,
