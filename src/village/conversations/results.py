@@ -584,7 +584,7 @@ def _voice(shares: Sequence[Any], cells: Sequence[Mapping[str, Any]]) -> list[di
     return rows
 
 
-def members_of(*, analysis: Analysis, data: Mapping[str, Any]) -> dict[str, list[int]]:
+def _members(analysis: Analysis, data: Mapping[str, Any]) -> dict[str, list[int]]:
     """The voter ids in each opinion group the released ``data`` shows, by group key: what
     "where I stand" needs to set a person beside each group. A hidden group's people are
     left out, as its figures are."""
@@ -593,8 +593,7 @@ def members_of(*, analysis: Analysis, data: Mapping[str, Any]) -> dict[str, list
     if not shown:
         return {}
     ids = np.asarray(result.participant_ids, dtype=np.int64)
-    group_of = np.asarray([str(g) for g in result.participant_group.tolist()])
-    return {key: ids[group_of == key].tolist() for key in shown}
+    return {key: ids[result.participant_group == int(key)].tolist() for key in shown}
 
 
 @dataclass(frozen=True)
@@ -622,6 +621,4 @@ def compute(conversation: Conversation) -> Computed:
         conversation_id=conversation.pk, loaded=loaded, settings=engine_settings(policy)
     )
     data = release(analysis=analysis, loaded=loaded, policy=policy)
-    return Computed(
-        data=data, members=members_of(analysis=analysis, data=data), votes=loaded.vote_count
-    )
+    return Computed(data=data, members=_members(analysis, data), votes=loaded.vote_count)

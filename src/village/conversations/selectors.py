@@ -301,6 +301,9 @@ def counts_by_constituency(*, conversation: Conversation) -> dict[int | None, in
 # --- results: read from the snapshot the worker stores, never computed here -----------------
 
 OPEN_LINK = "open"
+# The statuses of a snapshot that has figures to show (too few votes for opinion groups
+# still gives the rest).
+READY = ("ok", "not_enough_votes")
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 TOP = 10
 MAP_COLOURS = 6
@@ -398,7 +401,7 @@ class Results:
 
     @property
     def ready(self) -> bool:
-        return self.computed_at is not None and self.status in ("ok", "not_enough_votes")
+        return self.computed_at is not None and self.status in READY
 
 
 def _figures(cells: list[dict[str, Any]], label: Any) -> list[Figure]:
@@ -442,7 +445,7 @@ def results_for(*, conversation: Conversation) -> Results:
         note=str(data.get("note", "")),
         actions=actions,
     )
-    if data.get("status") not in ("ok", "not_enough_votes"):
+    if data.get("status") not in READY:
         return base
     words = {
         str(pk): (pk, text, seed)
@@ -558,7 +561,7 @@ def snapshot_groups(*, conversation: Conversation) -> SnapshotGroups | None:
     if found is None:
         return None
     status, groups, members = found
-    if status not in ("ok", "not_enough_votes") or members is None:
+    if status not in READY or members is None:
         return None
     labels = [group_label(i) for i in range(len(groups or []))]
     member_of: dict[int, str] = {}
