@@ -319,6 +319,9 @@ def counts_by_constituency(*, conversation: Conversation) -> dict[int | None, in
 # --- results: read from the snapshot the worker stores, never computed here -----------------
 
 OPEN_LINK = "open"
+# The statuses of a snapshot that has figures to show (too few votes for opinion groups
+# still gives the rest).
+READY = ("ok", "not_enough_votes")
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 TOP = 10
 MAP_COLOURS = 6
@@ -416,7 +419,7 @@ class Results:
 
     @property
     def ready(self) -> bool:
-        return self.computed_at is not None and self.status in ("ok", "not_enough_votes")
+        return self.computed_at is not None and self.status in READY
 
 
 def _figures(cells: list[dict[str, Any]], label: Any) -> list[Figure]:
@@ -448,7 +451,7 @@ def _explain(balanced_place: int, raw_place: int | None) -> str:
 
 def results_for(*, conversation: Conversation) -> Results:
     """The conversation's results as last computed by the worker (nothing is computed here)."""
-    snapshot = ResultsSnapshot.objects.filter(conversation=conversation).first()
+    snapshot = ResultsSnapshot.objects.filter(conversation=conversation).defer("members").first()
     data = snapshot.data if snapshot is not None and snapshot.data else {}
     actions = list(actions_of(conversation=conversation).filter(statement__state=State.ACCEPTED))
     base = Results(
@@ -460,7 +463,7 @@ def results_for(*, conversation: Conversation) -> Results:
         note=str(data.get("note", "")),
         actions=actions,
     )
-    if data.get("status") not in ("ok", "not_enough_votes"):
+    if data.get("status") not in READY:
         return base
     words = {
         str(pk): (pk, text, seed)
@@ -551,6 +554,42 @@ def results_for(*, conversation: Conversation) -> Results:
         voice=_figures(data["voice"], constituency_label),
         statements=sorted(statements.values(), key=lambda s: s.text.casefold()),
     )
+
+
+@dataclass(frozen=True)
+class SnapshotGroups:
+    """The opinion groups of the last results, for "where I stand": every group's label in
+    the results' order (as the results page names them), the group of each voter in a group
+    the results show, and why the results hide each other group."""
+
+    labels: list[str]
+    member_of: dict[int, str]  # voter id -> label, for groups the results show
+    hidden: dict[str, str]  # label -> why the results hide it
+
+
+def snapshot_groups(*, conversation: Conversation) -> SnapshotGroups | None:
+    """The last results' opinion groups (none when too few have voted to find any), or None
+    while the results are still being worked out. Reads the groups and their members alone,
+    never the rest of the figures."""
+    found = (
+        ResultsSnapshot.objects.filter(conversation=conversation, computed_at__isnull=False)
+        .values_list("data__status", "data__groups", "members")
+        .first()
+    )
+    if found is None:
+        return None
+    status, groups, members = found
+    if status not in READY or members is None:
+        return None
+    labels = [group_label(i) for i in range(len(groups or []))]
+    member_of: dict[int, str] = {}
+    hidden: dict[str, str] = {}
+    for label, group in zip(labels, groups or [], strict=True):
+        if group["shown"]:
+            member_of.update(dict.fromkeys(members.get(group["key"], []), label))
+        else:
+            hidden[label] = group["reason"]
+    return SnapshotGroups(labels=labels, member_of=member_of, hidden=hidden)
 
 
 RESULTS_CSV_HEADER = (

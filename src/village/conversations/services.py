@@ -460,6 +460,7 @@ def results_refresh(*, conversation: Conversation) -> ResultsSnapshot:
         computed_at=started,
         votes=computed.votes,
         data=computed.data,
+        members=computed.members,
         priorities=computed.priorities,
     )
     snapshot.refresh_from_db()

@@ -513,22 +513,29 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def standing(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where I stand: how often each group answered as this person did, with any group
-    too small to show hidden. Shown when participants can see results."""
-    conversation, voter = _participant(request, pk)
-    visible = conversation.results_while_open or (
-        policy.state_of(conversation) == policy.State.CLOSED
-    )
+    """Where I stand: how often each constituency and each opinion group of the last results
+    answered as this person did, with any group too small to show hidden. Shown when this
+    person may see the results."""
+    try:
+        conversation, voter = access.access_standing(
+            pk=pk, member=_member(request), browser_key=browser_key(request)
+        )
+    except access.ResultsNotYet as refused:
+        return render(
+            request,
+            "conversations/standing.html",
+            {"conversation": refused.conversation, "refusal": refused.reason},
+            status=403,
+        )
+    groups = selectors.snapshot_groups(conversation=conversation)
     return render(
         request,
         "conversations/standing.html",
         {
             "conversation": conversation,
-            "visible": visible,
-            "standing": standing_of(conversation=conversation, pseudonym=voter.pseudonym)
-            if visible
-            else None,
-            "progress": selectors.progress_of(conversation=conversation, pseudonym=voter.pseudonym),
+            "standing": standing_of(conversation=conversation, voter=voter, opinion_groups=groups),
+            "groups_ready": groups is not None,
+            "can": _can(request, conversation, joined=True),
         },
     )
 
