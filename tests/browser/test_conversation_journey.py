@@ -95,9 +95,12 @@ def make_link(fac: Any, check_page: Any, group: str) -> str:
 
 
 def vote(page: Any, answer: str, *, keyboard: bool = False) -> str:
-    """Answer the statement shown; return its text. By keyboard: Tab to the button and
-    press Enter."""
+    """Answer the statement shown; return its text. The page's script sends the answer and
+    shows the next statement without loading the page again, says so to screen readers,
+    and keeps keyboard focus on the same button. By keyboard: focus the button and press
+    Enter."""
     statement: str = page.locator("#statement-text").inner_text()
+    page.evaluate("window.sameDocument = true")
     button = page.get_by_role("button", name=answer, exact=True)
     if keyboard:
         button.focus()
@@ -105,6 +108,10 @@ def vote(page: Any, answer: str, *, keyboard: bool = False) -> str:
     else:
         button.click()
     expect(page.locator("#statement-text")).not_to_have_text(statement)
+    expect(page.locator("#vote-status")).to_contain_text("Saved")
+    assert page.evaluate("window.sameDocument") is True
+    if keyboard:
+        expect(page.get_by_role("button", name=answer, exact=True)).to_be_focused()
     return statement
 
 
@@ -184,8 +191,11 @@ def test_a_brave_conversation_from_opening_to_where_i_stand(
     check_page(mo, "manager's vote page")
     answered = [vote(mo, "Agree"), vote(mo, "Disagree"), vote(mo, "Agree")]
     last = mo.locator("#statement-text").inner_text()
-    mo.get_by_role("button", name="Pass or unsure", exact=True).click()
-    expect(mo.get_by_role("heading", name="You have answered every statement")).to_be_visible()
+    mo.get_by_role("button", name="Pass or unsure", exact=True).focus()
+    mo.keyboard.press("Enter")
+    done = mo.get_by_role("heading", name="You have answered every statement")
+    expect(done).to_be_visible()
+    expect(done).to_be_focused()
     assert MUM_STATEMENT in [*answered, last]
     check_page(mo, "vote page, all answered")
     mo.get_by_role("link", name="Where you stand").click()

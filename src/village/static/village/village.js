@@ -23,6 +23,13 @@
     if (button) { window.print(); }
   });
 
+  // After the last answer the vote buttons are gone: focus the heading that says so,
+  // rather than leaving keyboard and screen reader users at the top of the page.
+  document.addEventListener("htmx:afterSettle", function () {
+    var done = document.getElementById("ballot-done");
+    if (done && document.activeElement === document.body) { done.focus(); }
+  });
+
   var lastEscape = 0;
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Escape") { return; }
