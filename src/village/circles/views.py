@@ -27,6 +27,7 @@ from village.conversations.selectors import link_by_code
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.forms import JoinCodeForm
+from village.htmx import is_htmx
 from village.once import new_token, run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
@@ -40,10 +41,6 @@ POLL_NOW = "village-poll"
 def _member(request: HttpRequest) -> Member | None:
     member = getattr(request, "member", None)
     return member if member else None
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 # --- participants -------------------------------------------------------------------------
@@ -166,14 +163,14 @@ def _now_panel(
 
 def _done(request: HttpRequest, circle: Circle, message: str) -> HttpResponse:
     """After a participant's post: the new panel for HTMX, or the room again for a full page."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return _now_panel(request, circle, status=message)
     messages.success(request, message)
     return redirect("circles:room", code=circle.join_code)
 
 
 def _refused(request: HttpRequest, circle: Circle, message: str) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return _now_panel(request, circle, status=message)
     messages.error(request, message)
     return redirect("circles:room", code=circle.join_code)
@@ -183,7 +180,7 @@ def _room_again(
     request: HttpRequest, circle: Circle, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     """The room (or just its panel, for HTMX) with a form's errors and the words kept."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return _now_panel(request, circle, **extra)
     return render(
         request, "circles/room.html", _room_context(request, circle, **extra), status=status
@@ -653,7 +650,7 @@ def facilitate_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _facilitator_done(request: HttpRequest, circle: Circle, message: str) -> HttpResponse:
     """After a facilitator's post: a spoken status and a poll at once (HTMX), else the page."""
-    if _is_htmx(request):
+    if is_htmx(request):
         response = HttpResponse(
             render_to_string("circles/_status.html", {"status": message, "oob": True})
         )
@@ -664,7 +661,7 @@ def _facilitator_done(request: HttpRequest, circle: Circle, message: str) -> Htt
 
 
 def _facilitator_refused(request: HttpRequest, circle: Circle, message: str) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return HttpResponse(
             render_to_string("circles/_status.html", {"status": message, "oob": True})
         )

@@ -24,6 +24,7 @@ from village.conversations.standing import standing_of
 from village.engines.identifying import identifying_hints
 from village.engines.lens import find as lens_find
 from village.exports import csv_text
+from village.htmx import is_htmx
 from village.once import run_once
 from village.pdf import PdfUnavailable, pdf_from_html
 from village.people import throttle
@@ -462,10 +463,10 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 statement=statement,
                 value=form.cleaned_data["value"],
             )
-            status = SAVED[form.cleaned_data["value"]]
+            status = str(SAVED[form.cleaned_data["value"]])
         except ConversationError as exc:
             error = str(exc)
-    if request.htmx:
+    if is_htmx(request):
         return render(
             request,
             "conversations/_vote_saved.html",
