@@ -1,24 +1,31 @@
-"""Every write to conversations. Views call these; nothing else writes conversation rows.
+"""Every write to conversations. Views and the `village conversations` command call these;
+nothing else writes conversation rows.
 
 No transaction that writes a vote, a voter or a participant's statement writes a row that
 names a person: audit rows (which name the facilitator or moderator) are written after,
-in their own transaction.
+in their own transaction. An import's audit row names nobody, so it is written with it.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import chain, islice
 
-from django.db import IntegrityError, transaction
+import numpy as np
+import numpy.typing as npt
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from village.conversations import policy, selectors
+from village.anonymity import random_keys
+from village.conversations import keys, policy, selectors
 from village.conversations.models import (
     DEFAULT_POLICY,
+    QUESTION_MAX_LENGTH,
     REJECT_REASONS,
     STATEMENT_HARD_LIMIT,
     STATEMENT_MAX_LENGTH,
@@ -41,6 +48,7 @@ from village.conversations.models import (
     Voter,
 )
 from village.conversations.policy import Act, ConversationError
+from village.engines.opinions.polis_io import COMMENTS, VOTES, PolisExport, PolisStatement
 from village.people import join_codes
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
@@ -774,3 +782,222 @@ def in_person_record(
         Vote.objects.bulk_create(votes)
         _results_changed(conversation)
     return len(votes)
+
+
+# --- Polis exchange -------------------------------------------------------------------------
+
+MS_PER_DAY = 86_400_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+IMPORT_ROWS_PER_INSERT = 500  # 7 values a vote: well under SQLite's 32,766 parameters
+POLIS_STATES = {-1: State.REJECTED, 0: State.ACCEPTED, 1: State.ACCEPTED}
+
+
+@dataclass(frozen=True)
+class PolisImport:
+    conversation: Conversation
+    statements: int
+    rejected: int
+    votes: int
+    people: int
+
+
+def _insert_rows(model: type[models.Model], columns: Mapping[str, Sequence[object]]) -> None:
+    """Rows from parallel columns, several hundred to an INSERT, with no model object per
+    row: the votes of a whole imported conversation. Only Django's quoted table and column
+    names go into the text; every value is a parameter."""
+    quote = connection.ops.quote_name
+    column_of = {field.name: field.column for field in model._meta.concrete_fields}
+    names = ", ".join(quote(column_of[name]) for name in columns)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    rows = zip(*columns.values(), strict=True)
+    with connection.cursor() as cursor:
+        while batch := list(islice(rows, IMPORT_ROWS_PER_INSERT)):
+            values = ", ".join([row] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {values}",  # noqa: S608
+                list(chain.from_iterable(batch)),
+            )
+
+
+def _polis_days(milliseconds: npt.NDArray[np.int64], what: str) -> npt.NDArray[np.int64]:
+    """Polis's times as days since 1970 (the finest time Village keeps), refusing times
+    before 1970 or after today."""
+    days = milliseconds // MS_PER_DAY
+    today = (timezone.now() - EPOCH).days
+    if len(days) and (days.min() < 0 or days.max() > today):
+        raise ConversationError(
+            _("%(file)s has a timestamp before 1970 or after today.") % {"file": what}
+        )
+    return days
+
+
+def _dates(days: npt.NDArray[np.int64]) -> list[date]:
+    return list(days.astype("datetime64[D]").astype(object))
+
+
+def _polis_statements(export: PolisExport) -> list[tuple[PolisStatement, str]]:
+    """Each statement with its words as written (a NUL character, which no database
+    column holds, taken out), or the first reason the file cannot be imported."""
+    if not export.statements:
+        raise ConversationError(_("%(file)s has no statements.") % {"file": COMMENTS})
+    checked = []
+    for statement in export.statements:
+        text = statement.text.replace("\x00", "")
+        where = {"file": COMMENTS, "id": statement.id}
+        if statement.moderated not in POLIS_STATES:
+            raise ConversationError(
+                _("%(file)s: comment %(id)s has moderated %(value)s; Polis uses -1, 0 or 1.")
+                % {**where, "value": statement.moderated}
+            )
+        if not text.strip():
+            raise ConversationError(_("%(file)s: comment %(id)s has no words.") % where)
+        if len(text) > STATEMENT_HARD_LIMIT:
+            raise ConversationError(
+                _(
+                    "%(file)s: comment %(id)s is %(count)s characters long; Village keeps "
+                    "statements to %(max)s."
+                )
+                % {**where, "count": f"{len(text):,}", "max": STATEMENT_HARD_LIMIT}
+            )
+        checked.append((statement, text))
+    return checked
+
+
+def conversation_import_polis(
+    *, partnership: Partnership, export: PolisExport, question: str
+) -> PolisImport:
+    """A closed conversation made from a Polis export, for `village conversations
+    import-polis`, run by whoever runs the server (so no member's permission is checked).
+
+    - Polis has no constituencies: its groups (participants-votes.csv) are opinion groups,
+      which the engine works out again from the votes. So every imported person is in
+      "other", the constituency for people outside the three invited ones, and common
+      ground, which must hold in every invited constituency, is not claimed for them.
+    - A person's pseudonym is a keyed hash of their Polis id (``keys.imported_pseudonym``):
+      no Polis id is stored. Who wrote each statement is not kept, as for any statement
+      here; it carries only its writer's constituency, "other".
+    - Polis's moderation: -1 (moderated out) is not accepted, so those statements never
+      reach results or exports; 1 is accepted; 0, which Polis shows unless its strict
+      moderation is on, is accepted and waits for review, so the conversation is
+      post-moderated. Polis gives no reasons, so none is recorded.
+    - Each person's last answer to each statement is kept (a changed vote replaces the
+      earlier one, as here), with its day; Polis's exact times are not kept.
+    - Votes are checked first and written from the export's arrays in multi-row INSERTs,
+      with no Python object per vote. Everything, the audit row too (it names no person),
+      is written in one transaction: an import is whole or not there at all.
+    """
+    cleaned_question = " ".join(question.split())[:QUESTION_MAX_LENGTH]
+    if not cleaned_question:
+        raise ConversationError(_("Write the question the conversation is about."))
+    statements = _polis_statements(export)
+    position = {statement.id: i for i, (statement, _text) in enumerate(statements)}
+    votes = export.votes.latest()
+    known = np.asarray([position.get(sid, -1) for sid in votes.statement_ids], dtype=np.int64)
+    unknown = [votes.statement_ids[j] for j in np.flatnonzero(known < 0)]
+    if unknown:
+        raise ConversationError(
+            _("%(file)s has votes on comment %(ids)s, which %(comments)s does not have.")
+            % {"file": VOTES, "ids": ", ".join(unknown[:5]), "comments": COMMENTS}
+        )
+    now = timezone.now()
+    today = (now - EPOCH).days
+    stamps = [today * MS_PER_DAY if s.timestamp is None else s.timestamp for s, _t in statements]
+    written_on = _polis_days(np.asarray(stamps, dtype=np.int64), COMMENTS)
+    first_vote = np.full(len(votes.participant_ids), today, dtype=np.int64)
+    voted_on = np.full(len(votes), today, dtype=np.int64)
+    if export.votes.timestamp is not None and votes.timestamp is not None:
+        np.minimum.at(
+            first_vote, export.votes.participant, _polis_days(export.votes.timestamp, VOTES)
+        )
+        voted_on = votes.timestamp // MS_PER_DAY
+    started = EPOCH + timedelta(days=int(min(written_on.min(), first_vote.min(initial=today))))
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            partnership=partnership,
+            question=cleaned_question,
+            context=_(
+                "Imported from a Polis export on %(day)s: %(statements)s statements and "
+                "%(votes)s votes from %(people)s people. Polis's opinion groups and who wrote "
+                "each statement were not imported."
+            )
+            % {
+                "day": formats.date_format(timezone.localdate(now)),
+                "statements": f"{len(statements):,}",
+                "votes": f"{len(votes):,}",
+                "people": f"{len(votes.participant_ids):,}",
+            },
+            opens_at=min(started, now),
+            closes_at=now,
+            moderation=Moderation.POST,
+            moderation_policy=str(DEFAULT_POLICY),
+            statement_max_length=max(STATEMENT_MAX_LENGTH, *(len(t) for _s, t in statements)),
+        )
+        Constituency.objects.bulk_create(
+            Constituency(conversation=conversation, kind=kind) for kind in ConstituencyKind.values
+        )
+        other = Constituency.objects.get(conversation=conversation, kind=ConstituencyKind.OTHER)
+        rows = Statement.objects.bulk_create(
+            Statement(
+                conversation=conversation,
+                text=text,
+                author_constituency=other,
+                state=POLIS_STATES[statement.moderated],
+                reviewed=statement.moderated != 0,
+                created_on=day,
+            )
+            for (statement, text), day in zip(statements, _dates(written_on), strict=True)
+        )
+        pseudonyms = np.asarray(
+            [
+                keys.imported_pseudonym(conversation_id=conversation.pk, polis_id=polis_id)
+                for polis_id in votes.participant_ids
+            ],
+            dtype=object,
+        )
+        count = len(pseudonyms)
+        _insert_rows(
+            Voter,
+            {
+                "id": random_keys(count).tolist(),
+                "conversation": [conversation.pk] * count,
+                "pseudonym": pseudonyms.tolist(),
+                "constituency": [other.pk] * count,
+                "channel": [Channel.IMPORTED.value] * count,
+                "joined_on": _dates(first_vote),
+            },
+        )
+        statement_pks = np.asarray([row.pk for row in rows], dtype=np.int64)
+        _insert_rows(
+            Vote,
+            {
+                "id": random_keys(len(votes)).tolist(),
+                "conversation": [conversation.pk] * len(votes),
+                "statement": statement_pks[known[votes.statement]].tolist(),
+                "pseudonym": pseudonyms[votes.participant].tolist(),
+                "value": votes.value.tolist(),
+                "channel": [Channel.IMPORTED.value] * len(votes),
+                "voted_on": _dates(voted_on),
+            },
+        )
+        audit_record(
+            partnership=partnership, actor=None, action="conversation.import", target=conversation
+        )
+        _results_changed(conversation)
+    return PolisImport(
+        conversation=conversation,
+        statements=len(statements),
+        rejected=sum(s.moderated == -1 for s, _t in statements),
+        votes=len(votes),
+        people=count,
+    )
+
+
+def conversation_export_record(*, conversation: Conversation) -> None:
+    """Note in the audit log that every vote was written out (`village conversations
+    export-polis`, from the server's command line, so no member is named)."""
+    audit_record(
+        partnership=conversation.partnership,
+        actor=None,
+        action="conversation.export",
+        target=conversation,
+    )
