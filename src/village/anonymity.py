@@ -52,6 +52,12 @@ def random_keys(count: int) -> npt.NDArray[np.int64]:
             return raw.astype(np.int64)
 
 
+def random_order(count: int) -> npt.NDArray[np.int64]:
+    """0 to ``count`` - 1 in an order from the operating system's random source: for rows
+    written in bulk, so their physical order (and any numbering) carries nothing."""
+    return np.random.default_rng(secrets.randbits(128)).permutation(count)
+
+
 class RandomKeyField(models.BigIntegerField):
     """A random integer primary key that is the SQLite rowid (column type exactly 'integer')."""
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from tests.conversations.conftest import SEEDS, constituency, key, link_for
 from tests.engines.opinions.conftest import CONVERSATIONS, POLIS_DATA
@@ -190,6 +190,40 @@ def test_the_imported_conversation_keeps_no_polis_id(
     assert not pseudonyms & set(
         Voter.objects.filter(conversation=again).values_list("pseudonym", flat=True)
     )
+
+
+def _physical(table: str, column: str, conversation: Conversation) -> list[object]:
+    """A column in the order a dump reads the rows: ctid on PostgreSQL, rowid on SQLite."""
+    order = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column} FROM {table} WHERE conversation_id = %s ORDER BY {order}",  # noqa: S608
+            [conversation.pk],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_imported_rows_are_stored_in_no_order_and_apart_from_the_audit(
+    capsys: pytest.CaptureFixture[str], partnership: Partnership
+) -> None:
+    folder = POLIS_DATA / "brexit-consensus"
+    conversation = imported(capsys, folder, partnership.slug)
+    days = _physical("conversations_vote", "voted_on", conversation)
+    assert len(days) == 5303 and days != sorted(days) and days != sorted(days, reverse=True)
+    joined = _physical("conversations_voter", "joined_on", conversation)
+    assert joined != sorted(joined)
+    texts = _physical("conversations_statement", "text", conversation)
+    assert texts != [s.text for s in read_export(folder).statements]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT xmin::text FROM conversations_vote UNION "
+                "SELECT DISTINCT xmin::text FROM conversations_voter"
+            )
+            anonymous = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT DISTINCT xmin::text FROM people_auditevent")
+            audited = {row[0] for row in cursor.fetchall()}
+        assert anonymous and audited and not anonymous & audited
 
 
 def test_polis_moderation_and_changed_votes(

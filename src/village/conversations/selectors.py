@@ -6,7 +6,6 @@ accepted never reaches them."""
 
 from __future__ import annotations
 
-import secrets
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -20,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from village.anonymity import random_order
 from village.conversations import keys
 from village.conversations.models import (
     Action,
@@ -150,7 +150,7 @@ def polis_export(*, conversation: Conversation) -> PolisExport:
     )
     pseudonym, statement, value, day = list(zip(*votes, strict=True)) or ([], [], [], [])
     people = pc.dictionary_encode(pa.array(pseudonym, pa.string()))
-    number = np.random.default_rng(secrets.randbits(128)).permutation(len(people.dictionary))
+    number = random_order(len(people.dictionary))
     by_pk = np.argsort(pks)
     return PolisExport(
         votes=Votes.from_arrays(

@@ -3,7 +3,7 @@ nothing else writes conversation rows.
 
 No transaction that writes a vote, a voter or a participant's statement writes a row that
 names a person: audit rows (which name the facilitator or moderator) are written after,
-in their own transaction. An import's audit row names nobody, so it is written with it.
+in their own transaction.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from village.anonymity import random_keys
+from village.anonymity import random_keys, random_order
 from village.conversations import keys, policy, selectors
 from village.conversations.models import (
     DEFAULT_POLICY,
@@ -863,6 +863,61 @@ def _polis_statements(export: PolisExport) -> list[tuple[PolisStatement, str]]:
     return checked
 
 
+@dataclass(frozen=True)
+class _PolisRows:
+    """A checked export as the columns to write. Every list is in a random order, so the
+    order rows are written in (a table's physical order) says nothing of Polis's order."""
+
+    statements: list[tuple[PolisStatement, str]]  # each with its words as stored
+    written_on: npt.NDArray[np.int64]  # days since 1970, one a statement
+    people: list[str]  # Polis ids
+    joined_on: npt.NDArray[np.int64]  # each person's first day
+    voter: npt.NDArray[np.int64]  # each vote's person, into people
+    statement: npt.NDArray[np.int64]  # each vote's statement, into statements
+    value: npt.NDArray[np.int8]
+    voted_on: npt.NDArray[np.int64]
+
+    @property
+    def first_day(self) -> int:
+        return int(min(self.written_on.min(), self.joined_on.min(initial=self.written_on.min())))
+
+
+def _polis_rows(export: PolisExport) -> _PolisRows:
+    """Check the export and turn it into columns, without a Python step per vote."""
+    checked = _polis_statements(export)
+    statements = [checked[i] for i in random_order(len(checked))]
+    position = {statement.id: i for i, (statement, _text) in enumerate(statements)}
+    votes = export.votes.latest()
+    known = np.asarray([position.get(sid, -1) for sid in votes.statement_ids], dtype=np.int64)
+    unknown = [votes.statement_ids[j] for j in np.flatnonzero(known < 0)]
+    if unknown:
+        raise ConversationError(
+            _("%(file)s has votes on comment %(ids)s, which %(comments)s does not have.")
+            % {"file": VOTES, "ids": ", ".join(unknown[:5]), "comments": COMMENTS}
+        )
+    today = (timezone.now() - EPOCH).days
+    stamps = [today * MS_PER_DAY if s.timestamp is None else s.timestamp for s, _t in statements]
+    joined_on = np.full(len(votes.participant_ids), today, dtype=np.int64)
+    voted_on = np.full(len(votes), today, dtype=np.int64)
+    if export.votes.timestamp is not None and votes.timestamp is not None:
+        every_day = _polis_days(export.votes.timestamp, VOTES)
+        np.minimum.at(joined_on, export.votes.participant, every_day)
+        voted_on = votes.timestamp // MS_PER_DAY
+    people = random_order(len(votes.participant_ids))
+    place = np.argsort(people)  # where each Polis participant went in `people`
+    order = random_order(len(votes))
+    return _PolisRows(
+        statements=statements,
+        written_on=_polis_days(np.asarray(stamps, dtype=np.int64), COMMENTS),
+        people=[votes.participant_ids[i] for i in people],
+        joined_on=joined_on[people],
+        voter=place[votes.participant[order]],
+        statement=known[votes.statement[order]],
+        value=votes.value[order],
+        voted_on=voted_on[order],
+    )
+
+
 def conversation_import_polis(
     *, partnership: Partnership, export: PolisExport, question: str
 ) -> PolisImport:
@@ -881,36 +936,17 @@ def conversation_import_polis(
       moderation is on, is accepted and waits for review, so the conversation is
       post-moderated. Polis gives no reasons, so none is recorded.
     - Each person's last answer to each statement is kept (a changed vote replaces the
-      earlier one, as here), with its day; Polis's exact times are not kept.
-    - Votes are checked first and written from the export's arrays in multi-row INSERTs,
-      with no Python object per vote. Everything, the audit row too (it names no person),
-      is written in one transaction: an import is whole or not there at all.
+      earlier one, as here), with its day; Polis's exact times are not kept. Votes on
+      statements moderated out are kept too, and stay out of results as any such votes do.
+    - Everything is checked first, then written from the export's arrays in multi-row
+      INSERTs (no Python object per vote), in a random order, in one transaction: an
+      import is whole or not there at all. The audit row is written after, in its own.
     """
     cleaned_question = " ".join(question.split())[:QUESTION_MAX_LENGTH]
     if not cleaned_question:
         raise ConversationError(_("Write the question the conversation is about."))
-    statements = _polis_statements(export)
-    position = {statement.id: i for i, (statement, _text) in enumerate(statements)}
-    votes = export.votes.latest()
-    known = np.asarray([position.get(sid, -1) for sid in votes.statement_ids], dtype=np.int64)
-    unknown = [votes.statement_ids[j] for j in np.flatnonzero(known < 0)]
-    if unknown:
-        raise ConversationError(
-            _("%(file)s has votes on comment %(ids)s, which %(comments)s does not have.")
-            % {"file": VOTES, "ids": ", ".join(unknown[:5]), "comments": COMMENTS}
-        )
+    rows = _polis_rows(export)
     now = timezone.now()
-    today = (now - EPOCH).days
-    stamps = [today * MS_PER_DAY if s.timestamp is None else s.timestamp for s, _t in statements]
-    written_on = _polis_days(np.asarray(stamps, dtype=np.int64), COMMENTS)
-    first_vote = np.full(len(votes.participant_ids), today, dtype=np.int64)
-    voted_on = np.full(len(votes), today, dtype=np.int64)
-    if export.votes.timestamp is not None and votes.timestamp is not None:
-        np.minimum.at(
-            first_vote, export.votes.participant, _polis_days(export.votes.timestamp, VOTES)
-        )
-        voted_on = votes.timestamp // MS_PER_DAY
-    started = EPOCH + timedelta(days=int(min(written_on.min(), first_vote.min(initial=today))))
     with transaction.atomic():
         conversation = Conversation.objects.create(
             partnership=partnership,
@@ -922,21 +958,21 @@ def conversation_import_polis(
             )
             % {
                 "day": formats.date_format(timezone.localdate(now)),
-                "statements": f"{len(statements):,}",
-                "votes": f"{len(votes):,}",
-                "people": f"{len(votes.participant_ids):,}",
+                "statements": f"{len(rows.statements):,}",
+                "votes": f"{len(rows.value):,}",
+                "people": f"{len(rows.people):,}",
             },
-            opens_at=min(started, now),
+            opens_at=min(EPOCH + timedelta(days=rows.first_day), now),
             closes_at=now,
             moderation=Moderation.POST,
             moderation_policy=str(DEFAULT_POLICY),
-            statement_max_length=max(STATEMENT_MAX_LENGTH, *(len(t) for _s, t in statements)),
+            statement_max_length=max(STATEMENT_MAX_LENGTH, *(len(t) for _s, t in rows.statements)),
         )
         Constituency.objects.bulk_create(
             Constituency(conversation=conversation, kind=kind) for kind in ConstituencyKind.values
         )
         other = Constituency.objects.get(conversation=conversation, kind=ConstituencyKind.OTHER)
-        rows = Statement.objects.bulk_create(
+        statements = Statement.objects.bulk_create(
             Statement(
                 conversation=conversation,
                 text=text,
@@ -945,50 +981,50 @@ def conversation_import_polis(
                 reviewed=statement.moderated != 0,
                 created_on=day,
             )
-            for (statement, text), day in zip(statements, _dates(written_on), strict=True)
+            for (statement, text), day in zip(rows.statements, _dates(rows.written_on), strict=True)
         )
         pseudonyms = np.asarray(
             [
                 keys.imported_pseudonym(conversation_id=conversation.pk, polis_id=polis_id)
-                for polis_id in votes.participant_ids
+                for polis_id in rows.people
             ],
             dtype=object,
         )
-        count = len(pseudonyms)
+        people, votes = len(rows.people), len(rows.value)
         _insert_rows(
             Voter,
             {
-                "id": random_keys(count).tolist(),
-                "conversation": [conversation.pk] * count,
+                "id": random_keys(people).tolist(),
+                "conversation": [conversation.pk] * people,
                 "pseudonym": pseudonyms.tolist(),
-                "constituency": [other.pk] * count,
-                "channel": [Channel.IMPORTED.value] * count,
-                "joined_on": _dates(first_vote),
+                "constituency": [other.pk] * people,
+                "channel": [Channel.IMPORTED.value] * people,
+                "joined_on": _dates(rows.joined_on),
             },
         )
-        statement_pks = np.asarray([row.pk for row in rows], dtype=np.int64)
+        statement_pks = np.asarray([row.pk for row in statements], dtype=np.int64)
         _insert_rows(
             Vote,
             {
-                "id": random_keys(len(votes)).tolist(),
-                "conversation": [conversation.pk] * len(votes),
-                "statement": statement_pks[known[votes.statement]].tolist(),
-                "pseudonym": pseudonyms[votes.participant].tolist(),
-                "value": votes.value.tolist(),
-                "channel": [Channel.IMPORTED.value] * len(votes),
-                "voted_on": _dates(voted_on),
+                "id": random_keys(votes).tolist(),
+                "conversation": [conversation.pk] * votes,
+                "statement": statement_pks[rows.statement].tolist(),
+                "pseudonym": pseudonyms[rows.voter].tolist(),
+                "value": rows.value.tolist(),
+                "channel": [Channel.IMPORTED.value] * votes,
+                "voted_on": _dates(rows.voted_on),
             },
         )
-        audit_record(
-            partnership=partnership, actor=None, action="conversation.import", target=conversation
-        )
         _results_changed(conversation)
+    audit_record(
+        partnership=partnership, actor=None, action="conversation.import", target=conversation
+    )
     return PolisImport(
         conversation=conversation,
         statements=len(statements),
-        rejected=sum(s.moderated == -1 for s, _t in statements),
-        votes=len(votes),
-        people=count,
+        rejected=sum(s.state == State.REJECTED for s in statements),
+        votes=votes,
+        people=people,
     )
 
 
