@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pytest
 from django.db import connection, connections
+from django.urls import reverse
 
+from tests.conftest import client_for
 from tests.conversations.conftest import SEEDS, constituency, key, link_for
 from tests.engines.opinions.conftest import CONVERSATIONS, POLIS_DATA
 from village.cli import main as village
@@ -36,7 +38,7 @@ from village.conversations.models import (
     Voter,
 )
 from village.engines.opinions.polis_io import PolisExport, read_export
-from village.people.models import AuditEvent, Member, Partnership
+from village.people.models import AuditEvent, Member, Partnership, Role
 from village.people.selectors import audit_entries_for
 
 COMMENTS_HEADER = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body"
@@ -224,6 +226,23 @@ def test_imported_rows_are_stored_in_no_order_and_apart_from_the_audit(
             cursor.execute("SELECT DISTINCT xmin::text FROM people_auditevent")
             audited = {row[0] for row in cursor.fetchall()}
         assert anonymous and audited and not anonymous & audited
+
+
+def test_the_partnership_reads_the_imported_conversations_results(
+    capsys: pytest.CaptureFixture[str],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    make_member: Callable[..., Member],
+) -> None:
+    staff = make_member(Role.STAFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = imported(capsys, POLIS_DATA / "brexit-consensus", staff.partnership.slug)
+    client = client_for(staff)
+    listing = client.get(reverse("conversations:list"))
+    assert listing.status_code == 200 and conversation.question in listing.content.decode()
+    page = client.get(reverse("conversations:results", kwargs={"pk": conversation.pk}))
+    text = page.content.decode()
+    assert page.status_code == 200 and "Imported from Polis" in text
+    assert "Brexit" in text  # a statement's words
 
 
 def test_polis_moderation_and_changed_votes(

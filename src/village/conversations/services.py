@@ -8,14 +8,16 @@ in their own transaction.
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from itertools import chain, islice
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import formats, timezone
@@ -788,7 +790,6 @@ def in_person_record(
 
 MS_PER_DAY = 86_400_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-IMPORT_ROWS_PER_INSERT = 500  # 7 values a vote: well under SQLite's 32,766 parameters
 POLIS_STATES = {-1: State.REJECTED, 0: State.ACCEPTED, 1: State.ACCEPTED}
 
 
@@ -802,20 +803,27 @@ class PolisImport:
 
 
 def _insert_rows(model: type[models.Model], columns: Mapping[str, Sequence[object]]) -> None:
-    """Rows from parallel columns, several hundred to an INSERT, with no model object per
-    row: the votes of a whole imported conversation. Only Django's quoted table and column
-    names go into the text; every value is a parameter."""
+    """Rows from parallel columns with no model object per row: the votes of a whole
+    imported conversation. On PostgreSQL the columns become one CSV block (pyarrow's
+    writer, as the Polis files are written) sent with COPY, which takes them in one pass;
+    elsewhere (SQLite) executemany hands the rows to the driver's own loop. Only Django's
+    quoted table and column names go into the text; every value is data."""
     quote = connection.ops.quote_name
     column_of = {field.name: field.column for field in model._meta.concrete_fields}
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(column_of[name]) for name in columns)
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    rows = zip(*columns.values(), strict=True)
     with connection.cursor() as cursor:
-        while batch := list(islice(rows, IMPORT_ROWS_PER_INSERT)):
-            values = ", ".join([row] * len(batch))
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {values}",  # noqa: S608
-                list(chain.from_iterable(batch)),
+        if connection.vendor == "postgresql":
+            block = io.BytesIO()
+            arrays = {name: pa.array(values) for name, values in columns.items()}
+            pa_csv.write_csv(pa.table(arrays), block, pa_csv.WriteOptions(include_header=False))
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(block.getvalue())
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                list(zip(*columns.values(), strict=True)),
             )
 
 
@@ -938,8 +946,8 @@ def conversation_import_polis(
     - Each person's last answer to each statement is kept (a changed vote replaces the
       earlier one, as here), with its day; Polis's exact times are not kept. Votes on
       statements moderated out are kept too, and stay out of results as any such votes do.
-    - Everything is checked first, then written from the export's arrays in multi-row
-      INSERTs (no Python object per vote), in a random order, in one transaction: an
+    - Everything is checked first, then written from the export's arrays (``_insert_rows``:
+      no Python object per vote), in a random order, in one transaction: an
       import is whole or not there at all. The audit row is written after, in its own.
     """
     cleaned_question = " ".join(question.split())[:QUESTION_MAX_LENGTH]
