@@ -10,15 +10,16 @@ temporary directory when PostgreSQL is not reachable, or with --db sqlite), migr
 loads the demo partnership (its conversation has 40 statements and about 2,000 votes), makes
 an unlimited link for each invited group, and computes the results once. Then it starts
 gunicorn and one `village worker`, as in production, and every simulated person, with
-cookies of their own like a browser of its own, opens a group's link, joins, and every
---vote-every seconds (2 by default) opens the voting page and answers the statement on it
-(agree, disagree or pass), until the time is up. A person waits for each answer before the
-next, as a person would.
+cookies of their own like a browser of its own, opens a group's link, joins, opens the voting
+page once, and every --vote-every seconds (2 by default) answers the statement shown (agree,
+disagree or pass) as the page's script does: the answer goes in the background and the reply
+is the next statement. A person waits for each answer before the next, as a person would.
 
 It measures:
 
-- how long a vote takes (the POST that saves it; the page before it is counted apart);
-- LOST VOTES: every vote acknowledged (the 302 the vote view sends after saving) is looked
+- how long a vote takes (the POST that saves it and brings the next statement; the voting
+  page each person opens once is counted apart);
+- LOST VOTES: every vote acknowledged (a 200 reply with no error in it) is looked
   for in the database afterwards, by the pseudonym the server derives from that browser's
   key; a vote acknowledged but not found is lost;
 - how far behind the results are: every half second the results snapshot's vote count is
@@ -178,6 +179,7 @@ print(json.dumps({"voters": Voter.objects.filter(conversation=conversation).coun
 """.replace("KINDS", repr(KINDS))
 
 STATEMENT = re.compile(r'name="statement" value="(\d+)"')
+NOT_SAVED = 'class="ds_error-summary"'
 SNAPSHOT_SQL = "SELECT votes FROM conversations_resultssnapshot WHERE conversation_id = {pk}"
 
 
@@ -243,44 +245,65 @@ class Person:
         return True
 
     async def vote_loop(self, start: float, until: float, every: float) -> None:
+        """Open the voting page once, then answer a statement every `every` seconds as its
+        script does: each answer is sent in the background and the reply is the next
+        statement, so one vote is one request."""
         when = start + random.uniform(0, every)
-        while when < until:
+        await asyncio.sleep(max(0.0, when - time.monotonic()))
+        statement = await self.page()
+        while statement and when < until:
             await asyncio.sleep(max(0.0, when - time.monotonic()))
-            began = time.monotonic()
-            try:
-                page = await self.client.get(self.vote_url)
-            except Exception as error:
-                self.stats.errors[f"page: {describe(error)}"] += 1
-            else:
-                self.stats.page_ms.append((time.monotonic() - began) * 1000)
-                found = STATEMENT.search(page.text)
-                if page.status_code != 200:
-                    self.stats.errors[f"page: HTTP {page.status_code}"] += 1
-                elif found is None:
-                    self.stats.finished_all += 1
-                    return
-                else:
-                    await self.vote(int(found.group(1)))
-            when += every
-            when = max(when, time.monotonic())
+            statement = await self.vote(statement)
+            if statement is None:
+                statement = await self.page()
+            when = max(when + every, time.monotonic())
 
-    async def vote(self, statement: int) -> None:
+    async def page(self) -> int | None:
+        """The voting page's statement; 0 once every statement is answered."""
+        began = time.monotonic()
+        try:
+            page = await self.client.get(self.vote_url)
+        except Exception as error:
+            self.stats.errors[f"page: {describe(error)}"] += 1
+            return None
+        self.stats.page_ms.append((time.monotonic() - began) * 1000)
+        if page.status_code != 200:
+            self.stats.errors[f"page: HTTP {page.status_code}"] += 1
+            return None
+        return self.statement_in(page.text)
+
+    def statement_in(self, html: str) -> int:
+        found = STATEMENT.search(html)
+        if found is None:
+            self.stats.finished_all += 1
+            return 0
+        return int(found.group(1))
+
+    async def vote(self, statement: int) -> int | None:
+        """Answer one statement; the next statement (0 when none is left), or None when the
+        answer was not saved."""
         value = random.choice((1, 1, 0, -1))
         sent = time.monotonic()
         try:
             response = await self.client.post(
-                self.vote_url, data=self._form(statement=str(statement), value=str(value))
+                self.vote_url,
+                data=self._form(statement=str(statement), value=str(value)),
+                headers={"HX-Request": "true"},
             )
         except Exception as error:
             self.stats.errors[f"vote: {describe(error)}"] += 1
-            return
+            return None
         now = time.monotonic()
-        if response.status_code == 302:
-            self.stats.vote_ms.append((now - sent) * 1000)
-            self.stats.acknowledged.append((self.key, statement, value))
-            self.stats.acked_at.append(now)
-        else:
+        if response.status_code != 200:
             self.stats.errors[f"vote: HTTP {response.status_code}"] += 1
+            return None
+        if NOT_SAVED in response.text:
+            self.stats.errors["vote: refused"] += 1
+            return None
+        self.stats.vote_ms.append((now - sent) * 1000)
+        self.stats.acknowledged.append((self.key, statement, value))
+        self.stats.acked_at.append(now)
+        return self.statement_in(response.text)
 
     async def close(self) -> None:
         await self.client.aclose()

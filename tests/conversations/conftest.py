@@ -11,8 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from village.conversations import services
-from village.conversations.models import Constituency, ConstituencyKind, Conversation, Link
+from village.conversations import selectors, services
+from village.conversations.models import (
+    Constituency,
+    ConstituencyKind,
+    Conversation,
+    Link,
+    Statement,
+)
 from village.people.browser_key import COOKIE_NAME
 from village.people.models import Member
 
@@ -87,3 +93,44 @@ def guest_via(link: Link, n: int = 1, declared: str = "") -> Client:
     response = client.post(reverse("conversations:join", kwargs={"code": link.code}), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     return client
+
+
+def seeds_of(conversation: Conversation) -> list[Statement]:
+    """The seed statements, in the order of SEEDS."""
+    by_text = {s.text: s for s in selectors.votable_statements(conversation=conversation)}
+    return [by_text[text] for text in SEEDS]
+
+
+class Voting:
+    """Voters joining through links and voting through the services, each with a browser key
+    of their own."""
+
+    def __init__(self, conversation: Conversation, facilitator: Member) -> None:
+        self.conversation = conversation
+        self.facilitator = facilitator
+        self.next_key = 100
+
+    def group(
+        self, kind: str, people: int, votes: tuple[int, ...], *, declared: str = ""
+    ) -> list[str]:
+        link = link_for(self.conversation, self.facilitator, "" if declared else kind)
+        keys = []
+        for _ in range(people):
+            self.next_key += 1
+            browser = key(self.next_key)
+            services.voter_join(
+                link=link,
+                member=None,
+                browser_key=browser,
+                declared=constituency(self.conversation, declared) if declared else None,
+            )
+            for statement, value in zip(seeds_of(self.conversation), votes, strict=True):
+                services.vote_cast(
+                    conversation=self.conversation,
+                    member=None,
+                    browser_key=browser,
+                    statement=statement,
+                    value=value,
+                )
+            keys.append(browser)
+        return keys

@@ -283,6 +283,31 @@ def test_results_follow_the_conversations_choice_to_share_them_while_open(
     assert not wrong, f"{person.value} in {state.value}: " + "; ".join(wrong)
 
 
+@pytest.mark.parametrize("state", list(State), ids=[s.value for s in State])
+@pytest.mark.parametrize("person", list(Person), ids=[p.value for p in Person])
+def test_where_i_stand_shows_exactly_when_the_results_may_be_read(
+    build: Callable[[Person, State], World], person: Person, state: State
+) -> None:
+    """The "where I stand" page is for people who joined, and shows them exactly what
+    ``read_results`` allows, whether or not results are shared while open; refused, it says
+    why."""
+    world = build(person, state)
+    url = reverse("conversations:standing", kwargs=_pk(world))
+    people = policy.people_of(member=world.actor, conversation=world.conversation)
+    wrong = []
+    for shared in (False, True):
+        Conversation.objects.filter(pk=world.conversation.pk).update(results_while_open=shared)
+        decision = policy.decide(
+            act=Act.READ_RESULTS, people=people, state=state, shares_results=shared
+        )
+        response = world.client.get(url)
+        if _view_allows(response) != (world.joined and bool(decision)):
+            wrong.append(f"shared={shared}: {response.status_code}")
+        elif world.joined and not decision and decision.reason not in response.content.decode():
+            wrong.append(f"shared={shared}: the refusal does not say why")
+    assert not wrong, f"{person.value} in {state.value}: " + "; ".join(wrong)
+
+
 def test_the_matrix_covers_every_act() -> None:
     assert set(SERVICE_ATTEMPTS) | set(VIEW_ATTEMPTS) == set(Act) == set(policy.POLICY)
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import DATABASE_TASKS, client_for
-from tests.conversations.conftest import SEEDS, constituency, guest_via, key, link_for
+from tests.conversations.conftest import SEEDS, Voting, guest_via, key, link_for, seeds_of
 from village.conversations import selectors, services
 from village.conversations.models import (
     ConstituencyKind,
@@ -39,46 +39,6 @@ PATTERN = {
     MANAGER: (AGREE, AGREE, AGREE, DISAGREE),
     OTHER: (AGREE, AGREE, PASS, PASS),
 }
-
-
-def _seeds(conversation: Conversation) -> list[Statement]:
-    by_text = {s.text: s for s in selectors.votable_statements(conversation=conversation)}
-    return [by_text[text] for text in SEEDS]
-
-
-class Voting:
-    """Voters joining through links and voting through the services, each with a browser key
-    of their own."""
-
-    def __init__(self, conversation: Conversation, facilitator: Member) -> None:
-        self.conversation = conversation
-        self.facilitator = facilitator
-        self.next_key = 100
-
-    def group(
-        self, kind: str, people: int, votes: tuple[int, ...], *, declared: str = ""
-    ) -> list[str]:
-        link = link_for(self.conversation, self.facilitator, "" if declared else kind)
-        keys = []
-        for _ in range(people):
-            self.next_key += 1
-            browser = key(self.next_key)
-            services.voter_join(
-                link=link,
-                member=None,
-                browser_key=browser,
-                declared=constituency(self.conversation, declared) if declared else None,
-            )
-            for statement, value in zip(_seeds(self.conversation), votes, strict=True):
-                services.vote_cast(
-                    conversation=self.conversation,
-                    member=None,
-                    browser_key=browser,
-                    statement=statement,
-                    value=value,
-                )
-            keys.append(browser)
-        return keys
 
 
 @pytest.fixture
@@ -132,7 +92,7 @@ def test_balanced_support_weighs_each_group_the_same_beside_raw_agreement(
     voting.group(FRONTLINE, 20, (AGREE, AGREE, AGREE, DISAGREE))
     voting.group(MANAGER, 5, (AGREE, AGREE, AGREE, AGREE))
     data = _refresh(voting.conversation)
-    first, _, _, last = (data["statements"][str(s.pk)] for s in _seeds(voting.conversation))
+    first, _, _, last = (data["statements"][str(s.pk)] for s in seeds_of(voting.conversation))
     assert (first["agree"], last["agree"]) == (90, 60)  # 45 and 30 of 50 people
     # Smoothed agreement (agrees + 1) / (votes + 2) in each group, averaged.
     assert first["balanced"] == round(100 * (1 / 7 + 41 / 42 + 6 / 7) / 3)  # 66
@@ -156,7 +116,7 @@ def test_a_small_group_is_hidden_directly_and_by_subtraction(
     assert not people[OTHER]["shown"]
     assert "Fewer than 5 people" in people[OTHER]["reason"]
     true_votes = {FAMILY: 6, FRONTLINE: 8, MANAGER: 7, OTHER: 2, "open": 0}
-    for statement in _seeds(voted):
+    for statement in seeds_of(voted):
         figures = data["statements"][str(statement.pk)]
         cells = _cells(figures["constituencies"])
         assert not cells[OTHER]["shown"]
@@ -196,7 +156,7 @@ def test_open_link_people_are_reported_apart_and_never_weighed_as_invited(
     before = _refresh(voted)
     voting.group(FAMILY, 6, (DISAGREE, DISAGREE, DISAGREE, DISAGREE), declared=FAMILY)
     after = _refresh(voted)
-    first = str(_seeds(voted)[0].pk)
+    first = str(seeds_of(voted)[0].pk)
     assert after["statements"][first]["balanced"] == before["statements"][first]["balanced"]
     assert after["statements"][first]["agree"] < before["statements"][first]["agree"]
     people = _cells(after["participants"]["constituencies"])
@@ -334,7 +294,7 @@ def test_a_vote_refreshes_the_results_through_the_worker_with_no_page_loaded(
     settings.TASKS = DATABASE_TASKS
     link = link_for(conversation, facilitator, FAMILY)
     browsers = [guest_via(link, n=n) for n in range(1, 4)]
-    [first, *_] = _seeds(conversation)
+    [first, *_] = seeds_of(conversation)
     vote_url = reverse("conversations:vote", kwargs={"pk": conversation.pk})
     for browser in browsers:
         browser.post(vote_url, {"statement": first.pk, "value": AGREE})
@@ -347,7 +307,7 @@ def test_a_vote_refreshes_the_results_through_the_worker_with_no_page_loaded(
     assert snapshot.votes == 3 and snapshot.computed_at is not None and not snapshot.queued
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
-    browsers[0].post(vote_url, {"statement": _seeds(conversation)[1].pk, "value": DISAGREE})
+    browsers[0].post(vote_url, {"statement": seeds_of(conversation)[1].pk, "value": DISAGREE})
     call_command("worker", "--once", stdout=None)
     snapshot.refresh_from_db()
     assert snapshot.votes == 4

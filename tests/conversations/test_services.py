@@ -232,15 +232,17 @@ def test_the_next_statement_is_one_not_yet_answered_and_stays_put_on_reload(
     voter = join(family_link, 1)
     seen = set()
     for _ in SEEDS:
-        shown = selectors.next_statement(conversation=conversation, pseudonym=voter.pseudonym)
+        shown = selectors.ballot_of(conversation=conversation, pseudonym=voter.pseudonym).statement
         assert shown is not None and shown.pk not in seen
-        assert selectors.next_statement(conversation=conversation, pseudonym=voter.pseudonym) == (
-            shown
+        assert (
+            selectors.ballot_of(conversation=conversation, pseudonym=voter.pseudonym).statement
+            == shown
         )
         seen.add(shown.pk)
         vote(conversation, 1, shown, 0)
-    assert selectors.next_statement(conversation=conversation, pseudonym=voter.pseudonym) is None
-    progress = selectors.progress_of(conversation=conversation, pseudonym=voter.pseudonym)
+    ballot = selectors.ballot_of(conversation=conversation, pseudonym=voter.pseudonym)
+    assert ballot.statement is None
+    progress = ballot.progress
     assert (progress.answered, progress.total, progress.left) == (4, 4, 0)
 
 
@@ -397,7 +399,7 @@ def test_rejected_statements_never_reach_results(
             conversation=conversation, pseudonym=join(link, 2).pseudonym
         )
     ]
-    assert selectors.next_statement(conversation=conversation, pseudonym="x") != bad
+    assert selectors.ballot_of(conversation=conversation, pseudonym="x").statement != bad
 
 
 def test_near_duplicates_are_suggested(conversation: Conversation, family_link: Link) -> None:

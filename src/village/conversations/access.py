@@ -124,11 +124,13 @@ def access_log(*, pk: int, member: Member | None, browser_key: str) -> Conversat
 
 
 class ResultsNotYet(PermissionDenied):
-    """Someone who may see the results later, but not now; ``reason`` says when."""
+    """Someone who may see the results later, but not now; ``reason`` says when. For
+    someone who joined, ``conversation`` is the conversation, so a page can lead back to it."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, conversation: Conversation | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.conversation = conversation
 
 
 def access_results(
@@ -151,3 +153,21 @@ def access_results(
     if not decision:
         raise ResultsNotYet(decision.reason)
     return conversation
+
+
+def access_standing(
+    *, pk: int, member: Member | None, browser_key: str
+) -> tuple[Conversation, Voter]:
+    """This person's place in a conversation, for "where I stand", when they may see its
+    results now (the policy's ``READ_RESULTS``, as for the results page). Someone who has
+    not joined is refused; to someone who may see it later, ``ResultsNotYet`` says when."""
+    conversation, voter = access_participation(pk=pk, member=member, browser_key=browser_key)
+    decision = policy.decide_for(
+        act=policy.Act.READ_RESULTS,
+        conversation=conversation,
+        people=policy.people_of(member=member, conversation=conversation),
+        joined=True,
+    )
+    if not decision:
+        raise ResultsNotYet(decision.reason, conversation)
+    return conversation, voter

@@ -347,8 +347,13 @@ class ResultsSnapshot(models.Model):
     """A conversation's results as the worker last computed them: the one thing the results
     pages read (they never compute). ``data`` holds figures only, already passed through the
     disclosure rules: no statement text (read from the statements when shown, so a statement
-    rejected later never shows), no participant ids. ``queued`` is set while a recompute
-    waits in the queue, so a burst of votes queues one recompute, not one each."""
+    rejected later never shows), no participant ids. ``members`` is kept apart from it, so
+    the results pages never load it: the voter ids in each opinion group the results show,
+    which "where I stand" needs to set a person beside those groups (it says no more than
+    the votes do: a voter's votes are linkable by the pseudonym, and the groups come from
+    them). ``priorities`` holds the engine's priority for each statement id, which the
+    voting page draws the next statement by; it is never shown. ``queued`` is set while a
+    recompute waits in the queue, so a burst of votes queues one recompute, not one each."""
 
     conversation = models.OneToOneField(
         Conversation, on_delete=models.CASCADE, related_name="results"
@@ -356,6 +361,8 @@ class ResultsSnapshot(models.Model):
     computed_at = models.DateTimeField(null=True, blank=True)
     votes = models.PositiveIntegerField(default=0)
     data = models.JSONField(null=True, blank=True)
+    members = models.JSONField(null=True, blank=True)
+    priorities = models.JSONField(default=dict, blank=True)
     queued = models.BooleanField(default=False)
 
     def __str__(self) -> str:

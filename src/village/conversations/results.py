@@ -584,14 +584,52 @@ def _voice(shares: Sequence[Any], cells: Sequence[Mapping[str, Any]]) -> list[di
     return rows
 
 
-def compute(conversation: Conversation) -> tuple[dict[str, Any], int]:
-    """The snapshot's data and how many votes it was computed from."""
+def _members(analysis: Analysis, data: Mapping[str, Any]) -> dict[str, list[int]]:
+    """The voter ids in each opinion group the released ``data`` shows, by group key: what
+    "where I stand" needs to set a person beside each group. A hidden group's people are
+    left out, as its figures are."""
+    result = analysis.result
+    shown = [g["key"] for g in data.get("groups", []) if g["shown"]]
+    if not shown:
+        return {}
+    ids = np.asarray(result.participant_ids, dtype=np.int64)
+    return {key: ids[result.participant_group == int(key)].tolist() for key in shown}
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a recompute stores: the released figures, each shown opinion group's voter ids,
+    how many votes they come from, and the engine's priority for each statement, which only
+    chooses the order statements are shown in and is never shown itself."""
+
+    data: dict[str, Any]
+    members: dict[str, list[int]]
+    votes: int
+    priorities: dict[str, float]
+
+
+def compute(conversation: Conversation) -> Computed:
+    """The snapshot's data and members, how many votes they were computed from, and the
+    statements' priorities for the voting page."""
     policy = disclosure_policy(conversation.partnership)
     loaded = load(conversation)
     if not loaded.vote_count:
         forget(conversation.pk)
-        return {"version": VERSION, "status": "no_votes", "minimum": policy.minimum}, 0
+        return Computed(
+            data={"version": VERSION, "status": "no_votes", "minimum": policy.minimum},
+            members={},
+            votes=0,
+            priorities={},
+        )
     analysis = analysis_of(
         conversation_id=conversation.pk, loaded=loaded, settings=engine_settings(policy)
     )
-    return release(analysis=analysis, loaded=loaded, policy=policy), loaded.vote_count
+    data = release(analysis=analysis, loaded=loaded, policy=policy)
+    return Computed(
+        data=data,
+        members=_members(analysis, data),
+        votes=loaded.vote_count,
+        priorities={
+            s.id: s.priority for s in analysis.result.statements if s.priority is not None
+        },
+    )

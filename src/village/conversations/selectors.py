@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -181,40 +181,58 @@ def progress_of(*, conversation: Conversation, pseudonym: str) -> Progress:
     return Progress(answered=answered, total=votable.count())
 
 
-def next_statement(*, conversation: Conversation, pseudonym: str) -> Statement | None:
-    """The next statement to show: drawn by the opinion engine's priorities among those this
-    voter has not answered, with a draw fixed by the voter and how far they are, so a reload
-    shows the same statement."""
-    voted = Vote.objects.filter(conversation=conversation, pseudonym=pseudonym).values(
-        "statement_id"
-    )
-    counts = list(
+@dataclass(frozen=True)
+class Ballot:
+    """The voting page: the next statement (None once every one is answered) and how far
+    this voter is."""
+
+    statement: Statement | None
+    progress: Progress
+
+
+NEW_STATEMENT_PRIORITY = float(
+    statement_priorities(
+        agree=np.zeros(1, dtype=np.int64),
+        passes=np.zeros(1, dtype=np.int64),
+        total=np.zeros(1, dtype=np.int64),
+        extremity=np.zeros(1),
+        meta=np.zeros(1, dtype=bool),
+    )[0]
+)
+
+
+def ballot_of(*, conversation: Conversation, pseudonym: str) -> Ballot:
+    """The next statement, drawn by the engine's priorities (as the worker last computed
+    them) among those this voter has not answered, with a draw fixed by the voter and how
+    far they are, so a reload shows the same statement. A statement newer than the last
+    recompute gets the priority of one with no votes yet. Two small queries and the chosen
+    statement: no counting of votes, so a vote costs the same at 10 or 10,000 voters."""
+    rows = list(
         votable_statements(conversation=conversation)
         .annotate(
-            total=Count("votes"),
-            agree=Count("votes", filter=Q(votes__value=1)),
-            passes=Count("votes", filter=Q(votes__value=0)),
+            answered=Exists(
+                Vote.objects.filter(statement=OuterRef("pk"), pseudonym=pseudonym)
+            )
         )
-        .values_list("pk", "total", "agree", "passes")
+        .order_by()
+        .values_list("pk", "answered")
     )
-    done = set(voted.values_list("statement_id", flat=True))
-    left = [row for row in counts if row[0] not in done]
+    left = [pk for pk, answered in rows if not answered]
+    progress = Progress(answered=len(rows) - len(left), total=len(rows))
     if not left:
-        return None
-    total = np.asarray([row[1] for row in left], dtype=np.int64)
-    priorities = statement_priorities(
-        agree=np.asarray([row[2] for row in left], dtype=np.int64),
-        passes=np.asarray([row[3] for row in left], dtype=np.int64),
-        total=total,
-        extremity=np.zeros(len(left)),
-        meta=np.zeros(len(left), dtype=bool),
+        return Ballot(statement=None, progress=progress)
+    known = (
+        ResultsSnapshot.objects.filter(conversation=conversation)
+        .values_list("priorities", flat=True)
+        .first()
+        or {}
     )
-    seed = zlib.crc32(f"{pseudonym}:{len(done)}".encode())
     chosen = pick_next(
-        priorities={str(row[0]): float(p) for row, p in zip(left, priorities, strict=True)},
-        rng=np.random.default_rng(seed),
+        priorities={str(pk): known.get(str(pk), NEW_STATEMENT_PRIORITY) for pk in left},
+        rng=np.random.default_rng(zlib.crc32(f"{pseudonym}:{progress.answered}".encode())),
     )
-    return Statement.objects.filter(pk=int(chosen)).first() if chosen else None
+    statement = Statement.objects.filter(pk=int(chosen)).first() if chosen else None
+    return Ballot(statement=statement, progress=progress)
 
 
 def own_votes(*, conversation: Conversation, pseudonym: str) -> list[tuple[Statement, int]]:
@@ -355,6 +373,9 @@ def counts_by_constituency(*, conversation: Conversation) -> dict[int | None, in
 # --- results: read from the snapshot the worker stores, never computed here -----------------
 
 OPEN_LINK = "open"
+# The statuses of a snapshot that has figures to show (too few votes for opinion groups
+# still gives the rest).
+READY = ("ok", "not_enough_votes")
 GROUP_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 TOP = 10
 MAP_COLOURS = 6
@@ -452,7 +473,7 @@ class Results:
 
     @property
     def ready(self) -> bool:
-        return self.computed_at is not None and self.status in ("ok", "not_enough_votes")
+        return self.computed_at is not None and self.status in READY
 
 
 def _figures(cells: list[dict[str, Any]], label: Any) -> list[Figure]:
@@ -484,7 +505,7 @@ def _explain(balanced_place: int, raw_place: int | None) -> str:
 
 def results_for(*, conversation: Conversation) -> Results:
     """The conversation's results as last computed by the worker (nothing is computed here)."""
-    snapshot = ResultsSnapshot.objects.filter(conversation=conversation).first()
+    snapshot = ResultsSnapshot.objects.filter(conversation=conversation).defer("members").first()
     data = snapshot.data if snapshot is not None and snapshot.data else {}
     actions = list(actions_of(conversation=conversation).filter(statement__state=State.ACCEPTED))
     base = Results(
@@ -496,7 +517,7 @@ def results_for(*, conversation: Conversation) -> Results:
         note=str(data.get("note", "")),
         actions=actions,
     )
-    if data.get("status") not in ("ok", "not_enough_votes"):
+    if data.get("status") not in READY:
         return base
     words = {
         str(pk): (pk, text, seed)
@@ -587,6 +608,42 @@ def results_for(*, conversation: Conversation) -> Results:
         voice=_figures(data["voice"], constituency_label),
         statements=sorted(statements.values(), key=lambda s: s.text.casefold()),
     )
+
+
+@dataclass(frozen=True)
+class SnapshotGroups:
+    """The opinion groups of the last results, for "where I stand": every group's label in
+    the results' order (as the results page names them), the group of each voter in a group
+    the results show, and why the results hide each other group."""
+
+    labels: list[str]
+    member_of: dict[int, str]  # voter id -> label, for groups the results show
+    hidden: dict[str, str]  # label -> why the results hide it
+
+
+def snapshot_groups(*, conversation: Conversation) -> SnapshotGroups | None:
+    """The last results' opinion groups (none when too few have voted to find any), or None
+    while the results are still being worked out. Reads the groups and their members alone,
+    never the rest of the figures."""
+    found = (
+        ResultsSnapshot.objects.filter(conversation=conversation, computed_at__isnull=False)
+        .values_list("data__status", "data__groups", "members")
+        .first()
+    )
+    if found is None:
+        return None
+    status, groups, members = found
+    if status not in READY or members is None:
+        return None
+    labels = [group_label(i) for i in range(len(groups or []))]
+    member_of: dict[int, str] = {}
+    hidden: dict[str, str] = {}
+    for label, group in zip(labels, groups or [], strict=True):
+        if group["shown"]:
+            member_of.update(dict.fromkeys(members.get(group["key"], []), label))
+        else:
+            hidden[label] = group["reason"]
+    return SnapshotGroups(labels=labels, member_of=member_of, hidden=hidden)
 
 
 RESULTS_CSV_HEADER = (

@@ -462,11 +462,17 @@ def results_refresh(*, conversation: Conversation) -> ResultsSnapshot:
 
     ResultsSnapshot.objects.filter(conversation=conversation).update(queued=False)
     started = timezone.now()
-    data, votes = compute(conversation)
+    computed = compute(conversation)
     snapshot, _created = ResultsSnapshot.objects.get_or_create(conversation=conversation)
     ResultsSnapshot.objects.filter(
         Q(computed_at__isnull=True) | Q(computed_at__lt=started), pk=snapshot.pk
-    ).update(computed_at=started, votes=votes, data=data)
+    ).update(
+        computed_at=started,
+        votes=computed.votes,
+        data=computed.data,
+        members=computed.members,
+        priorities=computed.priorities,
+    )
     snapshot.refresh_from_db()
     return snapshot
 
@@ -479,25 +485,30 @@ def vote_cast(
     statement: Statement,
     value: int,
 ) -> Vote:
-    """Agree (1), pass (0) or disagree (-1); voting again changes the answer. The
-    transaction writes the vote row alone."""
+    """Agree (1), pass (0) or disagree (-1); voting again changes the answer. One
+    statement writes the vote row alone (an insert that becomes an update when this voter
+    has answered the statement before), so a vote holds no lock beyond its own row."""
     voter = _voter(conversation, member, browser_key)
     _check(Act.VOTE, conversation, member)
     if value not in VALUES:
         raise ConversationError(_("Choose agree, disagree or pass."))
     if statement.conversation_id != conversation.pk or not selectors.is_votable(statement):
         raise ConversationError(_("This statement is not open for votes."))
-    with transaction.atomic():
-        vote, _created = Vote.objects.update_or_create(
-            statement=statement,
-            pseudonym=voter.pseudonym,
-            defaults={
-                "conversation": conversation,
-                "value": value,
-                "channel": voter.channel,
-                "voted_on": timezone.localdate(),
-            },
-        )
+    [vote] = Vote.objects.bulk_create(
+        [
+            Vote(
+                conversation=conversation,
+                statement=statement,
+                pseudonym=voter.pseudonym,
+                value=value,
+                channel=voter.channel,
+                voted_on=timezone.localdate(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["statement", "pseudonym"],
+        update_fields=["value", "channel", "voted_on"],
+    )
     _results_changed(conversation)
     return vote
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from village.conversations import access, forms, policy, selectors, services
@@ -429,20 +430,30 @@ def _participant(request: HttpRequest, pk: int) -> tuple[Conversation, Voter]:
     )
 
 
+SAVED = {
+    1: gettext_lazy("Saved: you agree. Here is the next statement."),
+    -1: gettext_lazy("Saved: you disagree. Here is the next statement."),
+    0: gettext_lazy("Saved: you passed. Here is the next statement."),
+}
+
+
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
     """One statement at a time: agree, disagree or pass. A post saves the answer (a changed
-    one too) and goes to the next statement."""
+    one too) and goes to the next statement: from a page with scripts, the answer is sent in
+    the background and the reply is the next statement alone, so a vote is one request."""
     conversation, voter = _participant(request, pk)
-    if request.method == "POST":
-        form = forms.VoteForm(request.POST)
-        statement = (
-            selectors.statement_in(conversation=conversation, pk=form.cleaned_data["statement"])
-            if form.is_valid()
-            else None
-        )
-        if statement is None:
-            messages.error(request, _("Choose agree, disagree or pass."))
-            return redirect("conversations:vote", pk=pk)
+    if request.method != "POST":
+        return _ballot_page(request, conversation, voter)
+    form = forms.VoteForm(request.POST)
+    statement = (
+        selectors.statement_in(conversation=conversation, pk=form.cleaned_data["statement"])
+        if form.is_valid()
+        else None
+    )
+    error, status = "", ""
+    if statement is None:
+        error = _("Choose agree, disagree or pass.")
+    else:
         try:
             services.vote_cast(
                 conversation=conversation,
@@ -451,24 +462,37 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 statement=statement,
                 value=form.cleaned_data["value"],
             )
-        except ConversationError as error:
-            messages.error(request, str(error))
-        if request.POST.get("back") == "answers":
-            return redirect("conversations:answers", pk=pk)
-        return redirect("conversations:vote", pk=pk)
-    statement = selectors.next_statement(conversation=conversation, pseudonym=voter.pseudonym)
-    return render(
-        request,
-        "conversations/vote.html",
-        {
-            "conversation": conversation,
-            "voter": voter,
-            "statement": statement,
-            "progress": selectors.progress_of(conversation=conversation, pseudonym=voter.pseudonym),
-            "can": _can(request, conversation, joined=True),
-            "choices": forms.VALUE_CHOICES,
-        },
-    )
+            status = SAVED[form.cleaned_data["value"]]
+        except ConversationError as exc:
+            error = str(exc)
+    if request.htmx:
+        return render(
+            request,
+            "conversations/_vote_saved.html",
+            _ballot_context(request, conversation, voter, error=error, status=status),
+        )
+    if error:
+        messages.error(request, error)
+    if request.POST.get("back") == "answers":
+        return redirect("conversations:answers", pk=pk)
+    return redirect("conversations:vote", pk=pk)
+
+
+def _ballot_context(
+    request: HttpRequest, conversation: Conversation, voter: Voter, **extra: str
+) -> dict[str, Any]:
+    return {
+        "conversation": conversation,
+        "voter": voter,
+        "ballot": selectors.ballot_of(conversation=conversation, pseudonym=voter.pseudonym),
+        "can": _can(request, conversation, joined=True),
+        "choices": forms.VALUE_CHOICES,
+        **extra,
+    }
+
+
+def _ballot_page(request: HttpRequest, conversation: Conversation, voter: Voter) -> HttpResponse:
+    return render(request, "conversations/vote.html", _ballot_context(request, conversation, voter))
 
 
 @require_GET
@@ -489,22 +513,29 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def standing(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where I stand: how often each group answered as this person did, with any group
-    too small to show hidden. Shown when participants can see results."""
-    conversation, voter = _participant(request, pk)
-    visible = conversation.results_while_open or (
-        policy.state_of(conversation) == policy.State.CLOSED
-    )
+    """Where I stand: how often each constituency and each opinion group of the last results
+    answered as this person did, with any group too small to show hidden. Shown when this
+    person may see the results."""
+    try:
+        conversation, voter = access.access_standing(
+            pk=pk, member=_member(request), browser_key=browser_key(request)
+        )
+    except access.ResultsNotYet as refused:
+        return render(
+            request,
+            "conversations/standing.html",
+            {"conversation": refused.conversation, "refusal": refused.reason},
+            status=403,
+        )
+    groups = selectors.snapshot_groups(conversation=conversation)
     return render(
         request,
         "conversations/standing.html",
         {
             "conversation": conversation,
-            "visible": visible,
-            "standing": standing_of(conversation=conversation, pseudonym=voter.pseudonym)
-            if visible
-            else None,
-            "progress": selectors.progress_of(conversation=conversation, pseudonym=voter.pseudonym),
+            "standing": standing_of(conversation=conversation, voter=voter, opinion_groups=groups),
+            "groups_ready": groups is not None,
+            "can": _can(request, conversation, joined=True),
         },
     )
 
