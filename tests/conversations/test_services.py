@@ -48,8 +48,8 @@ def join(link: Link, n: int, declared: str = "") -> Voter:
     return voter
 
 
-def vote(conversation: Conversation, n: int, statement: Statement, value: int) -> Vote:
-    return services.vote_cast(
+def vote(conversation: Conversation, n: int, statement: Statement, value: int) -> None:
+    services.vote_cast(
         conversation=conversation, member=None, browser_key=key(n), statement=statement, value=value
     )
 

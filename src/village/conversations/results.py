@@ -629,7 +629,5 @@ def compute(conversation: Conversation) -> Computed:
         data=data,
         members=_members(analysis, data),
         votes=loaded.vote_count,
-        priorities={
-            s.id: s.priority for s in analysis.result.statements if s.priority is not None
-        },
+        priorities={s.id: s.priority for s in analysis.result.statements if s.priority is not None},
     )

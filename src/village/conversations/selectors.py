@@ -210,9 +210,7 @@ def ballot_of(*, conversation: Conversation, pseudonym: str) -> Ballot:
     rows = list(
         votable_statements(conversation=conversation)
         .annotate(
-            answered=Exists(
-                Vote.objects.filter(statement=OuterRef("pk"), pseudonym=pseudonym)
-            )
+            answered=Exists(Vote.objects.filter(statement=OuterRef("pk"), pseudonym=pseudonym))
         )
         .order_by()
         .values_list("pk", "answered")
@@ -245,6 +243,16 @@ def own_votes(*, conversation: Conversation, pseudonym: str) -> list[tuple[State
         .order_by("statement__text")
     )
     return [(vote.statement, vote.value) for vote in votes]
+
+
+def statement_to_vote_on(*, conversation: Conversation, pk: int) -> Statement | None:
+    """The statement a vote names, with only what deciding on the vote needs (votes come
+    many a second)."""
+    return (
+        Statement.objects.filter(conversation=conversation, pk=pk)
+        .only("id", "conversation_id", "state")
+        .first()
+    )
 
 
 def statement_in(*, conversation: Conversation, pk: int) -> Statement | None:

@@ -446,7 +446,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         return _ballot_page(request, conversation, voter)
     form = forms.VoteForm(request.POST)
     statement = (
-        selectors.statement_in(conversation=conversation, pk=form.cleaned_data["statement"])
+        selectors.statement_to_vote_on(conversation=conversation, pk=form.cleaned_data["statement"])
         if form.is_valid()
         else None
     )
