@@ -86,6 +86,7 @@ REJECT_REASONS = (
 class Channel(models.TextChoices):
     WEB = "web", _("Online")
     IN_PERSON = "in_person", _("In person, recorded by a facilitator")
+    IMPORTED = "imported", _("Imported from Polis")
 
 
 class Conversation(models.Model):

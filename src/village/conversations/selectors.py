@@ -13,10 +13,13 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from village.anonymity import random_order
 from village.conversations import keys
 from village.conversations.models import (
     Action,
@@ -36,6 +39,8 @@ from village.conversations.models import (
     Voter,
 )
 from village.engines.duplicates import near_duplicates
+from village.engines.opinions.matrix import Votes
+from village.engines.opinions.polis_io import PolisExport, PolisStatement
 from village.engines.opinions.priority import pick_next, statement_priorities
 from village.people import join_codes
 from village.people.models import Member, Partnership
@@ -107,6 +112,55 @@ def result_statements(*, conversation: Conversation) -> QuerySet[Statement]:
 def result_votes(*, conversation: Conversation) -> QuerySet[Vote]:
     """Votes for results and exports: on accepted statements only."""
     return Vote.objects.filter(conversation=conversation, statement__state=State.ACCEPTED)
+
+
+def conversation_by_id(*, pk: int) -> Conversation | None:
+    """For the command line, where a conversation is named by its number."""
+    return Conversation.objects.select_related("partnership").filter(pk=pk).first()
+
+
+def polis_export(*, conversation: Conversation) -> PolisExport:
+    """The conversation as a Polis export (`village conversations export-polis`): the
+    statements and votes results may show, so never a rejected or pending statement, read
+    as columns with no Python work per vote.
+
+    Statements are numbered 0, 1, ... by the day they were written, and people in a random
+    order, so a number says nothing about when someone joined. A time is a day (midnight
+    UTC), the finest time kept. No statement is linked to its writer and opinion groups are
+    not kept per person, so author-id and group-id are empty. An accepted statement is
+    moderated 1, or 0 while it waits for review after being shown.
+    """
+    rows = list(
+        result_statements(conversation=conversation)
+        .order_by("created_on", "pk")
+        .values_list("pk", "text", "reviewed", "created_on")
+    )
+    written = np.asarray([row[3] for row in rows], dtype="datetime64[D]").astype("datetime64[ms]")
+    statements = tuple(
+        PolisStatement(id=str(number), text=text, moderated=int(reviewed), timestamp=stamp)
+        for number, ((_pk, text, reviewed, _day), stamp) in enumerate(
+            zip(rows, written.astype(np.int64).tolist(), strict=True)
+        )
+    )
+    pks = np.asarray([row[0] for row in rows], dtype=np.int64)
+    votes = (
+        result_votes(conversation=conversation)
+        .order_by()
+        .values_list("pseudonym", "statement_id", "value", "voted_on")
+    )
+    pseudonym, statement, value, day = list(zip(*votes, strict=True)) or ([], [], [], [])
+    people = pc.dictionary_encode(pa.array(pseudonym, pa.string()))
+    number = random_order(len(people.dictionary))
+    by_pk = np.argsort(pks)
+    return PolisExport(
+        votes=Votes.from_arrays(
+            participant=number[np.asarray(people.indices.to_numpy(zero_copy_only=False))],
+            statement=by_pk[np.searchsorted(pks[by_pk], np.asarray(statement, dtype=np.int64))],
+            value=np.asarray(value, dtype=np.int8),
+            timestamp=np.asarray(day, dtype="datetime64[D]"),
+        ),
+        statements=statements,
+    )
 
 
 @dataclass(frozen=True)

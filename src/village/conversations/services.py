@@ -1,4 +1,5 @@
-"""Every write to conversations. Views call these; nothing else writes conversation rows.
+"""Every write to conversations. Views and the `village conversations` command call these;
+nothing else writes conversation rows.
 
 No transaction that writes a vote, a voter or a participant's statement writes a row that
 names a person: audit rows (which name the facilitator or moderator) are written after,
@@ -7,19 +8,26 @@ in their own transaction.
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from village.anonymity import random_key
-from village.conversations import policy, selectors
+from village.anonymity import random_key, random_keys, random_order
+from village.conversations import keys, policy, selectors
 from village.conversations.models import (
     DEFAULT_POLICY,
+    QUESTION_MAX_LENGTH,
     REJECT_REASONS,
     STATEMENT_HARD_LIMIT,
     STATEMENT_MAX_LENGTH,
@@ -42,6 +50,7 @@ from village.conversations.models import (
     Voter,
 )
 from village.conversations.policy import Act, ConversationError
+from village.engines.opinions.polis_io import COMMENTS, VOTES, PolisExport, PolisStatement
 from village.people import join_codes
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
@@ -805,3 +814,264 @@ def in_person_record(
         Vote.objects.bulk_create(votes)
         _results_changed(conversation)
     return len(votes)
+
+
+# --- Polis exchange -------------------------------------------------------------------------
+
+MS_PER_DAY = 86_400_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+POLIS_STATES = {-1: State.REJECTED, 0: State.ACCEPTED, 1: State.ACCEPTED}
+
+
+@dataclass(frozen=True)
+class PolisImport:
+    conversation: Conversation
+    statements: int
+    rejected: int
+    votes: int
+    people: int
+
+
+def _insert_rows(model: type[models.Model], columns: Mapping[str, Sequence[object]]) -> None:
+    """Rows from parallel columns with no model object per row: the votes of a whole
+    imported conversation. On PostgreSQL the columns become one CSV block (pyarrow's
+    writer, as the Polis files are written) sent with COPY, which takes them in one pass;
+    elsewhere (SQLite) executemany hands the rows to the driver's own loop. Only Django's
+    quoted table and column names go into the text; every value is data."""
+    quote = connection.ops.quote_name
+    column_of = {field.name: field.column for field in model._meta.concrete_fields}
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column_of[name]) for name in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            block = io.BytesIO()
+            arrays = {name: pa.array(values) for name, values in columns.items()}
+            pa_csv.write_csv(pa.table(arrays), block, pa_csv.WriteOptions(include_header=False))
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(block.getvalue())
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})",  # noqa: S608
+                list(zip(*columns.values(), strict=True)),
+            )
+
+
+def _polis_days(milliseconds: npt.NDArray[np.int64], what: str) -> npt.NDArray[np.int64]:
+    """Polis's times as days since 1970 (the finest time Village keeps), refusing times
+    before 1970 or after today."""
+    days = milliseconds // MS_PER_DAY
+    today = (timezone.now() - EPOCH).days
+    if len(days) and (days.min() < 0 or days.max() > today):
+        raise ConversationError(
+            _("%(file)s has a timestamp before 1970 or after today.") % {"file": what}
+        )
+    return days
+
+
+def _dates(days: npt.NDArray[np.int64]) -> list[date]:
+    return list(days.astype("datetime64[D]").astype(object))
+
+
+def _polis_statements(export: PolisExport) -> list[tuple[PolisStatement, str]]:
+    """Each statement with its words as written (a NUL character, which no database
+    column holds, taken out), or the first reason the file cannot be imported."""
+    if not export.statements:
+        raise ConversationError(_("%(file)s has no statements.") % {"file": COMMENTS})
+    checked = []
+    for statement in export.statements:
+        text = statement.text.replace("\x00", "")
+        where = {"file": COMMENTS, "id": statement.id}
+        if statement.moderated not in POLIS_STATES:
+            raise ConversationError(
+                _("%(file)s: comment %(id)s has moderated %(value)s; Polis uses -1, 0 or 1.")
+                % {**where, "value": statement.moderated}
+            )
+        if not text.strip():
+            raise ConversationError(_("%(file)s: comment %(id)s has no words.") % where)
+        if len(text) > STATEMENT_HARD_LIMIT:
+            raise ConversationError(
+                _(
+                    "%(file)s: comment %(id)s is %(count)s characters long; Village keeps "
+                    "statements to %(max)s."
+                )
+                % {**where, "count": f"{len(text):,}", "max": STATEMENT_HARD_LIMIT}
+            )
+        checked.append((statement, text))
+    return checked
+
+
+@dataclass(frozen=True)
+class _PolisRows:
+    """A checked export as the columns to write. Every list is in a random order, so the
+    order rows are written in (a table's physical order) says nothing of Polis's order."""
+
+    statements: list[tuple[PolisStatement, str]]  # each with its words as stored
+    written_on: npt.NDArray[np.int64]  # days since 1970, one a statement
+    people: list[str]  # Polis ids
+    joined_on: npt.NDArray[np.int64]  # each person's first day
+    voter: npt.NDArray[np.int64]  # each vote's person, into people
+    statement: npt.NDArray[np.int64]  # each vote's statement, into statements
+    value: npt.NDArray[np.int8]
+    voted_on: npt.NDArray[np.int64]
+
+    @property
+    def first_day(self) -> int:
+        return int(min(self.written_on.min(), self.joined_on.min(initial=self.written_on.min())))
+
+
+def _polis_rows(export: PolisExport) -> _PolisRows:
+    """Check the export and turn it into columns, without a Python step per vote."""
+    checked = _polis_statements(export)
+    statements = [checked[i] for i in random_order(len(checked))]
+    position = {statement.id: i for i, (statement, _text) in enumerate(statements)}
+    votes = export.votes.latest()
+    known = np.asarray([position.get(sid, -1) for sid in votes.statement_ids], dtype=np.int64)
+    unknown = [votes.statement_ids[j] for j in np.flatnonzero(known < 0)]
+    if unknown:
+        raise ConversationError(
+            _("%(file)s has votes on comment %(ids)s, which %(comments)s does not have.")
+            % {"file": VOTES, "ids": ", ".join(unknown[:5]), "comments": COMMENTS}
+        )
+    today = (timezone.now() - EPOCH).days
+    stamps = [today * MS_PER_DAY if s.timestamp is None else s.timestamp for s, _t in statements]
+    joined_on = np.full(len(votes.participant_ids), today, dtype=np.int64)
+    voted_on = np.full(len(votes), today, dtype=np.int64)
+    if export.votes.timestamp is not None and votes.timestamp is not None:
+        every_day = _polis_days(export.votes.timestamp, VOTES)
+        np.minimum.at(joined_on, export.votes.participant, every_day)
+        voted_on = votes.timestamp // MS_PER_DAY
+    people = random_order(len(votes.participant_ids))
+    place = np.argsort(people)  # where each Polis participant went in `people`
+    order = random_order(len(votes))
+    return _PolisRows(
+        statements=statements,
+        written_on=_polis_days(np.asarray(stamps, dtype=np.int64), COMMENTS),
+        people=[votes.participant_ids[i] for i in people],
+        joined_on=joined_on[people],
+        voter=place[votes.participant[order]],
+        statement=known[votes.statement[order]],
+        value=votes.value[order],
+        voted_on=voted_on[order],
+    )
+
+
+def conversation_import_polis(
+    *, partnership: Partnership, export: PolisExport, question: str
+) -> PolisImport:
+    """A closed conversation made from a Polis export, for `village conversations
+    import-polis`, run by whoever runs the server (so no member's permission is checked).
+
+    - Polis has no constituencies: its groups (participants-votes.csv) are opinion groups,
+      which the engine works out again from the votes. So every imported person is in
+      "other", the constituency for people outside the three invited ones, and common
+      ground, which must hold in every invited constituency, is not claimed for them.
+    - A person's pseudonym is a keyed hash of their Polis id (``keys.imported_pseudonym``):
+      no Polis id is stored. Who wrote each statement is not kept, as for any statement
+      here; it carries only its writer's constituency, "other".
+    - Polis's moderation: -1 (moderated out) is not accepted, so those statements never
+      reach results or exports; 1 is accepted; 0, which Polis shows unless its strict
+      moderation is on, is accepted and waits for review, so the conversation is
+      post-moderated. Polis gives no reasons, so none is recorded.
+    - Each person's last answer to each statement is kept (a changed vote replaces the
+      earlier one, as here), with its day; Polis's exact times are not kept. Votes on
+      statements moderated out are kept too, and stay out of results as any such votes do.
+    - Everything is checked first, then written from the export's arrays (``_insert_rows``:
+      no Python object per vote), in a random order, in one transaction: an
+      import is whole or not there at all. The audit row is written after, in its own.
+    """
+    cleaned_question = " ".join(question.split())[:QUESTION_MAX_LENGTH]
+    if not cleaned_question:
+        raise ConversationError(_("Write the question the conversation is about."))
+    rows = _polis_rows(export)
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            partnership=partnership,
+            question=cleaned_question,
+            context=_(
+                "Imported from a Polis export on %(day)s: %(statements)s statements and "
+                "%(votes)s votes from %(people)s people. Polis's opinion groups and who wrote "
+                "each statement were not imported."
+            )
+            % {
+                "day": formats.date_format(timezone.localdate(now)),
+                "statements": f"{len(rows.statements):,}",
+                "votes": f"{len(rows.value):,}",
+                "people": f"{len(rows.people):,}",
+            },
+            opens_at=min(EPOCH + timedelta(days=rows.first_day), now),
+            closes_at=now,
+            moderation=Moderation.POST,
+            moderation_policy=str(DEFAULT_POLICY),
+            statement_max_length=max(STATEMENT_MAX_LENGTH, *(len(t) for _s, t in rows.statements)),
+        )
+        Constituency.objects.bulk_create(
+            Constituency(conversation=conversation, kind=kind) for kind in ConstituencyKind.values
+        )
+        other = Constituency.objects.get(conversation=conversation, kind=ConstituencyKind.OTHER)
+        statements = Statement.objects.bulk_create(
+            Statement(
+                conversation=conversation,
+                text=text,
+                author_constituency=other,
+                state=POLIS_STATES[statement.moderated],
+                reviewed=statement.moderated != 0,
+                created_on=day,
+            )
+            for (statement, text), day in zip(rows.statements, _dates(rows.written_on), strict=True)
+        )
+        pseudonyms = np.asarray(
+            [
+                keys.imported_pseudonym(conversation_id=conversation.pk, polis_id=polis_id)
+                for polis_id in rows.people
+            ],
+            dtype=object,
+        )
+        people, votes = len(rows.people), len(rows.value)
+        _insert_rows(
+            Voter,
+            {
+                "id": random_keys(people).tolist(),
+                "conversation": [conversation.pk] * people,
+                "pseudonym": pseudonyms.tolist(),
+                "constituency": [other.pk] * people,
+                "channel": [Channel.IMPORTED.value] * people,
+                "joined_on": _dates(rows.joined_on),
+            },
+        )
+        statement_pks = np.asarray([row.pk for row in statements], dtype=np.int64)
+        _insert_rows(
+            Vote,
+            {
+                "id": random_keys(votes).tolist(),
+                "conversation": [conversation.pk] * votes,
+                "statement": statement_pks[rows.statement].tolist(),
+                "pseudonym": pseudonyms[rows.voter].tolist(),
+                "value": rows.value.tolist(),
+                "channel": [Channel.IMPORTED.value] * votes,
+                "voted_on": _dates(rows.voted_on),
+            },
+        )
+        _results_changed(conversation)
+    audit_record(
+        partnership=partnership, actor=None, action="conversation.import", target=conversation
+    )
+    return PolisImport(
+        conversation=conversation,
+        statements=len(statements),
+        rejected=sum(s.state == State.REJECTED for s in statements),
+        votes=votes,
+        people=people,
+    )
+
+
+def conversation_export_record(*, conversation: Conversation) -> None:
+    """Note in the audit log that every vote was written out (`village conversations
+    export-polis`, from the server's command line, so no member is named)."""
+    audit_record(
+        partnership=conversation.partnership,
+        actor=None,
+        action="conversation.export",
+        target=conversation,
+    )

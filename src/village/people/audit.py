@@ -45,6 +45,13 @@ PHRASES = {
         "Deleted the words written in the circle {target}, as the partnership keeps them no longer"
     ),
     "conversation.create": gettext_lazy("Started the conversation {target}"),
+    "conversation.import": gettext_lazy(
+        "Imported the conversation {target} from a Polis export, from the server's command line"
+    ),
+    "conversation.export": gettext_lazy(
+        "Wrote out the statements and votes of the conversation {target} in Polis's format, "
+        "from the server's command line"
+    ),
     "conversation.update": gettext_lazy("Changed the settings of the conversation {target}"),
     "conversation.seeds": gettext_lazy("Added seed statements to the conversation {target}"),
     "conversation.close": gettext_lazy("Closed the conversation {target} early"),

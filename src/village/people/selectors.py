@@ -30,6 +30,11 @@ def disclosure_policy(partnership: Partnership) -> Policy:
     )
 
 
+def partnership_by_slug(*, slug: str) -> Partnership | None:
+    """For the command line, where a partnership is named by its slug."""
+    return Partnership.objects.filter(slug=slug).first()
+
+
 def memberships_for(*, user: User | AnonymousUser) -> QuerySet[Member]:
     """The partnerships a person may act in now: deactivated memberships are left out."""
     if not user.is_authenticated:

@@ -42,6 +42,22 @@ def test_timestamps_put_votes_in_the_order_cast() -> None:
     assert matrix.values.toarray().tolist() == [[1.0], [0.0]]
 
 
+def test_latest_keeps_each_last_vote_in_the_order_cast() -> None:
+    votes = Votes.from_arrays(
+        participant=np.array(["a", "b", "a", "a", "b"]),
+        statement=np.array([1, 1, 2, 1, 1]),
+        value=np.array([1, 0, -1, -1, 1]),
+        timestamp=np.array([10, 20, 30, 40, 50]),
+    )
+    latest = votes.latest()
+    assert latest.records() == [("a", "2", -1), ("a", "1", -1), ("b", "1", 1)]
+    assert latest.timestamp is not None and latest.timestamp.tolist() == [30, 40, 50]
+    assert build_matrix(votes=latest).values.toarray().tolist() == (
+        build_matrix(votes=votes).values.toarray().tolist()
+    )
+    assert len(Votes.from_records([]).latest()) == 0
+
+
 def test_days_as_numpy_dates() -> None:
     days = np.array(["2026-03-02", "2026-03-01"], dtype="datetime64[D]")
     votes = Votes.from_arrays(participant=[7, 8], statement=[1, 1], value=[1, -1], timestamp=days)

@@ -130,11 +130,39 @@ def test_votes_without_timestamps(tmp_path: Path) -> None:
     _same(export, read_export(tmp_path))
 
 
+def test_statements_nobody_voted_on(tmp_path: Path) -> None:
+    statements = (PolisStatement(id="1", text="One"), PolisStatement(id="2", text="Two"))
+    export = PolisExport(votes=Votes.from_records([]), statements=statements)
+    write_export(export, tmp_path)
+    _same(export, read_export(tmp_path))
+    rows = (tmp_path / "comments.csv").read_text().splitlines()
+    assert [row.split(",")[4:6] for row in rows[1:]] == [["0", "0"], ["0", "0"]]
+
+
 def test_writing_replaces_an_older_export(polis_data: Path, tmp_path: Path) -> None:
     write_export(read_export(polis_data / "vtaiwan.uberx"), tmp_path)
     small = read_export(polis_data / "brexit-consensus")
     write_export(small, tmp_path)
     _same(small, read_export(tmp_path))
+
+
+def test_a_failed_write_leaves_no_files_behind(
+    polis_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from village.engines.opinions import polis_write
+
+    written: list[Path] = []
+
+    def full_disk(table: object, path: Path) -> None:
+        if written:
+            raise OSError(28, "No space left on device")
+        path.write_text("part")
+        written.append(path)
+
+    monkeypatch.setattr(polis_write, "_write", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        write_export(read_export(polis_data / "brexit-consensus"), tmp_path)
+    assert written and not list(tmp_path.iterdir())
 
 
 def test_timestamps_written_with_polis_readable_times(tmp_path: Path) -> None:

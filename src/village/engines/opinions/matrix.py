@@ -148,6 +148,20 @@ class Votes:
             timestamp=stamps,
         )
 
+    def latest(self) -> Votes:
+        """Each participant's last vote on each statement (a changed vote replaces the
+        earlier one), in the order cast, with the same ids and their timestamps."""
+        keys = self.participant.astype(np.int64) * max(len(self.statement_ids), 1)
+        keep = _latest_only(keys + self.statement)
+        return Votes(
+            participant_ids=self.participant_ids,
+            statement_ids=self.statement_ids,
+            participant=self.participant[keep],
+            statement=self.statement[keep],
+            value=self.value[keep],
+            timestamp=None if self.timestamp is None else self.timestamp[keep],
+        )
+
     def records(self) -> list[tuple[str, str, int]]:
         """The votes as (participant id, statement id, vote) tuples, in order."""
         return [

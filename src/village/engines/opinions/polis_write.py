@@ -6,7 +6,7 @@ addition, too). Ids and text pass through the project's spreadsheet-safety rule
 (village.exports.safe_cell), applied once per distinct id, never per vote; numbers stay
 numbers. Columns are built as whole arrays and written with pyarrow's CSV writer (see
 polis_csv for why pyarrow). Files are written beside their final names and renamed at the
-end, so a failure never leaves a half-written export.
+end (a failure removes them), so a failure never leaves a half-written export.
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ def _comments_table(export: PolisExport, latest: VoteMatrix) -> pa.Table:
     column = {sid: j for j, sid in enumerate(latest.statement_ids)}
     where = np.asarray([column.get(s.id, -1) for s in export.statements], dtype=np.int64)
     voted = where >= 0
+    agrees, disagrees = np.zeros(len(where), np.int64), np.zeros(len(where), np.int64)
+    agrees[voted], disagrees[voted] = agree[where[voted]], disagree[where[voted]]
     stamps = pa.array([s.timestamp for s in export.statements], pa.int64())
     return pa.table(
         {
@@ -98,8 +100,8 @@ def _comments_table(export: PolisExport, latest: VoteMatrix) -> pa.Table:
             "datetime": _datetimes(stamps),
             "comment-id": _texts(s.id for s in export.statements),
             "author-id": _texts(s.author or "" for s in export.statements),
-            "agrees": pa.array(np.where(voted, agree[where], 0), pa.int64()),
-            "disagrees": pa.array(np.where(voted, disagree[where], 0), pa.int64()),
+            "agrees": pa.array(agrees, pa.int64()),
+            "disagrees": pa.array(disagrees, pa.int64()),
             "moderated": pa.array([s.moderated for s in export.statements], pa.int64()),
             "comment-body": _texts(s.text for s in export.statements),
         }
@@ -178,7 +180,12 @@ def write_export(export: PolisExport, directory: Path) -> None:
     }
     if export.constituencies:
         tables[CONSTITUENCIES] = _constituencies_table(export)
-    for name, table in tables.items():
-        _write(table, directory / (name + PARTIAL))
+    try:
+        for name, table in tables.items():
+            _write(table, directory / (name + PARTIAL))
+    except BaseException:
+        for name in tables:
+            (directory / (name + PARTIAL)).unlink(missing_ok=True)
+        raise
     for name in tables:
         os.replace(directory / (name + PARTIAL), directory / name)

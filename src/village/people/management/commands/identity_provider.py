@@ -12,8 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from village.people import services
-from village.people.models import Partnership
+from village.people import selectors, services
 
 
 class Command(BaseCommand):
@@ -33,7 +32,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        partnership = Partnership.objects.filter(slug=options["partnership"]).first()
+        partnership = selectors.partnership_by_slug(slug=options["partnership"])
         if partnership is None:
             raise CommandError(f"There is no partnership {options['partnership']!r}.")
         secret = os.environ.get("OIDC_CLIENT_SECRET", "")
