@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from village.conversations import keys
 from village.conversations.models import (
     Action,
+    ActionStatus,
     Channel,
     Constituency,
     ConstituencyKind,
@@ -286,6 +287,16 @@ def pending_count(*, conversation: Conversation) -> int:
 def actions_of(*, conversation: Conversation) -> QuerySet[Action]:
     return Action.objects.filter(conversation=conversation).select_related(
         "statement", "owner_agency"
+    )
+
+
+def partnership_actions(*, partnership: Partnership) -> QuerySet[Action]:
+    """The actions of a partnership's conversations that are going ahead (or done), for a
+    values review to bring in."""
+    return (
+        Action.objects.filter(conversation__partnership=partnership)
+        .exclude(status=ActionStatus.NOT_DOING)
+        .select_related("conversation", "owner_agency")
     )
 
 
