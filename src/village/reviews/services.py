@@ -1005,6 +1005,8 @@ def action_add(
     if value is not None:
         _value_of(review, value)
     cleaned = _line(text, limit=ACTION_MAX_LENGTH, missing=_("Say what will be done."))
+    if due_on < timezone.localdate():
+        raise ReviewError(_("The due date has passed. Choose today or a later date."))
     with transaction.atomic():
         action = Action.objects.create(
             review=review, value=value, text=cleaned, owner_agency=owner_agency, due_on=due_on
