@@ -74,6 +74,7 @@ class Act(StrEnum):
     PUBLISH = "publish"
     NEW_DRAFT = "new_draft"
     PROPOSE_AMENDMENT = "propose_amendment"
+    READ_AMENDMENT = "read_amendment"
     COMMENT = "comment"
     VOTE_AMENDMENT = "vote_amendment"
     WITHDRAW_AMENDMENT = "withdraw_amendment"
@@ -139,6 +140,7 @@ POLICY: dict[Act, Rule] = {
         Subject.VERSION, RUNS, PUBLISHED, gettext_lazy("This version is already a draft.")
     ),
     Act.PROPOSE_AMENDMENT: Rule(Subject.VERSION, TAKES_PART, PUBLISHED, _NOT_PUBLISHED),
+    Act.READ_AMENDMENT: Rule(Subject.AMENDMENT, READS, STATES[Subject.AMENDMENT]),
     Act.COMMENT: Rule(Subject.AMENDMENT, TAKES_PART, AMENDMENT_OPEN, _AMENDMENT_DECIDED),
     Act.VOTE_AMENDMENT: Rule(
         Subject.AMENDMENT, frozenset({Person.REPRESENTATIVE}), AMENDMENT_OPEN, _AMENDMENT_DECIDED
@@ -189,16 +191,14 @@ class Decision:
         return self.allowed
 
 
-def _partnership_id(target: Target) -> int:
+def partnership_id(target: Target) -> int:
     if isinstance(target, Review):
         return target.partnership_id
-    if isinstance(target, Amendment):
-        return target.charter.partnership_id
     return target.charter.partnership_id
 
 
-def is_member_of(member: Member | None, partnership_id: int) -> bool:
-    return bool(member is not None and member.is_active and member.partnership_id == partnership_id)
+def is_member_of(member: Member | None, partnership_pk: int) -> bool:
+    return bool(member is not None and member.is_active and member.partnership_id == partnership_pk)
 
 
 def representing(member: Member | None) -> str:
@@ -226,7 +226,7 @@ def panel_of(member: Member | None) -> str:
 
 def people_of(*, member: Member | None, target: Target) -> frozenset[Person]:
     """Who a member is for this target; nobody outside its partnership."""
-    if not is_member_of(member, _partnership_id(target)):
+    if not is_member_of(member, partnership_id(target)):
         return frozenset()
     assert member is not None
     people = {Person(role) for role in member.roles if role in {p.value for p in ROLES}}
