@@ -14,11 +14,8 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -32,6 +29,7 @@ from village.conversations import selectors as conversation_selectors
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
 from village.reviews import policy, selectors
+from village.reviews.default_charter import default_charter
 from village.reviews.keys import panel_marker
 from village.reviews.models import (
     ACTION_MAX_LENGTH,
@@ -75,7 +73,6 @@ from village.reviews.models import (
 )
 from village.reviews.policy import Act, ReviewError
 
-DEFAULT_CHARTER = Path(__file__).parent / "data" / "default_charter.yaml"
 MAX_ITEMS = 20
 MAX_LINKS = 10
 LINK_MAX_LENGTH = 500
@@ -404,19 +401,13 @@ def draft_start(*, version: CharterVersion, actor: Member, note: str = "") -> Ch
     return draft
 
 
-@cache
-def _default_charter() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(DEFAULT_CHARTER.read_text(encoding="utf-8"))
-    return data
-
-
 def charter_load_default(*, partnership: Partnership, actor: Member) -> CharterVersion:
     """Start the partnership's charter from Village's default (data/default_charter.yaml) as
     a draft, to change and publish. The default's words go through the same checks as any
     other value's words."""
     if not policy.can_open_reviews(member=actor, partnership=partnership):
         raise ReviewError(_("Only a facilitator or an admin can do this."))
-    data = _default_charter()
+    data = default_charter()
     values = [
         (
             item["key"],
