@@ -70,6 +70,10 @@ def test_acceptance_needs_a_yes_from_every_constituency(
     standing = selectors.amendment_standing(amendment=amendment)
     assert amendment.state == AmendmentState.OPEN and not standing.accepted
     assert standing.waiting_for == ["Managers and commissioners"]
+    assert list(selectors.amendments_of(charter=published.charter, state="open")) == [amendment]
+    assert {
+        r.member for r in selectors.representatives_for(partnership=partners.partnership)
+    } == set(reps.values())
     assert selectors.draft_of(charter=published.charter) is None
     # A no from the managers' representative keeps it open; changing it to yes accepts.
     services.amendment_vote(amendment=amendment, actor=reps[Constituency.MANAGER], yes=False)

@@ -351,3 +351,16 @@ def test_nobody_outside_the_partnership_is_anyone(
         assert policy.people_of(member=outsider, target=world.target) == frozenset()
         with pytest.raises(Http404):
             access.access_review(pk=world.target.pk, member=outsider)
+
+
+def test_pages_read_what_each_person_may_do_now(
+    build: Callable[[Person, Subject, str], World],
+) -> None:
+    world = build(Person.FAMILY_PANEL, Subject.REVIEW, ReviewState.OPEN)
+    can = policy.abilities(target=world.target, member=world.actor)
+    assert set(can) == {a.value for a, r in policy.POLICY.items() if r.subject == Subject.REVIEW}
+    assert can["panel_rate"] and can["add_shortfall"] and can["read_review"]
+    assert not can["close_review"] and not can["self_rate"]
+    Review.objects.filter(pk=world.target.pk).update(state=ReviewState.MEETING)
+    world.target.refresh_from_db()
+    assert not policy.abilities(target=world.target, member=world.actor)["panel_rate"]

@@ -541,7 +541,9 @@ class _Quarter:
     panels: Mapping[tuple[str, str], float | None]
 
 
-def _quarter_view(review: Review) -> _Quarter:
+def _quarter_view(
+    review: Review, figures: Mapping[int, Mapping[str, PanelFigure]] | None = None
+) -> _Quarter:
     """One review's self-ratings by (value key, agency) and released panel averages by
     (value key, panel), so quarters rating different charter versions line up."""
     self_scores = {
@@ -553,8 +555,8 @@ def _quarter_view(review: Review) -> _Quarter:
     keys = dict(Value.objects.filter(version_id=review.version_id).values_list("pk", "key"))
     panels = {
         (keys[value_id], panel): figure.mean
-        for value_id, figures in panel_figures(review=review).items()
-        for panel, figure in figures.items()
+        for value_id, by_panel in (figures or panel_figures(review=review)).items()
+        for panel, figure in by_panel.items()
     }
     return _Quarter(review.quarter, self_scores, panels)
 
@@ -569,7 +571,8 @@ def gap_matrix(*, review: Review) -> GapMatrix:
         .filter(quarter__lt=review.quarter)
         .order_by("-quarter")[: TREND_QUARTERS - 1]
     )
-    quarters = [_quarter_view(r) for r in reversed(earlier)] + [_quarter_view(review)]
+    figures = panel_figures(review=review)
+    quarters = [_quarter_view(r) for r in reversed(earlier)] + [_quarter_view(review, figures)]
     this = quarters[-1]
     because = {
         (agency_id, value_id): text
@@ -577,7 +580,6 @@ def gap_matrix(*, review: Review) -> GapMatrix:
             review=review, agency__isnull=False
         ).values_list("agency_id", "value_id", "because")
     }
-    figures = panel_figures(review=review)
     rows = []
     for value in Value.objects.filter(version_id=review.version_id):
         family, frontline = figures[value.pk][Panel.FAMILY], figures[value.pk][Panel.FRONTLINE]
