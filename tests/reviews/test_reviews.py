@@ -604,3 +604,11 @@ def test_shortfalls_say_where_the_system_falls_short_and_why(
     assert sides.shortfalls == (shortfall,)
     services.shortfall_remove(shortfall=shortfall, actor=partners.facilitator)
     assert not review.shortfalls.exists()
+
+
+def test_quarters_by_hand() -> None:
+    assert selectors.quarter_for(date(2026, 1, 1)) == "2026-Q1"
+    assert selectors.quarter_for(date(2026, 9, 30)) == "2026-Q3"
+    assert selectors.quarter_for(date(2026, 10, 1)) == "2026-Q4"
+    assert selectors.quarter_after("2026-Q3") == "2026-Q4"
+    assert selectors.quarter_after("2026-Q4") == "2027-Q1"
