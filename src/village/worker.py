@@ -27,6 +27,7 @@ from village.pulse.services import (
     rounds_open_due,
     rounds_release_stranded,
 )
+from village.reviews.services import panel_release_due
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ TICK: tuple[Step, ...] = (
     ("rounds closed", rounds_close_due),
     ("answers released", pending_release_due),
     ("circles emptied", circles_release_due),
+    ("panel ratings released", panel_release_due),
 )
 # Once a day: raw text past its retention period goes; releases a stopped worker left
 # unfinished are queued again.

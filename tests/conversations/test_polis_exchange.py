@@ -9,15 +9,17 @@ non-zero exit, and leave nothing behind.
 from __future__ import annotations
 
 import csv
+import logging.config
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from django.urls import reverse
 
@@ -52,6 +54,15 @@ def keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     """A command run as from a shell closes the database connections when it ends, which
     would end the test's transaction too (on PostgreSQL)."""
     monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+def _logging_set_up_again() -> Iterator[None]:
+    """`village` sets Django up, and so its logging, writing to the captured stderr of the
+    test that ran it; set the logging up again afterwards, so later tests do not log to a
+    closed stream."""
+    yield
+    logging.config.dictConfig(settings.LOGGING)
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

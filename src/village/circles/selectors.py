@@ -147,6 +147,13 @@ def actions_of(*, circle: Circle) -> list[Action]:
     return list(Action.objects.filter(circle=circle).select_related("owner_agency", "theme"))
 
 
+def partnership_actions(*, partnership: Partnership) -> QuerySet[Action]:
+    """Every circle's actions in a partnership, for a values review to bring in."""
+    return Action.objects.filter(circle__partnership=partnership).select_related(
+        "circle", "owner_agency"
+    )
+
+
 def templates_for(*, partnership: Partnership) -> QuerySet[CircleTemplate]:
     return CircleTemplate.objects.filter(partnership=partnership)
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "village.circles",
     "village.pulse",
     "village.conversations",
+    "village.reviews",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ from village.anonymity import random_order
 from village.conversations import keys
 from village.conversations.models import (
     Action,
+    ActionStatus,
     Channel,
     Constituency,
     ConstituencyKind,
@@ -366,6 +367,16 @@ def pending_count(*, conversation: Conversation) -> int:
 def actions_of(*, conversation: Conversation) -> QuerySet[Action]:
     return Action.objects.filter(conversation=conversation).select_related(
         "statement", "owner_agency"
+    )
+
+
+def partnership_actions(*, partnership: Partnership) -> QuerySet[Action]:
+    """The actions of a partnership's conversations that are going ahead (or done), for a
+    values review to bring in."""
+    return (
+        Action.objects.filter(conversation__partnership=partnership)
+        .exclude(status=ActionStatus.NOT_DOING)
+        .select_related("conversation", "owner_agency")
     )
 
 

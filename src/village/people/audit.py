@@ -70,6 +70,36 @@ PHRASES = {
     "statement.edit": gettext_lazy("Fixed the wording of a statement in the conversation {target}"),
     "statement.split": gettext_lazy("Split a statement in the conversation {target}"),
     "statement.reword": gettext_lazy("Reworded a statement in the conversation {target}"),
+    "charter.load_default": gettext_lazy(
+        "Started a draft of the charter {target} from Village's default"
+    ),
+    "charter.draft.start": gettext_lazy("Started a new draft of the charter {target}"),
+    "charter.draft.edit": gettext_lazy("Changed the draft of the charter {target}"),
+    "charter.publish": gettext_lazy("Published a new version of the charter {target}"),
+    "charter.publish.lens": gettext_lazy(
+        "Published a new version of the charter {target}, having read the language lens's "
+        "suggestions"
+    ),
+    "amendment.propose": gettext_lazy("Proposed an amendment to the charter {target}"),
+    "amendment.comment": gettext_lazy("Commented on an amendment to the charter {target}"),
+    "amendment.vote": gettext_lazy("Voted on an amendment to the charter {target}"),
+    "amendment.withdraw": gettext_lazy("Withdrew an amendment to the charter {target}"),
+    "representative.set": gettext_lazy("Named {target} a representative of their constituency"),
+    "representative.remove": gettext_lazy("Stopped {target} being a representative"),
+    "review.open": gettext_lazy("Opened the values review {target}"),
+    "review.self_rate": gettext_lazy("Rated an agency against a value in the review {target}"),
+    "review.not_rated": gettext_lazy("Said why a value was not rated in the review {target}"),
+    "review.shortfall.add": gettext_lazy(
+        "Added where the system falls short to the review {target}"
+    ),
+    "review.shortfall.remove": gettext_lazy("Removed a shortfall from the review {target}"),
+    "review.action.add": gettext_lazy("Agreed an action in the review {target}"),
+    "review.action.update": gettext_lazy(
+        "Changed the progress of an action in the review {target}"
+    ),
+    "review.action.bring_in": gettext_lazy("Brought an action into the review {target}"),
+    "review.ratings.close": gettext_lazy("Closed the ratings of the review {target}"),
+    "review.close": gettext_lazy("Closed the review {target}"),
     "support_links.replace": gettext_lazy("Changed the support links"),
     "invitation.create": gettext_lazy("Invited {target}"),
     "invitation.accept": gettext_lazy("Accepted an invitation and joined"),
@@ -96,6 +126,8 @@ NAMES = {
     "Circle": ("circles", "Circle", "title", True),
     "Round": ("pulse", "Round", "title", True),
     "Conversation": ("conversations", "Conversation", "question", True),
+    "Charter": ("reviews", "Charter", "title", True),
+    "Review": ("reviews", "Review", "quarter", True),
     "Team": ("people", "Team", "name", True),
     "Member": ("people", "Member", "display_name", False),
     "Invitation": ("people", "Invitation", "email", False),
