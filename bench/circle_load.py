@@ -62,6 +62,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from support.browser import Browser, address_of
 from support.load import (
     HOST,
     PG_PORT,
@@ -179,8 +180,6 @@ PROMPT = re.compile(r'<option value="(\d+)"')
 
 class Participant:
     def __init__(self, number: int, base_url: str, code: str, run_id: str, stats: Stats):
-        import httpx
-
         self.number = number
         self.code = code
         self.run_id = run_id
@@ -189,21 +188,8 @@ class Participant:
         self.poll_every = POLL_EVERY
         self.prompts: list[str] = []
         self.posted = 0
-        self.client = httpx.AsyncClient(
-            base_url=base_url,
-            follow_redirects=False,
-            timeout=REQUEST_TIMEOUT,
-            # Let idle connections go before gunicorn's 5 s keep-alive closes them, so a post
-            # is never sent down a connection the server is closing (a browser would retry).
-            limits=httpx.Limits(
-                max_connections=2, max_keepalive_connections=2, keepalive_expiry=2.5
-            ),
-            trust_env=False,  # never a proxy: only 127.0.0.1
-            # As a load balancer would say which client each request came from.
-            headers={
-                "X-Forwarded-For": f"10.{number // 65536 % 256}.{number // 256 % 256}."
-                f"{number % 256}"
-            },
+        self.client = Browser(
+            base_url, address=address_of(number), connections=2, timeout=REQUEST_TIMEOUT
         )
 
     @property
@@ -211,22 +197,24 @@ class Participant:
         return f"/circles/c/{self.code}/"
 
     def _form(self, **fields: str) -> dict[str, str]:
-        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken") or "", **fields}
+        return {"csrfmiddlewaretoken": self.client.cookie("csrftoken"), **fields}
 
     async def setup(self) -> bool:
         try:
             page = await self.client.get(self.room)
-            page.raise_for_status()
+            if page.status != 200:
+                raise RuntimeError(f"room {page.status}")
             joined = await self.client.post(self.room + "join/", data=self._form(agree="on"))
-            if joined.status_code != 302:
-                raise RuntimeError(f"join {joined.status_code}")
+            if joined.status != 302:
+                raise RuntimeError(f"join {joined.status}")
             checked = await self.client.post(
                 self.room + "check/arrive/", data=self._form(score="3", word="ready")
             )
-            if checked.status_code != 302:
-                raise RuntimeError(f"check-in {checked.status_code}")
+            if checked.status != 302:
+                raise RuntimeError(f"check-in {checked.status}")
             page = await self.client.get(self.room)
-            page.raise_for_status()
+            if page.status != 200:
+                raise RuntimeError(f"room {page.status}")
         except Exception as error:
             self.stats.setup_errors[describe(error)] += 1
             return False
@@ -256,13 +244,13 @@ class Participant:
                 self.stats.errors[f"poll: {describe(error)}"] += 1
             else:
                 elapsed = (time.monotonic() - began) * 1000
-                if response.status_code == 204 and "HX-Refresh" not in response.headers:
+                if response.status == 204 and "HX-Refresh" not in response.headers:
                     self.stats.polls_unchanged += 1
                     self.stats.poll_ms.append(elapsed)
-                elif response.status_code == 200:
+                elif response.status == 200:
                     self.stats.polls_changed += 1
                     self.stats.poll_ms.append(elapsed)
-                    self.stats.changed_bytes.append(len(response.content))
+                    self.stats.changed_bytes.append(len(response.text.encode()))
                     if 'id="circle-board-wrap"' in response.text:
                         self.stats.polls_resync += 1
                     found = VERSION.search(response.text)
@@ -270,7 +258,7 @@ class Participant:
                         self.version = found.group(1)
                     self.poll_every = self._interval(response.text)
                 else:
-                    self.stats.errors[f"poll: HTTP {response.status_code}"] += 1
+                    self.stats.errors[f"poll: HTTP {response.status}"] += 1
             self.stats.poll_seconds[self.poll_every] += 1
             tick += self.poll_every  # like HTMX's "every Ns": the next poll N s after this one
             tick = max(tick, time.monotonic())
@@ -306,7 +294,7 @@ class Participant:
             except Exception as error:
                 self.stats.errors[f"post: {describe(error)}"] += 1
             else:
-                if response.status_code == 302:
+                if response.status == 302:
                     now = time.monotonic()
                     self.stats.posts_ok += 1
                     self.stats.post_ms.append((now - sent) * 1000)
@@ -314,18 +302,18 @@ class Participant:
                     if attempt > 1:
                         self.stats.retried_saved_ms.append((now - began) * 1000)
                     return True
-                if response.status_code == 503 and "Your words are still here" in response.text:
+                if response.status == 503 and "Your words are still here" in response.text:
                     self.stats.not_saved_yet_pages += 1
                 else:
                     kind = "identifying warning" if "identifying-warning" in response.text else ""
-                    self.stats.errors[f"post: HTTP {response.status_code} {kind}".strip()] += 1
+                    self.stats.errors[f"post: HTTP {response.status} {kind}".strip()] += 1
             if time.monotonic() > give_up_at:
                 return False
             self.stats.retries += 1
             await asyncio.sleep(random.uniform(0.5, 1.5))
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.close()
 
 
 async def drive(

@@ -49,6 +49,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from support.browser import Browser, address_of
 from support.load import (
     HOST,
     PG_PORT,
@@ -205,39 +206,31 @@ class Stats:
 
 class Person:
     def __init__(self, number: int, base_url: str, code: str, stats: Stats) -> None:
-        import httpx
-
         self.key = browser_key()
         self.code = code
         self.stats = stats
-        self.client = httpx.AsyncClient(
-            base_url=base_url,
-            follow_redirects=False,
+        self.client = Browser(
+            base_url,
+            address=address_of(number),
+            connections=1,
             timeout=REQUEST_TIMEOUT,
-            limits=httpx.Limits(
-                max_connections=1, max_keepalive_connections=1, keepalive_expiry=2.5
-            ),
-            trust_env=False,  # never a proxy: only 127.0.0.1
             cookies={"village_key": self.key},
-            headers={
-                "X-Forwarded-For": f"10.{number // 65536 % 256}.{number // 256 % 256}."
-                f"{number % 256}"
-            },
         )
         self.vote_url = ""
 
     def _form(self, **fields: str) -> dict[str, str]:
-        return {"csrfmiddlewaretoken": self.client.cookies.get("csrftoken") or "", **fields}
+        return {"csrfmiddlewaretoken": self.client.cookie("csrftoken"), **fields}
 
     async def setup(self) -> bool:
         join = f"/conversations/j/{self.code}/"
         try:
             page = await self.client.get(join)
-            page.raise_for_status()
+            if page.status != 200:
+                raise RuntimeError(f"join page {page.status}")
             token = "".join(random.choice(string.ascii_letters) for _ in range(22))
             joined = await self.client.post(join, data=self._form(agree="on", form_token=token))
-            if joined.status_code != 302:
-                raise RuntimeError(f"join {joined.status_code}")
+            if joined.status != 302:
+                raise RuntimeError(f"join {joined.status}")
             self.vote_url = joined.headers["location"]
         except Exception as error:
             self.stats.setup_errors[describe(error)] += 1
@@ -267,8 +260,8 @@ class Person:
             self.stats.errors[f"page: {describe(error)}"] += 1
             return None
         self.stats.page_ms.append((time.monotonic() - began) * 1000)
-        if page.status_code != 200:
-            self.stats.errors[f"page: HTTP {page.status_code}"] += 1
+        if page.status != 200:
+            self.stats.errors[f"page: HTTP {page.status}"] += 1
             return None
         return self.statement_in(page.text)
 
@@ -294,8 +287,8 @@ class Person:
             self.stats.errors[f"vote: {describe(error)}"] += 1
             return None
         now = time.monotonic()
-        if response.status_code != 200:
-            self.stats.errors[f"vote: HTTP {response.status_code}"] += 1
+        if response.status != 200:
+            self.stats.errors[f"vote: HTTP {response.status}"] += 1
             return None
         if NOT_SAVED in response.text:
             self.stats.errors["vote: refused"] += 1
@@ -306,7 +299,7 @@ class Person:
         return self.statement_in(response.text)
 
     async def close(self) -> None:
-        await self.client.aclose()
+        await self.client.close()
 
 
 class Snapshot:
