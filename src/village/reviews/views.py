@@ -62,6 +62,11 @@ def _values(review: Review) -> Any:
     return Value.objects.filter(version_id=review.version_id)
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The posted fields, even none (an empty post is still a post to answer), or None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _chosen_value(request: HttpRequest) -> dict[str, str]:
     """The value a link from the meeting view chose, to start the form with."""
     chosen = request.GET.get("value", "")
@@ -93,7 +98,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     partnership = member.partnership
     can_open = policy.can_open_reviews(member=member, partnership=partnership)
     form = forms.OpenReviewForm(
-        request.POST or None, initial={"quarter": _next_quarter(member)} if can_open else None
+        _posted(request), initial={"quarter": _next_quarter(member)} if can_open else None
     )
     if request.method == "POST":
         if not can_open:
@@ -176,7 +181,7 @@ def self_rate(request: HttpRequest, pk: int) -> HttpResponse:
             initial[f"score_{rating.value_id}"] = str(rating.score)
             initial[f"evidence_{rating.value_id}"] = rating.evidence
             initial[f"links_{rating.value_id}"] = "\n".join(rating.links)
-    form = forms.SelfRatingForm(request.POST or None, values=values, initial=initial)
+    form = forms.SelfRatingForm(_posted(request), values=values, initial=initial)
     if request.method == "POST" and not refused and form.is_valid():
         assert agency is not None
         ratings = form.ratings()
@@ -218,7 +223,7 @@ def panel_rate(request: HttpRequest, pk: int) -> HttpResponse:
     review, member = _review(request, pk)
     refused = _refusal(review, member, Act.PANEL_RATE)
     rated = selectors.has_panel_rated(review=review, member=member)
-    form = forms.PanelRatingForm(request.POST or None, values=_values(review))
+    form = forms.PanelRatingForm(_posted(request), values=_values(review))
     if request.method == "POST" and not refused and not rated and form.is_valid():
 
         def create() -> HttpResponse:
@@ -280,7 +285,7 @@ def not_rated(request: HttpRequest, pk: int) -> HttpResponse:
         own = member.agency_id if for_agency else None
         agencies = agencies.filter(pk=own) if own is not None else agencies.none()
     form = forms.NotRatedForm(
-        request.POST or None,
+        _posted(request),
         values=_values(review),
         agencies=agencies,
         panels=bool(can[Act.NOT_RATED_PANEL]),
@@ -316,7 +321,7 @@ def not_rated(request: HttpRequest, pk: int) -> HttpResponse:
 def shortfalls(request: HttpRequest, pk: int) -> HttpResponse:
     review, member = _review(request, pk)
     form = forms.ShortfallForm(
-        request.POST or None, values=_values(review), initial=_chosen_value(request)
+        _posted(request), values=_values(review), initial=_chosen_value(request)
     )
     if request.method == "POST":
         refused = _refusal(review, member, Act.ADD_SHORTFALL)
@@ -441,7 +446,7 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _action_form(review: Review, request: HttpRequest) -> forms.ActionForm:
     return forms.ActionForm(
-        request.POST or None,
+        _posted(request),
         values=_values(review),
         agencies=agencies_for(partnership=review.partnership),
         initial=_chosen_value(request),
