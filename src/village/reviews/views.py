@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from village.once import run_once
@@ -119,7 +120,12 @@ def review_list(request: HttpRequest) -> HttpResponse:
                     _("The %(quarter)s review is open for ratings.") % {"quarter": review.quarter}
                     + (
                         " "
-                        + _("%(n)s open actions came with it from last quarter.") % {"n": carried}
+                        + ngettext(
+                            "%(n)s open action came with it from last quarter.",
+                            "%(n)s open actions came with it from last quarter.",
+                            carried,
+                        )
+                        % {"n": carried}
                         if carried
                         else ""
                     ),
