@@ -23,6 +23,7 @@ from village.reviews import selectors, services
 from village.reviews.models import (
     Action,
     ActionStatus,
+    Milestone,
     NotRated,
     PendingPanelRating,
     Review,
@@ -165,6 +166,7 @@ def test_a_family_member_rates_anonymously_once(review: Review, partners: Partne
     client = client_for(member)
     page = client.get(url("panel_rate", review)).content.decode()
     assert "Your answers are anonymous." in page
+    assert "You are rating as part of the family panel." in page
     assert "at least 5 people have rated" in page
     values = list(Value.objects.filter(version_id=review.version_id))
     answers = {f"score_{v.pk}": "2" for v in values}
@@ -262,6 +264,15 @@ def test_actions_agreed_updated_and_brought_in(
     other_lead.post(update, {"status": "done"})
     assert Action.objects.get().status == ActionStatus.STUCK
 
+    first = action.milestones.get(text="Agree the hours")
+    done = url("milestone_done", review, action_pk=action.pk, milestone_pk=first.pk)
+    other_lead.post(done, {"done": "yes"})
+    assert not Milestone.objects.get(pk=first.pk).done
+    assert lead.get(done).status_code == 405
+    lead.post(done, {"done": "yes"})
+    assert Milestone.objects.get(pk=first.pk).done
+    assert "Mark not done" in lead.get(url("actions", review)).content.decode()
+
     circle = make_circle(title="Kinship carers")
     for phase in ("group", "vote", "act"):
         circle_services.circle_move_to(circle=circle, actor=partners.facilitator, phase=phase)
@@ -323,6 +334,12 @@ def test_a_complete_review_closes_and_the_next_quarter_carries_open_actions(
     response = fac.post(url("close", review))
     assert response["Location"] == url("review", review)
     assert Review.objects.get(pk=review.pk).state == ReviewState.CLOSED
+    assert "Open next quarter" in fac.get(url("review", review)).content.decode()
+    lead = client_for(partners.leads[0])
+    assert "Open next quarter" not in lead.get(url("review", review)).content.decode()
+    page = lead.get(url("self_rate", review)).content.decode()
+    assert "This review has closed. It can be read but not changed." in page
+    assert "Save our ratings" not in page
     fac.post(reverse("reviews:list"), {"quarter": "2026-Q4"})
     later_review = Review.objects.get(quarter="2026-Q4")
     page = fac.get(url("actions", later_review)).content.decode()
@@ -404,6 +421,18 @@ def _forms(
             partners.facilitator,
             url("action_update", review, action_pk=action.pk),
             lambda v: {"status": "stuck", "stuck_because": v},
+        ),
+        (
+            partners.facilitator,
+            url(
+                "milestone_done",
+                review,
+                action_pk=action.pk,
+                milestone_pk=services.milestone_add(
+                    action=action, actor=partners.facilitator, text="Step"
+                ).pk,
+            ),
+            lambda v: {"done": v},
         ),
         (
             partners.facilitator,

@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:pk>/actions/", views.actions, name="actions"),
     path("<int:pk>/actions/bring-in/", views.action_bring_in, name="action_bring_in"),
     path("<int:pk>/actions/<int:action_pk>/", views.action_update, name="action_update"),
+    path(
+        "<int:pk>/actions/<int:action_pk>/milestones/<int:milestone_pk>/",
+        views.milestone_done,
+        name="milestone_done",
+    ),
     path("<int:pk>/close-ratings/", views.close_ratings, name="close_ratings"),
     path("<int:pk>/close/", views.close_review, name="close"),
 ]

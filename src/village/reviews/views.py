@@ -22,7 +22,7 @@ from village.people.models import Member
 from village.people.selectors import agencies_for
 from village.pulse.charts import bar_chart
 from village.reviews import access, forms, policy, selectors, services
-from village.reviews.models import Action, Review, Scale, Shortfall, Value
+from village.reviews.models import Action, Milestone, Review, Scale, Shortfall, Value
 from village.reviews.policy import Act, ReviewError
 
 SCALE_LABELS = {score.value: str(score.label) for score in Scale}
@@ -165,7 +165,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             review,
             member,
             missing=selectors.missing_ratings(review=review),
-            panel=policy.panel_of(member),
+            can_open=policy.can_open_reviews(member=member, partnership=review.partnership),
             panel_rated=bool(people & policy.PANELS)
             and selectors.has_panel_rated(review=review, member=member),
             actions=selectors.actions_of(review=review),
@@ -263,7 +263,7 @@ def _panel_page(
             form=form,
             refused=refused,
             rated=rated,
-            panel=policy.panel_of(member),
+            panel=selectors.PANEL_LABELS.get(policy.panel_of(member), ""),
             minimum=review.partnership.min_group_size,
         ),
     )
@@ -438,7 +438,10 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
         (row, cell, _trend_chart(row.value, cell))
         for row in matrix.rows
         for cell in row.cells
-        if any(p.self_score is not None or p.family or p.frontline for p in cell.trend)
+        if any(
+            p.self_score is not None or p.family is not None or p.frontline is not None
+            for p in cell.trend
+        )
     ]
     return render(
         request,
@@ -553,6 +556,31 @@ def action_bring_in(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return run_once(request, create)
+
+
+@login_required
+@require_POST
+def milestone_done(
+    request: HttpRequest, pk: int, action_pk: int, milestone_pk: int
+) -> HttpResponse:
+    review, member = _review(request, pk)
+    milestone = Milestone.objects.filter(
+        action__review=review, action_id=action_pk, pk=milestone_pk
+    ).first()
+    if milestone is None:
+        raise Http404
+    done = request.POST.get("done") == "yes"
+    try:
+        services.milestone_set_done(milestone=milestone, actor=member, done=done)
+    except ReviewError as error:
+        return _back(request, "reviews:actions", review, error=str(error))
+    return _back(
+        request,
+        "reviews:actions",
+        review,
+        done=(_("“%(milestone)s” is done.") if done else _("“%(milestone)s” is not done yet."))
+        % {"milestone": milestone.text},
+    )
 
 
 # --- closing ------------------------------------------------------------------------------------
