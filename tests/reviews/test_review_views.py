@@ -356,6 +356,7 @@ def test_a_gap_of_two_points_is_flagged_in_words(review: Review, partners: Partn
     services.panel_release(review=review, final=True)
     page = client_for(partners.family[1]).get(url("gaps", review)).content.decode()
     agency = partners.agencies[0].name
+    assert "<strong>Flag:</strong> 3.0 above the family panel" in page
     assert f"{agency} rates itself 3.0 points higher on “No blame” than the family panel does." in (
         page
     )
