@@ -140,7 +140,7 @@ def test_a_quarterly_review_from_ratings_to_next_quarter(
     fac.get_by_role("button", name="Yes, close the ratings").click()
 
     # The meeting view: the family panel's view of the first value is above the fold.
-    expect(fac.get_by_role("heading", level=1, name=f"Meeting view: {quarter}")).to_be_visible()
+    expect(fac.get_by_role("heading", level=1, name=f"{quarter} meeting")).to_be_visible()
     expect(fac.get_by_text("Ratings are closed. The meeting can begin.")).to_be_visible()
     first = fac.locator("section").first
     family = first.get_by_role("heading", name="Family panel")
@@ -149,6 +149,11 @@ def test_a_quarterly_review_from_ratings_to_next_quarter(
     headings = first.get_by_role("heading", level=3).all_inner_texts()
     assert headings[:2] == ["Family panel", "Frontline staff"], headings
     both_widths(fac, check_page, "meeting", "meeting view")
+    # On a phone too, once the message has been read and the page is loaded again.
+    fac.set_viewport_size({"width": 320, "height": 640})
+    fac.reload()
+    expect(first.get_by_text("2.0 out of 6")).to_be_in_viewport()
+    fac.set_viewport_size({"width": 1280, "height": 900})
 
     # The gap matrix flags the gap between the agency's own rating and the family panel's.
     fac.get_by_role("link", name="Gap matrix").click()
