@@ -22,10 +22,8 @@ from village.people.models import Member
 from village.people.selectors import agencies_for
 from village.pulse.charts import bar_chart
 from village.reviews import access, forms, policy, selectors, services
-from village.reviews.models import Action, Milestone, Review, Scale, Shortfall, Value
+from village.reviews.models import Action, Milestone, Review, Shortfall, Value
 from village.reviews.policy import Act, ReviewError
-
-SCALE_LABELS = {score.value: str(score.label) for score in Scale}
 
 
 def _member(request: HttpRequest) -> Member:
@@ -278,14 +276,9 @@ def not_rated(request: HttpRequest, pk: int) -> HttpResponse:
     for_panel = people & policy.POLICY[Act.NOT_RATED_PANEL].people
     if not for_agency and not for_panel:
         raise PermissionDenied
-    refused = (
-        ""
-        if can[Act.NOT_RATED_AGENCY] or can[Act.NOT_RATED_PANEL]
-        else str(
-            policy.decide_for(act=Act.NOT_RATED_AGENCY, target=review, people=people).reason
-            or policy.decide_for(act=Act.NOT_RATED_PANEL, target=review, people=people).reason
-        )
-    )
+    # Both steps belong to the same stages, so either answers why not now.
+    act = Act.NOT_RATED_AGENCY if for_agency else Act.NOT_RATED_PANEL
+    refused = policy.decide_for(act=act, target=review, people=people).reason
     agencies = agencies_for(partnership=review.partnership)
     if not people & policy.RUNS:
         own = member.agency_id if for_agency else None
@@ -407,7 +400,6 @@ def meeting(request: HttpRequest, pk: int) -> HttpResponse:
             member,
             sides=selectors.meeting(review=review),
             note=selectors.disclosure_note(review=review),
-            scale=SCALE_LABELS,
         ),
     )
 
@@ -446,7 +438,7 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "reviews/review_gaps.html",
-        _context(review, member, matrix=matrix, trends=trends, scale=SCALE_LABELS),
+        _context(review, member, matrix=matrix, trends=trends),
     )
 
 
