@@ -161,6 +161,10 @@ class Clause(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def party_labels(self) -> list[str]:
+        return [str(Party(p).label) if p in Party.values else p for p in self.parties]
+
 
 class Represents(models.TextChoices):
     """The constituencies whose yes an amendment needs: each has equal power."""

@@ -81,7 +81,6 @@ def _version_page(request: HttpRequest, version: CharterVersion, member: Member)
             "in_force": current is not None and current.pk == version.pk,
             "draft": selectors.draft_of(charter=charter),
             "readings": selectors.charter_reading(version=version),
-            "talks": selectors.clause_conversations(charter=charter),
             "open_amendments": selectors.amendments_of(charter=charter, state="open").count(),
             "can": _can(version, member),
             "can_name": policy.can_set_representatives(
@@ -135,11 +134,7 @@ def differences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reviews/charter_differences.html",
-        {
-            "form": form,
-            "differences": found_differences,
-            "party_labels": selectors.PARTY_LABELS,
-        },
+        {"form": form, "differences": found_differences},
     )
 
 
