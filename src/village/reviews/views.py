@@ -31,6 +31,11 @@ def _member(request: HttpRequest) -> Member:
     return member  # type: ignore[no-any-return]
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a post, even an empty one (so it gets its errors); None otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
 def _can(target: policy.Target, member: Member) -> dict[str, bool]:
     return policy.abilities(target=target, member=member)
 
@@ -163,7 +168,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     if version.is_published:
         return redirect("reviews:version", pk=version.pk)
     form = forms.VersionForm(
-        request.POST or None, initial={"preamble": version.preamble, "note": version.note}
+        _posted(request), initial={"preamble": version.preamble, "note": version.note}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -201,7 +206,7 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     version = access.access_version(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, version, member)
-    form = forms.ValueForm(request.POST or None)
+    form = forms.ValueForm(_posted(request))
     if request.method == "POST" and form.is_valid():
 
         def create() -> HttpResponse:
@@ -233,7 +238,7 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
     value = access.access_value(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, value.version, member)
     form = forms.ValueForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "name": value.name,
             "description": value.description,
@@ -286,7 +291,7 @@ def clause_add(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     value = access.access_value(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, value.version, member)
-    form = forms.ClauseForm(request.POST or None, initial={"kind": ClauseKind.RIGHT})
+    form = forms.ClauseForm(_posted(request), initial={"kind": ClauseKind.RIGHT})
     if request.method == "POST" and form.is_valid():
 
         def create() -> HttpResponse:
@@ -317,7 +322,7 @@ def clause_edit(request: HttpRequest, pk: int) -> HttpResponse:
     value = clause.value
     _refused(policy.Act.EDIT_DRAFT, value.version, member)
     form = forms.ClauseEditForm(
-        request.POST or None, initial={"parties": clause.parties, "text": clause.text}
+        _posted(request), initial={"parties": clause.parties, "text": clause.text}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -363,7 +368,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     version = access.access_version(pk=pk, member=member)
     _refused(policy.Act.PUBLISH, version, member)
-    form = forms.PublishForm(request.POST or None)
+    form = forms.PublishForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.version_publish(
@@ -404,7 +409,7 @@ def representatives(request: HttpRequest) -> HttpResponse:
     partnership = member.partnership
     if not policy.can_set_representatives(member=member, partnership=partnership):
         raise PermissionDenied(_("Only an admin can name representatives."))
-    form = forms.RepresentativeForm(request.POST or None, members=_partnership_members(member))
+    form = forms.RepresentativeForm(_posted(request), members=_partnership_members(member))
     if request.method == "POST" and form.is_valid():
         try:
             services.representative_set(
@@ -466,7 +471,7 @@ def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
     clause = access.access_clause(pk=pk, member=member)
     version = clause.value.version
     _refused(policy.Act.PROPOSE_AMENDMENT, version, member)
-    form = forms.AmendmentForm(request.POST or None, initial={"new_text": clause.text})
+    form = forms.AmendmentForm(_posted(request), initial={"new_text": clause.text})
     if request.method == "POST" and form.is_valid():
 
         def create() -> HttpResponse:
@@ -617,7 +622,7 @@ def clause_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     clause = access.access_clause(pk=pk, member=member)
     _refused(policy.Act.START_CONVERSATION, clause.value.version, member)
     form = forms.ClauseConversationForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "question": _("How well do we live up to this, and where does the system not?")
         },
