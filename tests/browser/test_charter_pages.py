@@ -45,7 +45,9 @@ def test_a_family_member_reads_the_charter_its_changes_and_an_amendment(
     )
     second = services.version_publish(version=draft, actor=facilitator)
     mum = person(partnership, "Mum", roles=[Role.FAMILY], constituency=Constituency.FAMILY)
-    in_force = Clause.objects.get(value__version=second, value__key=clause.value.key, key=clause.key)
+    in_force = Clause.objects.get(
+        value__version=second, value__key=clause.value.key, key=clause.key
+    )
     amendment = services.amendment_propose(
         version=second,
         actor=mum,
@@ -69,7 +71,9 @@ def test_a_family_member_reads_the_charter_its_changes_and_an_amendment(
 
     page.goto(f"/reviews/charter/amendments/{amendment.pk}/")
     expect(page.get_by_role("heading", name="Where each constituency stands")).to_be_visible()
-    expect(page.get_by_text("It is accepted only when every constituency says yes.")).to_be_visible()
+    expect(
+        page.get_by_text("It is accepted only when every constituency says yes.")
+    ).to_be_visible()
     _both_widths(page, check_page, "amendment")
     page.get_by_label("Your comment").fill("I agree: my record had mistakes in it.")
     page.get_by_role("button", name="Add my comment").click()

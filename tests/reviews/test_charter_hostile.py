@@ -146,9 +146,7 @@ def test_a_bad_amendment_is_refused_in_words(
     assert not Amendment.objects.exists()
 
 
-def test_the_same_words_are_not_an_amendment(
-    partners: Partners, published: CharterVersion
-) -> None:
+def test_the_same_words_are_not_an_amendment(partners: Partners, published: CharterVersion) -> None:
     clause = _clause(published)
     response = client_for(partners.family[2]).post(
         reverse("reviews:amendment_propose", args=[clause.pk]), {"new_text": clause.text}
@@ -164,7 +162,9 @@ def test_a_bad_comment_or_vote_is_refused_in_words(
         version=published, actor=partners.family[2], clause=_clause(published), new_text="New."
     )
     client = client_for(partners.family[3])
-    response = client.post(reverse("reviews:amendment_comment", args=[amendment.pk]), {"text": text})
+    response = client.post(
+        reverse("reviews:amendment_comment", args=[amendment.pk]), {"text": text}
+    )
     assert message in response.content.decode()
     assert not AmendmentComment.objects.exists()
     client.post(reverse("reviews:amendment_comment", args=[amendment.pk]), {"text": SCRIPT})

@@ -112,8 +112,8 @@ def test_versions_and_their_differences_in_words(
     listing = reader.get(reverse("reviews:versions")).content.decode()
     assert "Version 1" in listing and "Version 2" in listing
     page = reader.get(reverse("reviews:differences"), {"old": 1, "new": 2}).content.decode()
-    assert "<ins><span class=\"village-visually-hidden\">added: </span>Brand new words.</ins>" in page
-    assert "<del><span class=\"village-visually-hidden\">removed: </span>" in page
+    assert '<ins><span class="village-visually-hidden">added: </span>Brand new words.</ins>' in page
+    assert '<del><span class="village-visually-hidden">removed: </span>' in page
     assert "struck through" in page
     same = reader.get(reverse("reviews:differences"), {"old": 2, "new": 2}).content.decode()
     assert "Nothing changed" in same
@@ -197,9 +197,10 @@ def test_a_facilitator_adds_and_removes_values_and_clauses_with_confirmation(
     assert Clause.objects.filter(pk=clause.pk).exists()
     client.post(reverse("reviews:clause_remove", args=[clause.pk]))
     assert not Clause.objects.filter(pk=clause.pk).exists()
-    assert "Remove this value" in client.get(
-        reverse("reviews:value_remove", args=[value.pk])
-    ).content.decode()
+    assert (
+        "Remove this value"
+        in client.get(reverse("reviews:value_remove", args=[value.pk])).content.decode()
+    )
     client.post(reverse("reviews:value_remove", args=[value.pk]))
     assert not Value.objects.filter(pk=value.pk).exists()
 
@@ -308,7 +309,7 @@ def test_an_amendment_is_proposed_discussed_and_accepted_by_every_constituency(
     amendment = Amendment.objects.get()
     assert response["Location"] == reverse("reviews:amendment", args=[amendment.pk])
     page = proposer.get(response["Location"]).content.decode()
-    assert "<ins><span class=\"village-visually-hidden\">added: </span>" in page
+    assert '<ins><span class="village-visually-hidden">added: </span>' in page
     assert "Always.</ins>" in page
     assert "accepted only when every constituency says yes" in page
     client_for(partners.family[4]).post(
@@ -370,9 +371,12 @@ def test_observers_read_amendments_but_do_not_take_part(
     assert "Add my comment" not in page and "Save my vote" not in page
     observer.post(reverse("reviews:amendment_comment", args=[amendment.pk]), {"text": "Hi."})
     assert amendment.comments.count() == 0
-    assert access_outcome(
-        observer.get(reverse("reviews:amendment_propose", args=[_clause(published).pk]))
-    ) == FORBIDDEN
+    assert (
+        access_outcome(
+            observer.get(reverse("reviews:amendment_propose", args=[_clause(published).pk]))
+        )
+        == FORBIDDEN
+    )
     stranger = client_for(_stranger(other_partnership))
     assert (
         access_outcome(stranger.get(reverse("reviews:amendment", args=[amendment.pk]))) == MISSING

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
 from village.once import OnceForm
+from village.people.models import Member
 from village.reviews.models import ClauseKind, Foundation, Party, Represents
 
 _TOO_MUCH = _("That is too much to keep. Please shorten it.")
@@ -88,10 +89,13 @@ _PARTIES = forms.MultipleChoiceField(
     choices=Party.choices,
     widget=forms.CheckboxSelectMultiple,
     error_messages={
-        "required": _("Choose at least one party: families, practitioners, agencies, or leaders "
-                      "and commissioners."),
-        "invalid_choice": _("Choose from families, practitioners, agencies, and leaders and "
-                            "commissioners."),
+        "required": _(
+            "Choose at least one party: families, practitioners, agencies, or leaders "
+            "and commissioners."
+        ),
+        "invalid_choice": _(
+            "Choose from families, practitioners, agencies, and leaders and commissioners."
+        ),
     },
 )
 
@@ -131,9 +135,9 @@ class PublishForm(forms.Form):
 
 
 class RepresentativeForm(forms.Form):
-    member = forms.ModelChoiceField(
+    member: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
         label=_("Member"),
-        queryset=None,
+        queryset=Member.objects.none(),
         error_messages={
             "required": _("Choose a member."),
             "invalid_choice": _("Choose a member of this partnership from the list."),

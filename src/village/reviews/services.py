@@ -27,7 +27,7 @@ from village.anonymity import release_size, seal, shuffled, unseal
 from village.circles import selectors as circle_selectors
 from village.conversations import selectors as conversation_selectors
 from village.conversations import services as conversation_services
-from village.conversations.policy import ConversationError
+from village.errors import UserError
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
 from village.reviews import policy, selectors
@@ -721,7 +721,8 @@ def clause_conversation_start(
                 opened_by=actor,
             )
             _charter_audit(version, actor, "charter.clause.conversation")
-    except ConversationError as error:
+    except UserError as error:
+        # The conversation's own refusal (its times, its seeds' length), in its words.
         raise ReviewError(str(error)) from error
     return link
 

@@ -28,7 +28,7 @@ def _member(request: HttpRequest) -> Member:
     member = getattr(request, "member", None)
     if not member:
         raise PermissionDenied
-    return member  # type: ignore[no-any-return]
+    return member
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -104,7 +104,9 @@ def load_default(request: HttpRequest) -> HttpResponse:
     except ReviewError as error:
         messages.error(request, str(error))
         return redirect("reviews:charter")
-    messages.success(request, _("Village's default charter is your draft. Change it, then publish it."))
+    messages.success(
+        request, _("Village's default charter is your draft. Change it, then publish it.")
+    )
     return redirect("reviews:draft", pk=draft.pk)
 
 
@@ -544,7 +546,9 @@ def amendment_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
     def create() -> HttpResponse:
         try:
-            services.amendment_comment(amendment=found, actor=member, text=form.cleaned_data["text"])
+            services.amendment_comment(
+                amendment=found, actor=member, text=form.cleaned_data["text"]
+            )
         except ReviewError as error:
             form.add_error("text", str(error))
             return _amendment_page(request, found, member, comment_form=form)
@@ -623,9 +627,7 @@ def clause_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     _refused(policy.Act.START_CONVERSATION, clause.value.version, member)
     form = forms.ClauseConversationForm(
         _posted(request),
-        initial={
-            "question": _("How well do we live up to this, and where does the system not?")
-        },
+        initial={"question": _("How well do we live up to this, and where does the system not?")},
     )
     if request.method != "POST":
         form.start_window_now(length=forms.CONVERSATION_LENGTH)
@@ -658,4 +660,3 @@ def _conversation_page(request: HttpRequest, clause: Clause, form: Any) -> HttpR
             "seeds": clause.value.clauses.order_by("-kind", "position", "pk"),
         },
     )
-
