@@ -312,6 +312,7 @@ def test_an_amendment_is_proposed_discussed_and_accepted_by_every_constituency(
     assert '<ins><span class="village-visually-hidden">added: </span>' in page
     assert "Always.</ins>" in page
     assert "accepted only when every constituency says yes" in page
+    assert f"A right of Families, in the value “{clause.value.name}”." in page
     client_for(partners.family[4]).post(
         reverse("reviews:amendment_comment", args=[amendment.pk]), {"text": "Agreed."}
     )

@@ -382,6 +382,19 @@ def amendments_of(*, charter: Charter, state: str = "") -> QuerySet[Amendment]:
     return found.filter(state=state) if state else found
 
 
+def amendment_clause(*, amendment: Amendment) -> Clause | None:
+    """The clause as it was in the version the amendment was proposed against."""
+    return (
+        Clause.objects.select_related("value")
+        .filter(
+            value__version_id=amendment.version_id,
+            value__key=amendment.value_key,
+            key=amendment.clause_key,
+        )
+        .first()
+    )
+
+
 def amendment_difference(*, amendment: Amendment) -> list[Piece]:
     return word_diff(amendment.old_text, amendment.new_text)
 

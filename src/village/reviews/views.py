@@ -517,6 +517,7 @@ def _amendment_page(
         "reviews/amendment_detail.html",
         {
             "amendment": amendment,
+            "clause": selectors.amendment_clause(amendment=amendment),
             "pieces": selectors.amendment_difference(amendment=amendment),
             "standing": selectors.amendment_standing(amendment=amendment),
             "comments": amendment.comments.select_related("author"),
