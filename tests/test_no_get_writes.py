@@ -30,6 +30,9 @@ from village.demo import demo_load
 from village.people import services as people_services
 from village.people.models import Invitation, Member, Partnership, Role
 from village.pulse.models import Round
+from village.reviews import selectors as review_selectors
+from village.reviews import services as review_services
+from village.reviews.models import Amendment, CharterVersion, Clause, Representative, Value
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
@@ -127,6 +130,14 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
             for pk in (demo.members["staff"].pk, demo.members["admin"].pk)
             for token in (demo.invitation_token, "not-a-real-token")
         ]
+    elif route.namespace == "reviews":
+        contexts = [
+            {"pk": pk, "member_pk": member_pk}
+            for pk in _review_pks(route, demo)
+            for member_pk in Representative.objects.filter(
+                partnership=demo.partnership
+            ).values_list("member_id", flat=True)
+        ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]
     found = []
@@ -137,6 +148,31 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
         if kwargs not in found:
             found.append(kwargs)
     return found
+
+
+# The charter's pages, by the kind of thing their pk names.
+_BY_VERSION = {"version", "draft_start", "draft", "value_add", "publish"}
+_BY_VALUE = {"value_edit", "value_remove", "clause_add"}
+_BY_CLAUSE = {"clause_edit", "clause_remove", "amendment_propose", "clause_conversation"}
+_BY_AMENDMENT = {"amendment", "amendment_comment", "amendment_vote", "amendment_withdraw"}
+
+
+def _review_pks(route: Route, demo: Demo) -> list[int]:
+    """Each version of the demo's charter (published and draft), a value and a clause of
+    each, and its amendments."""
+    name = (route.name or "").split(":")[-1]
+    versions = CharterVersion.objects.filter(charter__partnership=demo.partnership)
+    if name in _BY_VERSION:
+        rows: Any = versions
+    elif name in _BY_VALUE:
+        rows = [Value.objects.filter(version=v).first() for v in versions]
+    elif name in _BY_CLAUSE:
+        rows = [Clause.objects.filter(value__version=v).first() for v in versions]
+    elif name in _BY_AMENDMENT:
+        rows = Amendment.objects.filter(charter__partnership=demo.partnership)
+    else:
+        rows = [None]
+    return [row.pk if row is not None else 0 for row in rows]
 
 
 def urls(demo: Demo) -> list[str]:
@@ -166,6 +202,7 @@ def demo(db: None) -> Demo:
     for conversation in Conversation.objects.filter(partnership=partnership):
         # Results as the worker stores them, so the results pages show every figure.
         conversation_services.results_refresh(conversation=conversation)
+    _charter_with_a_draft_and_an_amendment(partnership, members)
     _invitation, token = people_services.invitation_create(
         partnership=partnership,
         created_by=members[Role.ADMIN],
@@ -174,6 +211,35 @@ def demo(db: None) -> Demo:
         constituency="frontline",
     )
     return Demo(partnership=partnership, members=members, invitation_token=token)
+
+
+def _charter_with_a_draft_and_an_amendment(
+    partnership: Partnership, members: dict[str, Member]
+) -> None:
+    """The charter's pages need a published version, a draft, an amendment and a
+    representative (added here while the demo has none)."""
+    facilitator = members[Role.FACILITATOR]
+    charter = review_selectors.charter_of(partnership=partnership)
+    published = review_selectors.published_version(charter=charter) if charter else None
+    if published is None:
+        first = review_services.charter_load_default(partnership=partnership, actor=facilitator)
+        published = review_services.version_publish(version=first, actor=facilitator)
+    if review_selectors.draft_of(charter=published.charter) is None:
+        review_services.draft_start(version=published, actor=facilitator)
+    if not Amendment.objects.filter(charter=published.charter).exists():
+        clause = Clause.objects.filter(value__version=published).first()
+        assert clause is not None
+        review_services.amendment_propose(
+            version=published, actor=members[Role.FAMILY], clause=clause, new_text="New words."
+        )
+    if not Representative.objects.filter(partnership=partnership).exists():
+        family = members[Role.FAMILY]
+        review_services.representative_set(
+            partnership=partnership,
+            actor=members[Role.ADMIN],
+            member=family,
+            represents=family.constituency,
+        )
 
 
 def _guest(demo: Demo) -> Client:

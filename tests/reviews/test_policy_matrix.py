@@ -208,6 +208,14 @@ ATTEMPTS: dict[Act, Callable[[World], object]] = {
         amendment=w.amendment,  # type: ignore[arg-type]
         actor=w.actor,
     ),
+    Act.START_CONVERSATION: lambda w: services.clause_conversation_start(
+        clause=_clause(w.version),  # type: ignore[arg-type]
+        actor=w.actor,
+        question="How well do we live up to this?",
+        context="",
+        opens_at=timezone.now(),
+        closes_at=timezone.now() + timedelta(days=7),
+    ),
     Act.READ_REVIEW: lambda w: _read(access.access_review, w),
     Act.SELF_RATE: lambda w: services.self_rate(
         review=w.review,  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from village.anonymity import random_order
-from village.conversations import keys
+from village.conversations import keys, policy
 from village.conversations.models import (
     Action,
     ActionStatus,
@@ -118,6 +118,38 @@ def result_votes(*, conversation: Conversation) -> QuerySet[Vote]:
 def conversation_by_id(*, pk: int) -> Conversation | None:
     """For the command line, where a conversation is named by its number."""
     return Conversation.objects.select_related("partnership").filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class SharedCommonGround:
+    """A conversation as another part of Village may show it: its question, whether its
+    results are shared with the whole partnership yet, and then its common ground."""
+
+    conversation: Conversation
+    shared: bool
+    common_ground: list[str]
+
+
+def shared_common_ground(*, pk: int, partnership: Partnership) -> SharedCommonGround | None:
+    """A conversation of this partnership with its common ground once its results are shared
+    with every member (closed, or shared while open: as an observer may see them, never the
+    early view of those who run it) and computed. None when it is not this partnership's."""
+    conversation = Conversation.objects.filter(pk=pk, partnership=partnership).first()
+    if conversation is None:
+        return None
+    shared = bool(
+        policy.decide_for(
+            act=policy.Act.READ_RESULTS,
+            conversation=conversation,
+            people={policy.Person.OBSERVER},
+        )
+    )
+    results = results_for(conversation=conversation) if shared else None
+    return SharedCommonGround(
+        conversation=conversation,
+        shared=shared,
+        common_ground=[s.text for s in results.common_ground] if results and results.ready else [],
+    )
 
 
 def polis_export(*, conversation: Conversation) -> PolisExport:

@@ -10,7 +10,7 @@ from django.http import Http404
 
 from village.people.models import Member
 from village.reviews import policy
-from village.reviews.models import Amendment, CharterVersion, Review
+from village.reviews.models import Amendment, CharterVersion, Clause, Review, Value
 from village.reviews.policy import Act
 
 
@@ -29,6 +29,24 @@ def access_version(*, pk: int, member: Member | None) -> CharterVersion:
         raise Http404
     _readable(Act.READ_CHARTER, version, member)
     return version
+
+
+def access_value(*, pk: int, member: Member | None) -> Value:
+    """A value, for whoever may read its version."""
+    value = Value.objects.select_related("version__charter").filter(pk=pk).first()
+    if value is None:
+        raise Http404
+    _readable(Act.READ_CHARTER, value.version, member)
+    return value
+
+
+def access_clause(*, pk: int, member: Member | None) -> Clause:
+    """A clause, for whoever may read its version."""
+    clause = Clause.objects.select_related("value__version__charter").filter(pk=pk).first()
+    if clause is None:
+        raise Http404
+    _readable(Act.READ_CHARTER, clause.value.version, member)
+    return clause
 
 
 def access_amendment(*, pk: int, member: Member | None) -> Amendment:

@@ -161,6 +161,10 @@ class Clause(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    @property
+    def party_labels(self) -> list[str]:
+        return [str(Party(p).label) if p in Party.values else p for p in self.parties]
+
 
 class Represents(models.TextChoices):
     """The constituencies whose yes an amendment needs: each has equal power."""
@@ -535,3 +539,33 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class ClauseConversation(models.Model):
+    """A brave conversation a facilitator opened from a clause. Held by the clause's keys, so
+    it follows the clause into later versions; the conversation is named by its id, as
+    actions brought in from conversations are (this app reaches conversations only through
+    their services and selectors). The clause shows a link to it and, once its results are
+    shared, its common ground."""
+
+    charter = models.ForeignKey(
+        Charter, on_delete=models.CASCADE, related_name="clause_conversations"
+    )
+    value_key = models.SlugField(max_length=60)
+    clause_key = models.SlugField(max_length=60)
+    conversation_id = models.PositiveIntegerField()
+    opened_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charter", "conversation_id"], name="clause_conversation_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Conversation {self.conversation_id} on clause {self.clause_key}"

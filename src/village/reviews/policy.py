@@ -78,6 +78,7 @@ class Act(StrEnum):
     COMMENT = "comment"
     VOTE_AMENDMENT = "vote_amendment"
     WITHDRAW_AMENDMENT = "withdraw_amendment"
+    START_CONVERSATION = "start_conversation"
     READ_REVIEW = "read_review"
     SELF_RATE = "self_rate"
     PANEL_RATE = "panel_rate"
@@ -148,6 +149,8 @@ POLICY: dict[Act, Rule] = {
     Act.WITHDRAW_AMENDMENT: Rule(
         Subject.AMENDMENT, RUNS | {Person.PROPOSER}, AMENDMENT_OPEN, _AMENDMENT_DECIDED
     ),
+    # A brave conversation about a clause of the charter in force, seeded from its value.
+    Act.START_CONVERSATION: Rule(Subject.VERSION, RUNS, PUBLISHED, _NOT_PUBLISHED),
     Act.READ_REVIEW: Rule(Subject.REVIEW, READS, STATES[Subject.REVIEW]),
     Act.SELF_RATE: Rule(
         Subject.REVIEW, frozenset({Person.PARTNER_LEAD}), NOT_CLOSED, _REVIEW_CLOSED

@@ -32,7 +32,9 @@ from village.reviews.models import (
     Charter,
     CharterVersion,
     Clause,
+    ClauseConversation,
     ClauseKind,
+    Foundation,
     Milestone,
     NotRated,
     Panel,
@@ -104,7 +106,94 @@ def values_of(*, version: CharterVersion) -> list[Value]:
     )
 
 
+@dataclass(frozen=True)
+class ClauseTalk:
+    """A conversation opened from a clause, as the clause shows it: its question, and its
+    common ground once its results are shared with the partnership (released figures only)."""
+
+    conversation_id: int
+    question: str
+    shared: bool
+    common_ground: tuple[str, ...]
+
+
+def clause_conversations(*, charter: Charter) -> dict[tuple[str, str], list[ClauseTalk]]:
+    """The conversations opened from each clause, by (value key, clause key), newest first."""
+    found: dict[tuple[str, str], list[ClauseTalk]] = defaultdict(list)
+    for link in ClauseConversation.objects.filter(charter=charter):
+        talk = conversation_selectors.shared_common_ground(
+            pk=link.conversation_id, partnership=charter.partnership
+        )
+        if talk is not None:
+            found[(link.value_key, link.clause_key)].append(
+                ClauseTalk(
+                    conversation_id=link.conversation_id,
+                    question=talk.conversation.question,
+                    shared=talk.shared,
+                    common_ground=tuple(talk.common_ground),
+                )
+            )
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class PartyReading:
+    """One party's rights beside its responsibilities, in one value."""
+
+    party: str
+    label: str
+    rights: tuple[Clause, ...]
+    responsibilities: tuple[Clause, ...]
+
+
+@dataclass(frozen=True)
+class ValueReading:
+    value: Value
+    foundations: tuple[str, ...]
+    parties: tuple[PartyReading, ...]
+    # Each clause that started conversations, with them (newest first).
+    conversations: tuple[tuple[Clause, tuple[ClauseTalk, ...]], ...]
+
+
+FOUNDATION_LABELS = {foundation.value: str(foundation.label) for foundation in Foundation}
+
+
 PARTY_LABELS = {party.value: str(party.label) for party in Party}
+
+
+def charter_reading(*, version: CharterVersion) -> list[ValueReading]:
+    """The version read relationally: for each value, each party's rights beside its
+    responsibilities (a clause naming two parties is read under both). Parties a value
+    names nowhere are left out. Beside them, the conversations opened from its clauses."""
+    talks = clause_conversations(charter=version.charter)
+    readings = []
+    for value in values_of(version=version):
+        clauses = list(value.clauses.all())
+        parties = []
+        for party in Party:
+            rights = tuple(
+                c for c in clauses if c.kind == ClauseKind.RIGHT and party.value in c.parties
+            )
+            duties = tuple(
+                c
+                for c in clauses
+                if c.kind == ClauseKind.RESPONSIBILITY and party.value in c.parties
+            )
+            if rights or duties:
+                parties.append(PartyReading(party.value, str(party.label), rights, duties))
+        readings.append(
+            ValueReading(
+                value=value,
+                foundations=tuple(FOUNDATION_LABELS.get(f, f) for f in value.foundations),
+                parties=tuple(parties),
+                conversations=tuple(
+                    (c, tuple(talks[(value.key, c.key)]))
+                    for c in clauses
+                    if (value.key, c.key) in talks
+                ),
+            )
+        )
+    return readings
 
 
 @dataclass(frozen=True)
@@ -179,6 +268,14 @@ class ClauseDifference:
     pieces: tuple[Piece, ...]
     parties_before: tuple[str, ...]
     parties_after: tuple[str, ...]
+
+    @property
+    def labels_before(self) -> list[str]:
+        return [PARTY_LABELS.get(party, party) for party in self.parties_before]
+
+    @property
+    def labels_after(self) -> list[str]:
+        return [PARTY_LABELS.get(party, party) for party in self.parties_after]
 
 
 @dataclass(frozen=True)
@@ -283,6 +380,19 @@ def representatives_for(*, partnership: Partnership) -> QuerySet[Representative]
 def amendments_of(*, charter: Charter, state: str = "") -> QuerySet[Amendment]:
     found = Amendment.objects.filter(charter=charter).select_related("proposed_by")
     return found.filter(state=state) if state else found
+
+
+def amendment_clause(*, amendment: Amendment) -> Clause | None:
+    """The clause as it was in the version the amendment was proposed against."""
+    return (
+        Clause.objects.select_related("value")
+        .filter(
+            value__version_id=amendment.version_id,
+            value__key=amendment.value_key,
+            key=amendment.clause_key,
+        )
+        .first()
+    )
 
 
 def amendment_difference(*, amendment: Amendment) -> list[Piece]:

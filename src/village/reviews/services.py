@@ -13,7 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,6 +26,8 @@ from django.utils.translation import ngettext
 from village.anonymity import release_size, seal, shuffled, unseal
 from village.circles import selectors as circle_selectors
 from village.conversations import selectors as conversation_selectors
+from village.conversations import services as conversation_services
+from village.errors import UserError
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
 from village.reviews import policy, selectors
@@ -51,6 +53,7 @@ from village.reviews.models import (
     Charter,
     CharterVersion,
     Clause,
+    ClauseConversation,
     ClauseKind,
     Foundation,
     Milestone,
@@ -666,6 +669,62 @@ def amendment_withdraw(*, amendment: Amendment, actor: Member) -> Amendment:
         )
     amendment.refresh_from_db()
     return amendment
+
+
+# A clause starts a conversation
+
+# Seeds are the clauses' words, so the conversation's statements may be as long as the longest.
+SEED_LENGTH_FLOOR = 140
+
+
+def clause_conversation_start(
+    *,
+    clause: Clause,
+    actor: Member,
+    question: str,
+    context: str,
+    opens_at: datetime,
+    closes_at: datetime,
+) -> ClauseConversation:
+    """A brave conversation about a clause of the charter in force, seeded with every right
+    and responsibility of its value, so people say where the system meets them and where
+    not. The clause keeps a link to it (by keys, so it follows the clause into later
+    versions) and shows its common ground once the results are shared."""
+    version = clause.value.version
+    policy.check(act=Act.START_CONVERSATION, target=version, member=actor)
+    current = selectors.published_version(charter=version.charter)
+    if current is None or current.pk != version.pk:
+        raise ReviewError(_("Start conversations from the charter in force."))
+    lines = list(
+        Clause.objects.filter(value_id=clause.value_id)
+        .order_by("-kind", "position", "pk")
+        .values_list("text", flat=True)
+    )
+    longest = max((len(line) for line in lines), default=0)
+    try:
+        with transaction.atomic():
+            conversation = conversation_services.conversation_create(
+                partnership=version.charter.partnership,
+                created_by=actor,
+                question=question,
+                context=context,
+                opens_at=opens_at,
+                closes_at=closes_at,
+                seeds=lines,
+                statement_max_length=max(SEED_LENGTH_FLOOR, longest),
+            )
+            link = ClauseConversation.objects.create(
+                charter=version.charter,
+                value_key=clause.value.key,
+                clause_key=clause.key,
+                conversation_id=conversation.pk,
+                opened_by=actor,
+            )
+            _charter_audit(version, actor, "charter.clause.conversation")
+    except UserError as error:
+        # The conversation's own refusal (its times, its seeds' length), in its words.
+        raise ReviewError(str(error)) from error
+    return link
 
 
 # Reviews
