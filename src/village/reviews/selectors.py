@@ -76,6 +76,14 @@ def quarter_after(quarter: str) -> str:
     return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
 
 
+def quarter_before(quarter: str) -> str:
+    found = QUARTER.match(quarter)
+    if found is None:
+        raise ValueError(f"not a quarter: {quarter!r}")
+    year, number = int(found[1]), int(found[2])
+    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
+
+
 # The charter
 
 
