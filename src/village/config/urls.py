@@ -10,6 +10,7 @@ urlpatterns = [
     path("circles/", include("village.circles.urls")),
     path("pulse/", include("village.pulse.urls")),
     path("conversations/", include("village.conversations.urls")),
+    path("reviews/", include("village.reviews.urls")),
 ]
 
 handler400 = "village.errors.bad_request"

@@ -344,6 +344,11 @@ def reviews_for(*, partnership: Partnership) -> QuerySet[Review]:
     return Review.objects.filter(partnership=partnership).order_by("-quarter")
 
 
+def review_by_id(*, pk: int) -> Review | None:
+    """Any partnership's review, for the command line (which asks no member's permission)."""
+    return Review.objects.select_related("partnership", "version").filter(pk=pk).first()
+
+
 def latest_review(*, partnership: Partnership) -> Review | None:
     return reviews_for(partnership=partnership).first()
 
