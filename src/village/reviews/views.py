@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_GET
 from village.pdf import PdfUnavailable
 from village.people.models import Member
 from village.reviews import access
+from village.reviews.home import partnership_home
 from village.reviews.models import Review
 from village.reviews.pack import ReviewPack, review_pack
 from village.reviews.pack_render import CONTENT_TYPES, pack_docx, pack_filename, pack_pdf
@@ -57,3 +59,15 @@ def pack_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
 def pack_docx_download(request: HttpRequest, pk: int) -> HttpResponse:
     pack = _pack(request, pk)
     return _download(pack, "docx", pack_docx(pack))
+
+
+# The partnership home: this quarter at a glance (reviews/home.py says what it reads).
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    if member is None:
+        raise PermissionDenied
+    return render(request, "reviews/home.html", {"home": partnership_home(member=member)})
