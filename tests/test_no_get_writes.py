@@ -3,9 +3,9 @@
 The addresses are found by walking the URL resolver, so a view added later is checked with
 no change here; an address whose parameter this file cannot fill fails the test, naming the
 parameter, rather than being skipped. Values come from the demo partnership (two circles, two
-released check-ins and an open one, a brave conversation) and every demo role signs in; a
-guest who joined the open circle and the conversation, and someone with no cookies at all
-ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that changed the
+released check-ins and an open one, a brave conversation, two values reviews) and every demo
+role signs in; a guest who joined the open circle and the conversation, and someone with no
+cookies at all ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that changed the
 session would make Django write it back.
 """
 
@@ -30,6 +30,7 @@ from village.demo import demo_load
 from village.people import services as people_services
 from village.people.models import Invitation, Member, Partnership, Role
 from village.pulse.models import Round
+from village.reviews.models import Review
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
@@ -116,6 +117,10 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
             for link in Link.objects.filter(conversation=conversation)[:2]
             for statement in Statement.objects.filter(conversation=conversation, seed=False)[:2]
             for action in [ConversationAction.objects.filter(conversation=conversation).first()]
+        ]
+    elif route.namespace == "reviews":
+        contexts = [
+            {"pk": review.pk} for review in Review.objects.filter(partnership=demo.partnership)
         ]
     elif route.namespace == "people":
         invitation = Invitation.objects.filter(partnership=demo.partnership).first()
