@@ -174,7 +174,7 @@ def review_pack(*, review: Review) -> ReviewPack:
                     title=_("%(value)s: ratings on the six-point scale")
                     % {"value": row.value.name},
                     rows=[(r.label, r.score) for r in rows],
-                    low=0,
+                    low=LOW,
                     high=HIGH,
                 ),
                 own_average=round(sum(own) / len(own), 1) if own else None,
