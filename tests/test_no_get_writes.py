@@ -3,10 +3,10 @@
 The addresses are found by walking the URL resolver, so a view added later is checked with
 no change here; an address whose parameter this file cannot fill fails the test, naming the
 parameter, rather than being skipped. Values come from the demo partnership (two circles, two
-released check-ins and an open one, a brave conversation) and every demo role signs in; a
-guest who joined the open circle and the conversation, and someone with no cookies at all
-ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that changed the
-session would make Django write it back.
+released check-ins and an open one, a brave conversation, two values reviews) and every demo
+role signs in; a guest who joined the open circle and the conversation, and someone with no
+cookies at all ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that
+changed the session would make Django write it back.
 """
 
 from __future__ import annotations
@@ -32,7 +32,19 @@ from village.people.models import Invitation, Member, Partnership, Role
 from village.pulse.models import Round
 from village.reviews import selectors as review_selectors
 from village.reviews import services as review_services
-from village.reviews.models import Amendment, CharterVersion, Clause, Representative, Value
+from village.reviews.models import (
+    Action as ReviewAction,
+)
+from village.reviews.models import (
+    Amendment,
+    CharterVersion,
+    Clause,
+    Milestone,
+    Representative,
+    Review,
+    Shortfall,
+    Value,
+)
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
@@ -132,11 +144,12 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
         ]
     elif route.namespace == "reviews":
         contexts = [
-            {"pk": pk, "member_pk": member_pk}
+            {"pk": pk, "member_pk": member_pk, **parts}
             for pk in _review_pks(route, demo)
             for member_pk in Representative.objects.filter(
                 partnership=demo.partnership
             ).values_list("member_id", flat=True)
+            for parts in _review_parts(pk)
         ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]
@@ -170,9 +183,25 @@ def _review_pks(route: Route, demo: Demo) -> list[int]:
         rows = [Clause.objects.filter(value__version=v).first() for v in versions]
     elif name in _BY_AMENDMENT:
         rows = Amendment.objects.filter(charter__partnership=demo.partnership)
-    else:
-        rows = [None]
+    else:  # the quarterly reviews' own pages, the pack and the home page
+        rows = Review.objects.filter(partnership=demo.partnership)
     return [row.pk if row is not None else 0 for row in rows]
+
+
+def _review_parts(pk: int) -> list[dict[str, int]]:
+    """For a review's pages: each of its shortfalls, actions and their milestones (0 when it
+    has none, so the page's refusal is walked too)."""
+    shortfalls = list(Shortfall.objects.filter(review_id=pk).values_list("pk", flat=True)[:2])
+    actions = list(ReviewAction.objects.filter(review_id=pk).values_list("pk", flat=True)[:2])
+    return [
+        {"shortfall_pk": shortfall, "action_pk": action, "milestone_pk": milestone}
+        for shortfall in shortfalls or [0]
+        for action in actions or [0]
+        for milestone in list(
+            Milestone.objects.filter(action_id=action).values_list("pk", flat=True)[:1]
+        )
+        or [0]
+    ]
 
 
 def urls(demo: Demo) -> list[str]:

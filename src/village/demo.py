@@ -1,6 +1,7 @@
 """The demo partnership: six agencies, teams (some inside a parent team) of 2-6 people with
 their career stages, about sixty members in every role, two circles and a saved circle
-template, a brave conversation (conversations/demo.py), and check-ins: for staff, two closed
+template, a brave conversation (conversations/demo.py), the default charter with two
+quarters of values reviews (reviews/demo.py), and check-ins: for staff, two closed
 rounds with reports and one open; for families (parents, carers and people with lived
 experience), one closed round with a report and one open, with the questions written for
 them.
@@ -35,6 +36,7 @@ from village.people.models import (
 )
 from village.pulse import services as pulse
 from village.pulse.models import AUDIENCE_ROLES, Audience, Round
+from village.reviews.demo import demo_reviews
 
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "village-demo-2026"  # noqa: S105  (printed for people trying the demo)
@@ -584,5 +586,12 @@ def demo_load() -> tuple[Partnership, bool]:
             facilitator=facilitator,
             co_moderator=members["family@demo.village"],
             agency=agencies[0],
+        )
+        demo_reviews(
+            partnership=partnership,
+            admin=members["admin@demo.village"],
+            facilitator=facilitator,
+            agencies=agencies,
+            members=[*members.values(), *staff, *families],
         )
     return partnership, True

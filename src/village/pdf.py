@@ -34,10 +34,10 @@ def _static_file(url: str) -> Path:
 
 def load_weasyprint() -> Any:
     """The WeasyPrint module, or PdfUnavailable saying why it cannot be loaded."""
+    # Page-by-page progress, logged from the import onwards (it parses its own stylesheets).
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
         import weasyprint
-
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)  # page-by-page progress
     except (ImportError, OSError) as error:
         raise PdfUnavailable(f"WeasyPrint cannot be loaded: {error}") from error
     return weasyprint

@@ -78,6 +78,14 @@ def quarter_after(quarter: str) -> str:
     return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
 
 
+def quarter_before(quarter: str) -> str:
+    found = QUARTER.match(quarter)
+    if found is None:
+        raise ValueError(f"not a quarter: {quarter!r}")
+    year, number = int(found[1]), int(found[2])
+    return f"{year - 1}-Q4" if number == 1 else f"{year}-Q{number - 1}"
+
+
 # The charter
 
 
@@ -444,6 +452,11 @@ def amendment_standing(*, amendment: Amendment) -> AmendmentStanding:
 
 def reviews_for(*, partnership: Partnership) -> QuerySet[Review]:
     return Review.objects.filter(partnership=partnership).order_by("-quarter")
+
+
+def review_by_id(*, pk: int) -> Review | None:
+    """Any partnership's review, for the command line (which asks no member's permission)."""
+    return Review.objects.select_related("partnership", "version").filter(pk=pk).first()
 
 
 def latest_review(*, partnership: Partnership) -> Review | None:
