@@ -80,6 +80,9 @@ PHRASES = {
         "Published a new version of the charter {target}, having read the language lens's "
         "suggestions"
     ),
+    "charter.clause.conversation": gettext_lazy(
+        "Opened a brave conversation from a clause of the charter {target}"
+    ),
     "amendment.propose": gettext_lazy("Proposed an amendment to the charter {target}"),
     "amendment.comment": gettext_lazy("Commented on an amendment to the charter {target}"),
     "amendment.vote": gettext_lazy("Voted on an amendment to the charter {target}"),
