@@ -47,6 +47,8 @@ def test_home_by_role(db: None) -> None:
         assert "Family rights: Family panel 3.0" in page
         current, last = selectors.reviews_for(partnership=partnership)
         assert reverse("reviews:pack_print", kwargs={"pk": last.pk}) in page
+        assert reverse("reviews:gaps", kwargs={"pk": last.pk}) in page
+        assert reverse("reviews:review", kwargs={"pk": current.pk}) in page
         for action in selectors.actions_due(review=current, by=current.opened_at.date()):
             assert escape(action.text) in page
     assert access_outcome(client_for(None).get(HOME)) == LOGIN
