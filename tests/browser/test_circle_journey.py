@@ -269,6 +269,7 @@ def test_a_circle_from_opening_to_summary(
     add_theme(fac, "Knowing what to expect")
     move_by_keyboard(fac, ann_text, "Working together")
     ungrouped = fac.locator("#board-ungrouped")
+    fac.wait_for_load_state("load")  # drag and drop is the page script's
     ungrouped.locator("li", has_text=ben_text).drag_to(
         fac.locator(".village-theme", has_text="Knowing what to expect")
     )

@@ -144,6 +144,13 @@
   /* Drag and drop: the same move as the dialog, sent without opening it. */
   var dragged = null;
 
+  /* While a card is being dragged the board does not change under it: a poll due then is
+     skipped, and the next one brings every change (it asks from the same version). */
+  body.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig;
+    if (dragged && config && config.verb === "get") { event.preventDefault(); }
+  });
+
   document.addEventListener("dragstart", function (event) {
     var card = event.target.closest && event.target.closest(".village-reflection");
     if (!card) { return; }
