@@ -15,6 +15,7 @@ CORPUS = Path(__file__).with_name("corpus.yaml")
 CORPORA = {
     "project": CORPUS,
     "practice": Path(__file__).with_name("corpus_practice.yaml"),
+    "blind": Path(__file__).with_name("corpus_blind.yaml"),
 }
 
 

@@ -46,9 +46,12 @@ def test_corpus_is_big_enough_and_has_the_traps(corpus: list[dict[str, Any]]) ->
 
 
 def test_care_practice_corpora_are_big_enough() -> None:
-    practice = load_corpus(CORPORA["practice"])
+    practice, blind = load_corpus(CORPORA["practice"]), load_corpus(CORPORA["blind"])
     assert len(practice) >= 300
     assert sum(1 for sentence in practice if not sentence["expect"]) >= 100
+    assert len(blind) >= 60
+    assert sum(1 for sentence in blind if not sentence["expect"]) >= 20
+    assert not {sentence["text"] for sentence in practice} & {sentence["text"] for sentence in blind}
 
 
 @pytest.mark.parametrize("name", sorted(CORPORA))
