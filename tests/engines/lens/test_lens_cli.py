@@ -242,7 +242,7 @@ def test_explain_uses_the_partnership_glossary(
 ) -> None:
     config = tmp_path / "partnership.yaml"
     config.write_text(
-        "entries:\n- id: our-word\n  term: our word\n  variants: [\"our word{,s}\"]\n"
+        'entries:\n- id: our-word\n  term: our word\n  variants: ["our word{,s}"]\n'
         "  alternatives: [a kinder word]\n  category: jargon\n  severity: info\n"
         "  reason: Because we agreed.\n  fine_when: Never.\n  sources: [nlc]\n",
         encoding="utf-8",
