@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from village.engines.lens import extract
+from tests.engines.lens.conftest import CORPORA, load_corpus
+from village.engines.lens import default_glossary, extract, find
 from village.engines.lens.cli import main
 
 
@@ -202,6 +203,53 @@ def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = run(capsys, "--explain", "co-regulating")
     assert code == 0 and out.startswith("co-regulation\n")
     assert run(capsys, "--explain", "zzz")[0] == 2
+
+
+@pytest.mark.parametrize("word", ["non-compliant", "addict", "failed to engage", "Addicts", "lac"])
+def test_explain_flagged_words(capsys: pytest.CaptureFixture[str], word: str) -> None:
+    code, out, err = run(capsys, "--explain", word)
+    assert code == 0, err
+    assert "Try:" in out and "Source: " in out and "https://" in out
+
+
+def test_explain_works_for_every_form_of_every_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    failures = []
+    for entry in default_glossary():
+        for form in (*entry.variants, *entry.exact):
+            code, out, _err = run(capsys, "--explain", form)
+            if code != 0 or not out.startswith(f"{entry.term} ("):
+                failures.append(f"{form!r} ({entry.id})")
+    assert not failures
+
+
+def test_explain_works_for_every_word_flagged_in_the_corpora(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    flagged = {
+        (finding.text, finding.entry)
+        for name in CORPORA
+        for sentence in load_corpus(CORPORA[name])
+        for finding in find(sentence["text"])
+    }
+    assert len(flagged) > 250
+    for text, entry in flagged:
+        code, out, _err = run(capsys, "--explain", text)
+        assert code == 0 and out.startswith(f"{entry.term} ("), text
+
+
+def test_explain_uses_the_partnership_glossary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "partnership.yaml"
+    config.write_text(
+        'entries:\n- id: our-word\n  term: our word\n  variants: ["our word{,s}"]\n'
+        "  alternatives: [a kinder word]\n  category: jargon\n  severity: info\n"
+        "  reason: Because we agreed.\n  fine_when: Never.\n  sources: [nlc]\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--config", config, "--explain", "our words")
+    assert code == 0, err
+    assert out.startswith("our word (info, jargon)") and "Because we agreed." in out
 
 
 def test_village_command_dispatches_without_django(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+
+from tests.engines.lens.conftest import CORPORA, load_corpus
 from village.engines.lens.matcher import find
 
 TRAPS = (
@@ -42,8 +45,19 @@ def test_corpus_is_big_enough_and_has_the_traps(corpus: list[dict[str, Any]]) ->
         assert trap.lower() in text
 
 
-def test_precision_and_recall(corpus: list[dict[str, Any]]) -> None:
-    precision, recall, misses = score(corpus)
-    print(f"\nlens corpus: precision {precision:.3f}, recall {recall:.3f}")
+def test_care_practice_corpora_are_big_enough() -> None:
+    practice, blind = load_corpus(CORPORA["practice"]), load_corpus(CORPORA["blind"])
+    assert len(practice) >= 300
+    assert sum(1 for sentence in practice if not sentence["expect"]) >= 100
+    assert len(blind) >= 60
+    assert sum(1 for sentence in blind if not sentence["expect"]) >= 20
+    written_before = {sentence["text"] for sentence in practice}
+    assert not written_before & {sentence["text"] for sentence in blind}
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_precision_and_recall(name: str) -> None:
+    precision, recall, misses = score(load_corpus(CORPORA[name]))
+    print(f"\nlens corpus {name}: precision {precision:.3f}, recall {recall:.3f}")
     assert precision >= 0.95, misses
     assert recall >= 0.95, misses

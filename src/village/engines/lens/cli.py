@@ -77,7 +77,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"largest file to read (default: {extract.MAX_BYTES // (1024 * 1024)})",
     )
     parser.add_argument(
-        "--explain", metavar="WORD", help="explain a trauma- or recovery-informed word and exit"
+        "--explain",
+        metavar="WORD",
+        help="explain a word the lens flags (any form it matches), or a trauma- or "
+        "recovery-informed word, and exit",
     )
     return parser
 
@@ -96,13 +99,18 @@ def _expand(paths: Sequence[str]) -> Iterator[str]:
             yield path
 
 
-def _explain(word: str, out: TextIO) -> int:
+def _explain(word: str, out: TextIO, matcher: Matcher) -> int:
+    """A word that helps (the vocabulary) or a word the lens flags (the glossary), explained."""
     term = explain(word)
-    if term is None:
+    if term is not None:
+        sources = "; ".join(f"{source.title} {source.url}" for source in term.sources)
+        out.write(f"{term.term}\n\n{term.explanation}\n\nSource: {sources}\n")
+        return EXIT_OK
+    entry = matcher.entry_for(word)
+    if entry is None:
         print(f"village lens: no explanation for {word!r}", file=sys.stderr)
         return EXIT_ERROR
-    sources = "; ".join(f"{source.title} {source.url}" for source in term.sources)
-    out.write(f"{term.term}\n\n{term.explanation}\n\nSource: {sources}\n")
+    out.write(output.explanation(entry))
     return EXIT_OK
 
 
@@ -113,9 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as stop:
         return int(stop.code or 0)
-    if args.explain:
-        return _explain(args.explain, sys.stdout)
-    if not args.paths:
+    if not args.paths and not args.explain:
         parser.print_usage(sys.stderr)
         print("village lens: give at least one PATH, or - for standard input", file=sys.stderr)
         return EXIT_ERROR
@@ -129,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GlossaryError as error:
         print(f"village lens: {error}", file=sys.stderr)
         return EXIT_ERROR
+    if args.explain:
+        return _explain(args.explain, sys.stdout, matcher)
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     limit = args.max_mb * 1024 * 1024
     reports: list[output.FileReport] = []

@@ -118,6 +118,16 @@ class Matcher:
         if (entry, exact) not in bucket:
             bucket.append((entry, exact))
 
+    def entry_for(self, word: str) -> Entry | None:
+        """The entry that owns ``word`` as one of its forms, whatever the context.
+
+        For ``--explain``: any spelling the matcher would flag (an inflection, a variant, a
+        hyphen or a curly apostrophe instead of a space or a straight one) finds its entry.
+        Acronyms are found in any case, since someone asking about "lac" means LAC.
+        """
+        candidates = self._candidates.get(patterns.key(word.strip()), ())
+        return candidates[0][0] if candidates else None
+
     def _entry_at(self, text: str, start: int, end: int) -> Entry | None:
         surface = text[start:end]
         candidates = self._candidates.get(patterns.key(surface), ())

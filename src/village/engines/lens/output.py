@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from village.engines.lens.glossary import Entry
+from village.engines.lens.glossary import Entry, Source
 from village.engines.lens.matcher import Finding
 
 TOOL_NAME = "village-lens"
@@ -46,9 +46,27 @@ def _line_of(text: str, finding: Finding) -> tuple[str, int, int]:
 
 
 def _cite(entry: Entry) -> str:
-    source = entry.source
+    return _cite_source(entry.source)
+
+
+def _cite_source(source: Source) -> str:
     details = ", ".join(part for part in (source.publisher, source.year) if part)
     return f"{source.title} ({details}) {source.url}" if details else f"{source.title} {source.url}"
+
+
+def explanation(entry: Entry) -> str:
+    """One glossary entry in plain words, for ``village lens --explain`` and the web."""
+    lines = [
+        f"{entry.term} ({entry.severity}, {entry.category})",
+        "",
+        entry.reason,
+        "",
+        f"Try: {'; '.join(entry.alternatives)}",
+    ]
+    if entry.fine_when:
+        lines.append(f"Fine when: {entry.fine_when}")
+    lines.extend(f"Source: {_cite_source(source)}" for source in entry.sources)
+    return "\n".join(lines) + "\n"
 
 
 def _plural(count: int, noun: str) -> str:
