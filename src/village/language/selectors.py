@@ -3,6 +3,8 @@ from the database, and they keep nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from village.engines.lens import Finding, find
 
 # Drafts longer than this are read only this far: every box in Village is shorter, and it
@@ -13,3 +15,34 @@ HINTS_TEXT_LIMIT = 10_000
 def hints_for(*, text: str) -> list[Finding]:
     """The words in a draft worth a second thought, each with kinder alternatives and why."""
     return find(text[:HINTS_TEXT_LIMIT], min_severity="suggestion")
+
+
+# A document is read to this many characters at most: about 60 pages of prose.
+DOCUMENT_TEXT_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of a document's text, and the finding it is when it is a flagged word."""
+
+    text: str
+    finding: Finding | None = None
+
+
+def document_findings(*, text: str) -> list[Finding]:
+    """Every word in a document worth a second thought (suggestion and above)."""
+    return find(text, min_severity="suggestion")
+
+
+def pieces(*, text: str, findings: list[Finding]) -> list[Piece]:
+    """The text cut at its findings, so a page can show each one highlighted in place."""
+    out: list[Piece] = []
+    at = 0
+    for finding in findings:
+        if finding.start < at:
+            continue
+        out.append(Piece(text[at : finding.start]))
+        out.append(Piece(text[finding.start : finding.end], finding))
+        at = finding.end
+    out.append(Piece(text[at:]))
+    return out

@@ -6,4 +6,6 @@ app_name = "language"
 
 urlpatterns = [
     path("hints/", views.hints, name="hints"),
+    path("check/", views.check_document, name="check"),
+    path("check/download/", views.check_download, name="check_download"),
 ]
