@@ -1,5 +1,6 @@
 """Checking a document in a real Chromium: pasted words come back with the findings
-highlighted, and the page passes axe before and after."""
+highlighted, and the page passes axe before and after; the "words that help" page passes axe
+on a phone."""
 
 from __future__ import annotations
 
@@ -30,3 +31,10 @@ def test_pasted_words_come_back_highlighted(
     with page.expect_download() as download:
         page.get_by_role("button", name="Download as CSV").click()
     assert download.value.suggested_filename == "language-check.csv"
+
+
+def test_words_that_help_reads_well(new_page: Any, check_page: Any) -> None:
+    page = new_page(width=320)
+    page.goto("/language/words-that-help/")
+    expect(page.get_by_role("heading", level=2, name="co-regulation")).to_be_visible()
+    check_page(page, "words that help")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from village.engines.lens import Finding, find
+from village.engines.lens import Finding, Term, default_vocabulary, find
 
 # Drafts longer than this are read only this far: every box in Village is shorter, and it
 # keeps each hint fast whatever is posted.
@@ -46,3 +46,8 @@ def pieces(*, text: str, findings: list[Finding]) -> list[Piece]:
         at = finding.end
     out.append(Piece(text[at:]))
     return out
+
+
+def words_that_help() -> list[Term]:
+    """The trauma- and shame-recovery words Village explains, A to Z."""
+    return sorted(default_vocabulary().terms, key=lambda term: term.term.casefold())

@@ -8,4 +8,5 @@ urlpatterns = [
     path("hints/", views.hints, name="hints"),
     path("check/", views.check_document, name="check"),
     path("check/download/", views.check_download, name="check_download"),
+    path("words-that-help/", views.words_that_help, name="words"),
 ]

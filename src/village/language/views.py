@@ -8,7 +8,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from village.exports import csv_text
 from village.language import forms, selectors
@@ -88,3 +88,10 @@ def check_download(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="language-check.csv"'
     return response
+
+
+@require_GET
+def words_that_help(request: HttpRequest) -> HttpResponse:
+    """Plain words for the vocabulary of trauma and shame recovery, for anyone: families and
+    colleagues from other sectors meet these words in meetings and plans."""
+    return render(request, "language/words.html", {"terms": selectors.words_that_help()})
