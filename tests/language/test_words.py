@@ -43,3 +43,11 @@ def test_every_term_is_explained_with_its_sources() -> None:
 def test_hints_point_to_it() -> None:
     page = Client().post(reverse("language:hints"), {"text": "hard to reach"}).content.decode()
     assert f'href="{WORDS}"' in page
+
+
+def test_every_page_links_to_it_and_members_see_the_document_check(make_member: Any) -> None:
+    guest_page = Client().get(reverse("people:home")).content.decode()
+    assert f'href="{WORDS}"' in guest_page
+    assert f'href="{reverse("language:check")}"' not in guest_page
+    member_page = client_for(make_member(Role.STAFF)).get(reverse("people:home")).content
+    assert f'href="{reverse("language:check")}"'.encode() in member_page
