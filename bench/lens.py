@@ -11,6 +11,11 @@ peak resident set after the first pass (later passes only add uncollected garbag
 ru_maxrss for Python, process.resourceUsage().maxRSS for Node, input included. Words are
 whitespace-separated tokens, counted once for both.
 alex 11 is installed on first use with `npm install --prefix bench/.node alex@11`.
+
+It also times the web app's live-hints endpoint (POST /language/hints/) through Django's
+test client in a fresh process, on drafts of 2,000 characters from the same text: the
+median and 95th percentile of 200 requests, each the whole request and response cycle
+(middleware, matcher, template) without a network.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "engines" / "lens" / "corpus.yaml"
 NODE_DIR = REPO / "bench" / ".node"
 ALEX_SCRIPT = REPO / "bench" / "lens_alex.mjs"
+HINT_DRAFT_CHARS = 2_000
+HINT_REQUESTS = 200
 REPEATS = 3  # timed passes per tool; the fastest counts (the machine may be shared)
 SUBJECTS = [
     "The team",
@@ -116,6 +123,42 @@ def lens_worker(path: str) -> None:
     )
 
 
+def hints_worker(path: str) -> None:
+    """Run inside a fresh process: time the hints endpoint on drafts cut from the file."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "village.config.settings")
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.urls import reverse
+
+    text = Path(path).read_text(encoding="utf-8")
+    client = Client(HTTP_HOST="localhost")
+    url = reverse("language:hints")
+    step = max(1, (len(text) - HINT_DRAFT_CHARS) // HINT_REQUESTS)
+    drafts = [text[i * step : i * step + HINT_DRAFT_CHARS] for i in range(HINT_REQUESTS)]
+    client.post(url, {"text": drafts[0], "for": "id_text"})  # warm up: glossary, templates
+    times = []
+    for draft in drafts:
+        started = time.perf_counter()
+        response = client.post(url, {"text": draft, "for": "id_text"})
+        times.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"the hints endpoint answered {response.status_code}")
+    times.sort()
+    print(
+        json.dumps(
+            {
+                "p50_ms": times[len(times) // 2] * 1000,
+                "p95_ms": times[int(len(times) * 0.95) - 1] * 1000,
+                "max_ms": times[-1] * 1000,
+            }
+        )
+    )
+
+
 def ensure_alex() -> str | None:
     """Install alex under bench/.node if needed; the reason it is unavailable, or None."""
     if shutil.which("node") is None:
@@ -145,9 +188,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="~100 KB instead of ~1 MB")
     parser.add_argument("--worker", metavar="FILE", help=argparse.SUPPRESS)
+    parser.add_argument("--hints-worker", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         lens_worker(args.worker)
+        return 0
+    if args.hints_worker:
+        hints_worker(args.hints_worker)
         return 0
     size = 100_000 if args.small else 1_000_000
     text = build_text(size)
@@ -157,6 +204,7 @@ def main() -> int:
         path.write_text(text, encoding="utf-8")
         print(f"text: {len(text.encode()):,} bytes, {words:,} words (same text for both)")
         lens = run_json([sys.executable, __file__, "--worker", str(path)], path)
+        hints = run_json([sys.executable, __file__, "--hints-worker", str(path)], path)
         missing = ensure_alex()
         alex = None if missing else run_json(["node", str(ALEX_SCRIPT)], path)
     rows = [("village lens", lens)] + ([("alex 11", alex)] if alex else [])
@@ -167,6 +215,10 @@ def main() -> int:
             f"{result['peak_kb'] / 1024:>10.1f}{int(result['findings']):>10,}"
         )
     print(f"lens glossary load and compile: {lens['load_seconds']:.3f} s (once per process)")
+    print(
+        f"hints endpoint, {HINT_REQUESTS} drafts of {HINT_DRAFT_CHARS:,} characters: "
+        f"p50 {hints['p50_ms']:.1f} ms, p95 {hints['p95_ms']:.1f} ms, max {hints['max_ms']:.1f} ms"
+    )
     if alex:
         print(f"lens speed-up over alex: {alex['seconds'] / lens['seconds']:.1f}x")
         return 0

@@ -36,7 +36,7 @@ def test_the_write_page_asks_for_checks_as_people_type(
     page = client.get(reverse("conversations:write", kwargs={"pk": conversation.pk})).content
     check_url = reverse("conversations:write_check", kwargs={"pk": conversation.pk})
     assert f'hx-post="{check_url}"'.encode() in page
-    assert b'hx-trigger="input changed delay:600ms"' in page
+    assert b'hx-trigger="input changed delay:300ms"' in page
     assert b'id="write-checks"' in page and b'aria-live="polite"' in page
 
 

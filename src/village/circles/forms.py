@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from village.circles.models import CHECKIN_WORD_MAX_LENGTH, REFLECTION_MAX_LENGTH, Prompt, Theme
 from village.circles.starters import Starter
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.language.widgets import HintedTextarea
 from village.once import OnceForm
 from village.people.models import Agency
 
@@ -218,7 +219,7 @@ class ReflectionForm(OnceForm):
     )
     text = forms.CharField(
         label=_("Your reflection"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=HintedTextarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
         help_text=_("Up to 2,000 characters. Please don't name children, families or colleagues."),
         error_messages={"max_length": TOO_LONG},
@@ -249,7 +250,7 @@ class ReflectionForm(OnceForm):
 class ReflectionEditForm(forms.Form):
     text = forms.CharField(
         label=_("Your reflection"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=HintedTextarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
         error_messages={"max_length": TOO_LONG, "required": _("Write something, or withdraw it.")},
     )

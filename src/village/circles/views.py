@@ -28,6 +28,7 @@ from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.forms import JoinCodeForm
 from village.htmx import is_htmx
+from village.language import selectors as language_selectors
 from village.once import new_token, run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
@@ -318,7 +319,8 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
         return _room_again(request, circle, reflection_form=form)
     text = form.cleaned_data["text"]
     hints = identifying_hints(text)
-    if hints and not form.cleaned_data["confirmed"]:
+    # Without JavaScript the language hints show here, once: the next post goes as it is.
+    if (hints or language_selectors.hints_for(text=text)) and not form.cleaned_data["confirmed"]:
         data = request.POST.copy()
         data["confirmed"] = "True"
         return _room_again(

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "village.pulse",
     "village.conversations",
     "village.reviews",
+    "village.language",
 ]
 
 MIDDLEWARE = [

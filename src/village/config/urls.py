@@ -11,6 +11,7 @@ urlpatterns = [
     path("pulse/", include("village.pulse.urls")),
     path("conversations/", include("village.conversations.urls")),
     path("reviews/", include("village.reviews.urls")),
+    path("language/", include("village.language.urls")),
 ]
 
 handler400 = "village.errors.bad_request"

@@ -410,7 +410,7 @@ class StatementForm(OnceForm):
             self.fields["text"].widget.attrs.update(
                 {
                     "hx-post": check_url,
-                    "hx-trigger": "input changed delay:600ms",
+                    "hx-trigger": "input changed delay:300ms",
                     "hx-target": "#write-checks",
                     "hx-params": "text",
                     "hx-sync": "this:replace",

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from village.language.widgets import HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, CareerStage, Constituency, Member, Role, Team
 from village.people.services import Place
@@ -73,6 +74,7 @@ class SupportLinkForm(forms.Form):
     description = forms.CharField(
         label=_("What they offer"),
         max_length=300,
+        widget=HintedTextInput,
         error_messages={
             "required": _("Say in a sentence what they offer."),
             "max_length": _("Keep this to 300 characters."),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from village.engines.instruments import Instrument, Item
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.language.widgets import HintedTextarea
 from village.once import OnceForm
 from village.people.models import Agency, Role
 from village.pulse.models import AUDIENCE_ROLES, COMMENT_MAX_LENGTH, Audience
@@ -185,7 +186,7 @@ class FinishForm(forms.Form):
         label=_("Comment (optional)"),
         required=False,
         max_length=LONG_TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=HintedTextarea(attrs={"rows": 4}),
         help_text=_(
             "Up to 2,000 characters. Comments are only shown in groups large enough that "
             "nobody can be picked out. Please don't name anyone."

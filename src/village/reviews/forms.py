@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, Member
 from village.reviews.models import (
@@ -75,7 +76,7 @@ class SelfRatingForm(forms.Form):
                 label=_("How do you know? Your evidence for “%(value)s”") % {"value": value.name},
                 required=False,
                 max_length=EVIDENCE_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=HintedTextarea(attrs={"rows": 3}),
                 error_messages=dict(max_length=_("Keep the evidence to 3,000 characters.")),
             )
             self.fields[f"links_{value.pk}"] = forms.CharField(
@@ -137,7 +138,7 @@ class NotRatedForm(forms.Form):
     because = forms.CharField(
         label=_("Why it was not rated"),
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=HintedTextarea(attrs={"rows": 3}),
         error_messages=dict(
             required=_("Say why it was not rated."),
             max_length=_("Keep the reason to 1,000 characters."),
@@ -170,7 +171,7 @@ class ShortfallForm(OnceForm):
     text = forms.CharField(
         label=_("Where the system doesn't meet this, and why not"),
         max_length=VALUE_TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=HintedTextarea(attrs={"rows": 4}),
         error_messages=dict(
             required=_("Say where the system falls short."),
             max_length=_("Keep it to 2,000 characters."),
@@ -186,6 +187,7 @@ class ActionForm(OnceForm):
     text = forms.CharField(
         label=_("What will be done"),
         max_length=ACTION_MAX_LENGTH,
+        widget=HintedTextInput,
         error_messages=dict(
             required=_("Say what will be done."),
             max_length=_("Keep the action to 500 characters."),
@@ -219,7 +221,7 @@ class ActionForm(OnceForm):
         help_text=_("The steps on the way, if any."),
         required=False,
         max_length=LINKS_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=HintedTextarea(attrs={"rows": 3}),
         error_messages=dict(max_length=_("That is too many milestones.")),
     )
 
@@ -247,7 +249,7 @@ class ActionStatusForm(forms.Form):
         label=_("If it is stuck, why"),
         required=False,
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=HintedTextarea(attrs={"rows": 2}),
         error_messages=dict(max_length=_("Keep the reason to 1,000 characters.")),
     )
 
@@ -281,7 +283,7 @@ def _text(label: Any, *, required: bool = True, rows: int = 0, **extra: Any) -> 
         label=label,
         required=required,
         max_length=LONG_TEXT_LIMIT,
-        widget=forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput,
+        widget=HintedTextarea(attrs={"rows": rows}) if rows else forms.TextInput,
         error_messages={"max_length": _TOO_MUCH, **extra.pop("error_messages", {})},
         **extra,
     )
@@ -467,7 +469,7 @@ class ClauseConversationForm(OnceForm, OpeningWindowForm):
         label=_("Context"),
         required=False,
         max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=HintedTextarea(attrs={"rows": 4}),
         help_text=_("Why now, and what will happen with the results."),
         error_messages={"max_length": _("Keep the context to 3,000 characters.")},
     )

@@ -1,0 +1,88 @@
+"""Live language hints in a real Chromium: a hint appears as a person pauses typing in a
+circle reflection and in a conversation statement, one click puts the kinder word in the
+box, axe passes with the panel open, and without JavaScript the same hints show after
+posting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import tick
+from tests.conversations.conftest import family_link, make_conversation
+from village.circles.models import Circle
+from village.conversations.models import Conversation, Link
+
+pytestmark = pytest.mark.browser
+__all__ = ["family_link", "make_conversation"]  # fixtures shared with the conversation tests
+
+DRAFT = "The family were hard to reach."
+
+
+@pytest.fixture
+def conversation(make_conversation: Callable[..., Conversation]) -> Conversation:
+    return make_conversation()
+
+
+def _reflect_step(page: Any, circle: Circle) -> None:
+    page.goto(f"/circles/c/{circle.join_code}/")
+    tick(page.get_by_label("I agree to keep these agreements"))
+    page.get_by_role("button", name="Join the circle").click()
+    tick(page.get_by_label("3 – okay", exact=True))
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_role("heading", name="Add a reflection")).to_be_visible()
+
+
+def _type_and_swap(page: Any, box: Any, check_page: Any, where: str) -> None:
+    box.press_sequentially(DRAFT, delay=10)
+    expect(box).to_be_focused()
+    swap = page.get_by_role("button", name="seldom heard (use instead of “hard to reach”)")
+    expect(swap).to_be_visible()
+    expect(box).to_be_focused()  # the panel appeared without taking focus
+    check_page(page, f"{where}, hints open")
+    swap.click()
+    expect(box).to_have_value("The family were seldom heard.")
+    expect(page.get_by_text("Words to think about")).to_have_count(0)
+
+
+def test_a_hint_appears_in_a_circle_reflection_and_one_click_swaps_the_word(
+    new_page: Any, circle: Circle, check_page: Any
+) -> None:
+    page = new_page()
+    _reflect_step(page, circle)
+    box = page.get_by_label("Your reflection")
+    expect(page.locator("#hints-id_text")).to_have_attribute("aria-live", "polite")
+    _type_and_swap(page, box, check_page, "circle reflection")
+
+
+def test_a_hint_appears_in_a_conversation_statement_and_one_click_swaps_the_word(
+    new_page: Any, conversation: Conversation, family_link: Link, check_page: Any
+) -> None:
+    page = new_page()
+    page.goto(f"/conversations/j/{family_link.code}/")
+    for box in page.locator("main input[type=checkbox]").all():
+        tick(box)
+    page.get_by_role("button", name="Take part").click()
+    page.goto(f"/conversations/{conversation.pk}/write/")
+    _type_and_swap(page, page.get_by_label("Your statement"), check_page, "conversation statement")
+
+
+def test_without_javascript_the_hints_show_after_posting(
+    browser: Any, live_server: Any, circle: Circle
+) -> None:
+    """(axe itself needs JavaScript, so the accessibility check is in the tests above.)"""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        _reflect_step(page, circle)
+        page.get_by_label("Your reflection").fill(DRAFT)
+        page.get_by_role("button", name="Post").click()
+        expect(page.get_by_role("heading", name="Words to think about")).to_be_visible()
+        expect(page.get_by_text("“seldom heard”")).to_be_visible()
+        page.get_by_role("button", name="Post it as it is").click()
+        expect(page.get_by_text("Posted.")).to_be_visible()
+    finally:
+        context.close()
