@@ -3,6 +3,7 @@ authorise (access.py), call a service or selector, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -890,23 +891,38 @@ def value_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     value = access.access_value(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, value.version, member)
-    back = reverse("reviews:draft", args=[value.version_id])
+    return _remove_from_draft(
+        request,
+        version_id=value.version_id,
+        remove=lambda: services.value_remove(value=value, actor=member),
+        done=_("The value and its clauses are removed from the draft."),
+        title=_("Remove this value and all its rights and responsibilities?"),
+        thing=value.name,
+    )
+
+
+def _remove_from_draft(
+    request: HttpRequest,
+    *,
+    version_id: int,
+    remove: Callable[[], object],
+    done: str,
+    title: str,
+    thing: str,
+) -> HttpResponse:
+    """Removing a value or a clause from a draft: a page that asks first, then the post that
+    removes it and goes back to the draft."""
+    back = reverse("reviews:draft", args=[version_id])
     if request.method == "POST":
         try:
-            services.value_remove(value=value, actor=member)
+            remove()
         except ReviewError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("The value and its clauses are removed from the draft."))
+            messages.success(request, done)
         return redirect(back)
     return render(
-        request,
-        "reviews/charter_remove.html",
-        {
-            "title": _("Remove this value and all its rights and responsibilities?"),
-            "thing": value.name,
-            "back": back,
-        },
+        request, "reviews/charter_remove.html", {"title": title, "thing": thing, "back": back}
     )
 
 
@@ -964,23 +980,13 @@ def clause_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     clause = access.access_clause(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, clause.value.version, member)
-    back = reverse("reviews:draft", args=[clause.value.version_id])
-    if request.method == "POST":
-        try:
-            services.clause_remove(clause=clause, actor=member)
-        except ReviewError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("The clause is removed from the draft."))
-        return redirect(back)
-    return render(
+    return _remove_from_draft(
         request,
-        "reviews/charter_remove.html",
-        {
-            "title": _("Remove this %(kind)s?") % {"kind": clause.get_kind_display().lower()},
-            "thing": clause.text,
-            "back": back,
-        },
+        version_id=clause.value.version_id,
+        remove=lambda: services.clause_remove(clause=clause, actor=member),
+        done=_("The clause is removed from the draft."),
+        title=_("Remove this %(kind)s?") % {"kind": clause.get_kind_display().lower()},
+        thing=clause.text,
     )
 
 
