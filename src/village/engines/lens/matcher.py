@@ -111,7 +111,6 @@ class Matcher:
                 self._add(patterns.key(form), entry, patterns.exact_key(form))
                 forms.append(form)
         self._pattern = patterns.compile_forms(forms)
-        self._lower_pattern = patterns.compile_forms(forms, ignore_case=False)
 
     def _add(self, form_key: str, entry: Entry, exact: str | None) -> None:
         bucket = self._candidates.setdefault(form_key, [])
@@ -155,11 +154,7 @@ class Matcher:
         suppressions = Suppressions(text)
         lines: _Lines | None = None
         findings: list[Finding] = []
-        haystack = text.lower()
-        if len(haystack) == len(text):
-            search = self._lower_pattern.search
-        else:  # a few characters grow when lower-cased; offsets would drift
-            haystack, search = text, self._pattern.search
+        haystack, search = patterns.fold(text), self._pattern.search
         position = 0
         while (match := search(haystack, position)) is not None:
             start = match.start()
