@@ -153,6 +153,10 @@ class Stats:
     setup_errors: Counter[str] = field(default_factory=Counter)
     joined: int = 0
     poll_seconds: Counter[float] = field(default_factory=Counter)
+    # When each timed request was sent, in seconds from the start of the run, in the same
+    # order as post_ms and poll_ms: a slow spell shows when it happened.
+    post_at: list[float] = field(default_factory=list)
+    poll_at: list[float] = field(default_factory=list)
 
 
 def restart_postgres() -> float:
@@ -247,9 +251,11 @@ class Participant:
                 if response.status == 204 and "HX-Refresh" not in response.headers:
                     self.stats.polls_unchanged += 1
                     self.stats.poll_ms.append(elapsed)
+                    self.stats.poll_at.append(began - start)
                 elif response.status == 200:
                     self.stats.polls_changed += 1
                     self.stats.poll_ms.append(elapsed)
+                    self.stats.poll_at.append(began - start)
                     self.stats.changed_bytes.append(len(response.text.encode()))
                     if 'id="circle-board-wrap"' in response.text:
                         self.stats.polls_resync += 1
@@ -275,14 +281,14 @@ class Participant:
                 text=text,
                 form_token="".join(random.choice(string.ascii_letters) for _ in range(22)),
             )
-            if await self.send(data, until + GRACE_SECONDS / 2):
+            if await self.send(data, start, until + GRACE_SECONDS / 2):
                 self.stats.acknowledged.append(marker)
             else:
                 self.stats.unacknowledged.append(marker)
             when += random.uniform(0.5 * every, 1.5 * every)
             when = max(when, time.monotonic())
 
-    async def send(self, data: dict[str, str], give_up_at: float) -> bool:
+    async def send(self, data: dict[str, str], start: float, give_up_at: float) -> bool:
         """Post until saved, as a person presses "Send again": the same words, the same token."""
         began = time.monotonic()
         attempt = 0
@@ -298,6 +304,7 @@ class Participant:
                     now = time.monotonic()
                     self.stats.posts_ok += 1
                     self.stats.post_ms.append((now - sent) * 1000)
+                    self.stats.post_at.append(sent - start)
                     self.stats.saved_ms.append((now - began) * 1000)
                     if attempt > 1:
                         self.stats.retried_saved_ms.append((now - began) * 1000)
@@ -435,6 +442,26 @@ def bench_one(
         shutil.rmtree(home, ignore_errors=True)
 
 
+TIMELINE_STEP = 10.0
+
+
+def print_timeline(stats: Stats, seconds: float) -> None:
+    """p95 and slowest request in each 10 s of the run, so a slow spell can be placed (the
+    join burst's end, a database checkpoint) rather than only counted."""
+    print(f"  {'p95 / max (ms), sent in':<24}{'posts':>16}{'polls':>16}")
+    start = 0.0
+    while start < seconds:
+        cells = []
+        for at, values in ((stats.post_at, stats.post_ms), (stats.poll_at, stats.poll_ms)):
+            spell = [
+                v for t, v in zip(at, values, strict=True) if start <= t < start + TIMELINE_STEP
+            ]
+            cells.append(f"{percentile(spell, 0.95):.0f} / {max(spell):.0f}" if spell else "none")
+        label = f"{start:g}-{start + TIMELINE_STEP:g} s"
+        print(f"    {label:<22}{cells[0]:>16}{cells[1]:>16}")
+        start += TIMELINE_STEP
+
+
 def report(result: Result, participants: int, seconds: float, post_every: float) -> None:
     s = result.stats
     name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[result.kind]
@@ -473,6 +500,7 @@ def report(result: Result, participants: int, seconds: float, post_every: float)
         row = [percentile(values, q) for q in (0.50, 0.95, 0.99)]
         row.append(max(values) if values else float("nan"))
         print(f"  {label:<24}" + "".join(f"{v:>8.0f}" for v in row))
+    print_timeline(s, result.seconds)
     errors = sum(s.errors.values())
     print(f"  other errors              {errors}" + (f"  {dict(s.errors)}" if errors else ""))
     print(f"  reflections in database   {result.reflections}")
