@@ -12,6 +12,12 @@ from village.engines.lens import Finding, Term, default_vocabulary, find
 HINTS_TEXT_LIMIT = 10_000
 
 
+def prepare() -> None:
+    """Build the glossary's matcher now, once, rather than on the first hint a request asks
+    for (a web server's process calls this when it starts)."""
+    find("")
+
+
 def hints_for(*, text: str) -> list[Finding]:
     """The words in a draft worth a second thought, each with kinder alternatives and why."""
     return find(text[:HINTS_TEXT_LIMIT], min_severity="suggestion")
