@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from village.engines.lens import patterns
 from village.engines.lens.matcher import find
 
 
@@ -193,3 +194,9 @@ def test_findings_are_consistent_with_the_text(text: str) -> None:
         line_start = text.rfind("\n", 0, finding.start) + 1
         assert finding.line == text.count("\n", 0, finding.start) + 1
         assert finding.column == finding.start - line_start + 1
+
+
+def test_the_lens_knows_every_white_space_character() -> None:
+    """fold() lists them by hand, for speed; Python's own list is the test."""
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert every == set(patterns.OTHER_WHITESPACE) | {" "}

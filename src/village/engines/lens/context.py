@@ -44,7 +44,13 @@ def _after(text: str, end: int, count: int) -> list[str]:
 
 def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
-    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+    if size == 1:  # most phrases are one word
+        return phrase[0] in words
+    first = phrase[0]
+    return any(
+        words[i] == first and tuple(words[i : i + size]) == phrase
+        for i in range(len(words) - size + 1)
+    )
 
 
 def _holds(rule: ContextRule, before: Sequence[str], after: Sequence[str]) -> bool:

@@ -127,23 +127,24 @@ class Matcher:
         candidates = self._candidates.get(patterns.key(word.strip()), ())
         return candidates[0][0] if candidates else None
 
-    def _entry_at(self, text: str, start: int, end: int) -> Entry | None:
-        surface = text[start:end]
-        candidates = self._candidates.get(patterns.key(surface), ())
+    def _entry_at(self, text: str, folded: str, start: int, end: int) -> Entry | None:
+        # The folded text without its spaces is the words' key (patterns.key), found
+        # without reading them again.
+        candidates = self._candidates.get(folded[start:end].replace(" ", ""), ())
         for entry, exact in candidates:
-            if exact is not None and patterns.exact_key(surface) != exact:
+            if exact is not None and patterns.exact_key(text[start:end]) != exact:
                 continue
             if context.allows(entry.context, text, start, end):
                 return entry
         return None
 
-    def _accept(self, text: str, start: int, end: int) -> tuple[Entry, int] | None:
-        entry = self._entry_at(text, start, end)
+    def _accept(self, text: str, folded: str, start: int, end: int) -> tuple[Entry, int] | None:
+        entry = self._entry_at(text, folded, start, end)
         if entry is not None:
             return entry, end
         for cut in range(end - 1, start, -1):
             if _WORD_CHAR.match(text, cut) is None and _WORD_CHAR.match(text, cut - 1):
-                entry = self._entry_at(text, start, cut)
+                entry = self._entry_at(text, folded, start, cut)
                 if entry is not None:
                     return entry, cut
         return None
@@ -158,7 +159,7 @@ class Matcher:
         position = 0
         while (match := search(haystack, position)) is not None:
             start = match.start()
-            accepted = self._accept(text, start, match.end())
+            accepted = self._accept(text, haystack, start, match.end())
             if accepted is None:
                 position = start + 1
                 continue

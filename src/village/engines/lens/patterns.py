@@ -25,16 +25,26 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
+from functools import cache
 
 APOSTROPHES = "'\u2019\u02bc\u2018"
 SEPARATORS = "\\s\\-\u00ad\u2010\u2011"
-# What fold() turns into a plain space and a straight apostrophe. Most spaces already are
-# plain ones, so only the others are replaced: far fewer replacements on a long text.
-_OTHER_SEPARATOR = re.compile("[^\\S ]|[\\-\u00ad\u2010\u2011]")
-_CURLY_APOSTROPHE = re.compile(f"[{APOSTROPHES[1:]}]")
+# Every character Python counts as white space (str.isspace, and \\s in a pattern), but the
+# plain space: fold() makes each of them, and each hyphen, a plain space.
+OTHER_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_TO_SPACE = OTHER_WHITESPACE + "-\u00ad\u2010\u2011"
 
-# Atoms of a form: a literal character, or one of these three markers.
-_SPACE, _HYPHEN, _APOS = "\x00space", "\x00hyphen", "\x00apos"
+# A form's atoms are its characters, with these two marks for the places where words meet.
+# They are private-use characters, which no form contains.
+_SPACE, _HYPHEN = "\ue000", "\ue001"
+_FORM_MARKS = str.maketrans(
+    {" ": _SPACE, "-": _HYPHEN, "\u2010": _HYPHEN, "\u2011": _HYPHEN}
+    | dict.fromkeys(APOSTROPHES[1:], "'")
+)
+_MARK_REGEX = {_SPACE: " +", _HYPHEN: " *"}
 _END = ""
 
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -77,7 +87,7 @@ def exact_key(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lower-case words, apostrophes normalised; hyphenated words split into their parts."""
-    return [_APOS_CHARS.sub("'", word).lower() for word in WORD.findall(text)]
+    return WORD.findall(_APOS_CHARS.sub("'", text).lower())
 
 
 def fold(text: str) -> str:
@@ -87,31 +97,23 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(char if len(char.lower()) != 1 else char.lower() for char in text)
-    return _CURLY_APOSTROPHE.sub("'", _OTHER_SEPARATOR.sub(" ", lowered))
+    # One fast scan per character that may need replacing: most texts hold only a few of them.
+    for char in _TO_SPACE:
+        if char in lowered:
+            lowered = lowered.replace(char, " ")
+    for char in APOSTROPHES[1:]:
+        if char in lowered:
+            lowered = lowered.replace(char, "'")
+    return lowered
 
 
-def _atoms(form: str) -> list[str]:
-    atoms: list[str] = []
-    for char in form.lower():
-        if char.isspace():
-            atoms.append(_SPACE)
-        elif char in "-\u2010\u2011":
-            atoms.append(_HYPHEN)
-        elif char in APOSTROPHES:
-            atoms.append(_APOS)
-        else:
-            atoms.append(char)
-    return atoms
+def _atoms(form: str) -> str:
+    return " ".join(form.lower().split()).translate(_FORM_MARKS)
 
 
+@cache
 def _atom_regex(atom: str) -> str:
-    if atom == _SPACE:
-        return " +"
-    if atom == _HYPHEN:
-        return " *"
-    if atom == _APOS:
-        return "'"
-    return re.escape(atom)
+    return _MARK_REGEX.get(atom) or re.escape(atom)
 
 
 Trie = dict[str, "Trie"]
