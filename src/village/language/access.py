@@ -44,4 +44,3 @@ def access_glossary_entry(
         raise Http404
     entry = row.row or GlossaryEntry(partnership=admin.partnership, builtin=row.key, term=row.term)
     return admin, row, entry
-

@@ -115,7 +115,7 @@ class LinesField(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list | tuple) else value
 
-    def clean(self, value: Any) -> list[str]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[str]:
         text = super().clean(value)
         items = list(dict.fromkeys(" ".join(line.split()) for line in text.splitlines()))
         items = [item for item in items if item]

@@ -33,7 +33,9 @@ def _check_admin(actor: Member, partnership: Partnership) -> None:
         raise PermissionDenied
 
 
-def _check_forms_free(*, partnership: Partnership, forms: Sequence[str], own_pk: int | None) -> None:
+def _check_forms_free(
+    *, partnership: Partnership, forms: Sequence[str], own_pk: int | None
+) -> None:
     """No two entries may flag the same word: the hint would not know which to show."""
     for form in forms:
         shipped = default_matcher().entry_for(form)
@@ -46,7 +48,9 @@ def _check_forms_free(*, partnership: Partnership, forms: Sequence[str], own_pk:
                 % {"form": form, "term": shipped.term}
             )
     taken = {form_key(form) for form in forms}
-    others = GlossaryEntry.objects.filter(partnership=partnership, builtin="").exclude(pk=own_pk)
+    others = GlossaryEntry.objects.filter(partnership=partnership, builtin="")
+    if own_pk is not None:
+        others = others.exclude(pk=own_pk)
     for other in others:
         if taken & {form_key(form) for form in (other.term, *other.other_forms)}:
             raise GlossaryChangeError(
@@ -181,4 +185,3 @@ def entry_turn_on(*, actor: Member, entry: GlossaryEntry) -> GlossaryEntry:
     entry.is_on = True
     entry.off_source_title = entry.off_source_url = ""
     return _save(entry, actor=actor, action="glossary.on")
-

@@ -255,7 +255,5 @@ def glossary_reset(request: HttpRequest, key: str) -> HttpResponse:
     except UserError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request, _("“%(term)s” uses Village's words again.") % {"term": row.term}
-        )
+        messages.success(request, _("“%(term)s” uses Village's words again.") % {"term": row.term})
     return redirect("language:glossary_entry", key=row.key)

@@ -156,7 +156,9 @@ def main(argv: Sequence[str] | None = None, *, load_settings: SettingsLoader | N
         return EXIT_ERROR
     try:
         config = _config(args, load_settings)
-        matcher = Matcher(apply_config(config)) if config != PartnershipConfig() else default_matcher()
+        matcher = (
+            Matcher(apply_config(config)) if config != PartnershipConfig() else default_matcher()
+        )
     except GlossaryError as error:
         print(f"village lens: {error}", file=sys.stderr)
         return EXIT_ERROR

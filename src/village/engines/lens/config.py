@@ -34,8 +34,6 @@ from village.engines.lens.glossary import (
     Glossary,
     GlossaryError,
     Source,
-    strings_field,
-    text_field,
     check_forms,
     default_glossary,
     default_sources,
@@ -43,6 +41,8 @@ from village.engines.lens.glossary import (
     parse_entries,
     parse_sources,
     resolve_sources,
+    strings_field,
+    text_field,
 )
 
 _KEYS = frozenset(

@@ -299,9 +299,7 @@ def parse_context(data: Any, *, where: str) -> Context:
     return Context(fine_in=fine_in, rules=rules)
 
 
-def resolve_sources(
-    raw: Any, *, sources: Mapping[str, Source], where: str
-) -> tuple[Source, ...]:
+def resolve_sources(raw: Any, *, sources: Mapping[str, Source], where: str) -> tuple[Source, ...]:
     """A ``sources`` field: keys into ``sources`` or inline source mappings, at least one."""
     if isinstance(raw, str | Mapping):
         raw = [raw]
@@ -329,7 +327,9 @@ def parse_entry(data: Any, *, sources: Mapping[str, Source], where: str) -> Entr
     unknown = set(data) - _ENTRY_KEYS
     if unknown:
         raise GlossaryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    variants = _expanded(strings_field(data, "variants", where, required=False), f"{where}: variants")
+    variants = _expanded(
+        strings_field(data, "variants", where, required=False), f"{where}: variants"
+    )
     exact = _expanded(strings_field(data, "exact", where, required=False), f"{where}: exact")
     if not variants and not exact:
         raise GlossaryError(f"{where}: give at least one form in 'variants' or 'exact'")
