@@ -77,11 +77,9 @@ def own(admin: Member) -> GlossaryEntry:
 
 
 def _placement(admin: Member) -> GlossaryEntry:
-    row = selectors.glossary_row(partnership=admin.partnership, key="placement")
-    assert row is not None
-    return row.row or GlossaryEntry(
-        partnership=admin.partnership, builtin="placement", term=row.term
-    )
+    found = selectors.entry_to_change(partnership=admin.partnership, key="placement")
+    assert found is not None
+    return found[1]
 
 
 # Services and what the lens then reads.
@@ -161,10 +159,14 @@ def test_every_change_is_in_the_audit_log_by_term(own: GlossaryEntry, admin: Mem
     )
     services.builtin_entry_reset(actor=admin, entry=edited)
     events = AuditEvent.objects.filter(partnership=admin.partnership, action__startswith="g")
-    assert sorted(e.action for e in events) == sorted(
-        ["glossary.add", "glossary.edit", "glossary.off", "glossary.on", "glossary.edit"]
-        + ["glossary.reset"]
-    )
+    assert sorted(e.action for e in events) == [
+        "glossary.add",
+        "glossary.edit",
+        "glossary.edit",
+        "glossary.off",
+        "glossary.on",
+        "glossary.reset",
+    ]
     assert all(e.actor == admin for e in events)
     said = [e.what for e in people_selectors.audit_entries_for(partnership=admin.partnership)]
     assert "Added “pushy parent” to the partnership's glossary" in said

@@ -39,8 +39,7 @@ def access_glossary_entry(
     admin's partnership. A shipped entry the partnership has not changed gets a new row,
     saved only if a change is made."""
     admin = access_glossary_admin(request)
-    row = selectors.glossary_row(partnership=admin.partnership, key=key)
-    if row is None:
+    found = selectors.entry_to_change(partnership=admin.partnership, key=key)
+    if found is None:
         raise Http404
-    entry = row.row or GlossaryEntry(partnership=admin.partnership, builtin=row.key, term=row.term)
-    return admin, row, entry
+    return admin, *found

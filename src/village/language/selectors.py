@@ -271,3 +271,14 @@ def glossary_row(*, partnership: Partnership, key: str) -> GlossaryRow | None:
     return _shipped_row(
         entry, GlossaryEntry.objects.filter(partnership=partnership, builtin=key).first()
     )
+
+
+def entry_to_change(
+    *, partnership: Partnership, key: str
+) -> tuple[GlossaryRow, GlossaryEntry] | None:
+    """An entry of the partnership's glossary and the row a change to it is saved in: its
+    own row, or a new unsaved one for a shipped entry the partnership has not changed yet."""
+    row = glossary_row(partnership=partnership, key=key)
+    if row is None:
+        return None
+    return row, row.row or GlossaryEntry(partnership=partnership, builtin=row.key, term=row.term)
