@@ -32,7 +32,7 @@ def test_an_admin_adds_a_word_and_sees_it_as_a_hint(
 
     page.get_by_role("link", name="Add a word").click()
     page.get_by_role("button", name="Add the word").click()
-    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    expect(page.get_by_text("Write the word or phrase to flag.").first).to_be_visible()
     check_page(page, "add a word, with errors")
     page.get_by_label("Word or phrase to flag").fill("pushy parent")
     page.get_by_label("Other forms of it (optional)").fill("pushy parents")

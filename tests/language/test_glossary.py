@@ -352,7 +352,8 @@ def test_an_admin_turns_a_shipped_entry_off_with_a_source_and_on_again(admin: Me
     off = reverse("language:glossary_off", args=["placement"])
     assert access_outcome(client.get(off)) == OK
     missing = client.post(off, {"source_title": "", "source_url": ""}).content.decode()
-    assert "This field is required." in missing
+    assert "Say why you are turning it off." in missing
+    assert "Give a link to it, starting with https://" in missing
     assert not GlossaryEntry.objects.exists()
     assert client.post(off, SOURCE).status_code == 302
     page = client.get(_entry("placement")).content.decode()

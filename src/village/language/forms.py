@@ -111,6 +111,9 @@ class LinesField(forms.CharField):
         self.max_items, self.item_max, self.words_only = max_items, item_max, words_only
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
         super().__init__(max_length=max_items * (item_max + 2), **kwargs)
+        self.error_messages["max_length"] = _(
+            "That is too long. Give %(n)s at most, one a line, each up to %(chars)s characters."
+        ) % {"n": max_items, "chars": item_max}
 
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list | tuple) else value
@@ -142,6 +145,10 @@ class SourceFields(forms.Form):
     source_title = forms.CharField(
         label=_("Where this comes from"),
         max_length=SOURCE_TITLE_MAX,
+        error_messages={
+            "required": _("Say where this comes from."),
+            "max_length": _("Keep this to 200 characters."),
+        },
         help_text=_(
             "The guide, policy or decision it rests on, for example "
             "“Our language policy, agreed by the family panel, May 2026”."
@@ -151,6 +158,10 @@ class SourceFields(forms.Form):
         label=_("Link to it"),
         max_length=SOURCE_URL_MAX,
         validators=[_WEB_ADDRESS],
+        error_messages={
+            "required": _("Give a link to it, starting with https://"),
+            "max_length": _("Keep the link to 500 characters."),
+        },
         help_text=_("A web address where people can read it, starting with https://"),
     )
 
@@ -160,12 +171,17 @@ class WordsFields(SourceFields):
         label=_("Kinder words to suggest"),
         max_items=10,
         item_max=ALTERNATIVE_MAX,
+        error_messages={"required": _("Give at least one kinder word or phrase.")},
         help_text=_("One a line."),
     )
     reason = forms.CharField(
         label=_("Why"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Say why, in a sentence or two."),
+            "max_length": _("Keep the reason to 1,000 characters."),
+        },
         help_text=_("In plain words: why the word can hurt, and why these words are better."),
     )
     field_order = ["alternatives", "reason", "source_title", "source_url"]
@@ -178,6 +194,10 @@ class OwnEntryForm(OnceForm, WordsFields):
         label=_("Word or phrase to flag"),
         max_length=TERM_MAX,
         validators=[_WORDS],
+        error_messages={
+            "required": _("Write the word or phrase to flag."),
+            "max_length": _("Keep the word or phrase to 80 characters."),
+        },
     )
     other_forms = LinesField(
         label=_("Other forms of it (optional)"),
@@ -214,6 +234,10 @@ class TurnOffForm(SourceFields):
     source_title = forms.CharField(
         label=_("Why you are turning it off"),
         max_length=SOURCE_TITLE_MAX,
+        error_messages={
+            "required": _("Say why you are turning it off."),
+            "max_length": _("Keep this to 200 characters."),
+        },
         help_text=_(
             "The guide, policy or decision behind it, for example "
             "“Agreed at the partnership board, March 2026”."
