@@ -54,6 +54,21 @@ def test_multiword_terms_across_line_breaks() -> None:
     assert (found[1].line, found[1].end_line) == (2, 3)
 
 
+def test_unusual_spaces_and_hyphens_between_words() -> None:
+    text = "She was attention\u00adseeking; he was placed\u00a0out of\u2003area."
+    assert hits(text) == [
+        ("attention-seeking", "attention\u00adseeking"),
+        ("placement", "placed\u00a0out of\u2003area"),
+    ]
+
+
+def test_offsets_stay_exact_after_a_letter_that_grows_when_lower_cased() -> None:
+    # "İ" is two characters in lower case: the lens must still point at the right words.
+    text = "İİİ said the respite was good."
+    (found,) = find(text)
+    assert text[found.start : found.end] == "respite"
+
+
 def test_no_match_across_sentence_punctuation() -> None:
     assert hits("We met her birth. Mother and baby are well.") == []
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from typing import Any
 
 from village.engines.lens import context, patterns
@@ -110,14 +110,7 @@ class Matcher:
             for form in entry.exact:
                 self._add(patterns.key(form), entry, patterns.exact_key(form))
                 forms.append(form)
-        self._forms = forms
-        self._lower_pattern = patterns.compile_forms(forms, ignore_case=False)
-
-    @cached_property
-    def _pattern(self) -> re.Pattern[str]:
-        """The case-insensitive scan, needed only for the rare text that changes length when
-        lower-cased; compiled the first time, as compiling takes as long as the other."""
-        return patterns.compile_forms(self._forms)
+        self._pattern = patterns.compile_forms(forms)
 
     def _add(self, form_key: str, entry: Entry, exact: str | None) -> None:
         bucket = self._candidates.setdefault(form_key, [])
@@ -161,11 +154,7 @@ class Matcher:
         suppressions = Suppressions(text)
         lines: _Lines | None = None
         findings: list[Finding] = []
-        haystack = text.lower()
-        if len(haystack) == len(text):
-            search = self._lower_pattern.search
-        else:  # a few characters grow when lower-cased; offsets would drift
-            haystack, search = text, self._pattern.search
+        haystack, search = patterns.fold(text), self._pattern.search
         position = 0
         while (match := search(haystack, position)) is not None:
             start = match.start()
