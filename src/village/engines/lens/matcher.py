@@ -22,6 +22,7 @@ from typing import Any
 
 from village.engines.lens import context, patterns
 from village.engines.lens.glossary import Entry, Glossary, Source, default_glossary, severity_rank
+from village.engines.lens.kept import kept
 from village.engines.lens.suppression import Suppressions
 
 _WORD_CHAR = re.compile(r"\w")
@@ -193,8 +194,9 @@ class Matcher:
 
 @cache
 def default_matcher() -> Matcher:
-    """The shipped glossary, compiled once per process."""
-    return Matcher(default_glossary())
+    """The shipped glossary, compiled once per process, and kept between processes (see
+    :mod:`village.engines.lens.kept`)."""
+    return kept("matcher", lambda: Matcher(default_glossary()))
 
 
 def find(text: str, *, matcher: Matcher | None = None, min_severity: str = "info") -> list[Finding]:
