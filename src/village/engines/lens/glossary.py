@@ -41,8 +41,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from village.engines.lens import patterns
 
 CATEGORIES: tuple[str, ...] = ("stigmatising", "deficit", "blaming", "institutional", "jargon")
@@ -73,10 +71,6 @@ _RULE_KINDS: dict[str, tuple[str, str, int]] = {
     "only_after": ("only", "after", 0),
     "only_near": ("only", "near", 6),
 }
-
-
-# libyaml's safe loader when PyYAML was built with it (several times faster), else pure Python.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class GlossaryError(ValueError):
@@ -381,8 +375,13 @@ def check_forms(entries: Sequence[Entry]) -> None:
 
 def load_yaml_text(text: str, *, where: str) -> Any:
     """Parse YAML with an error that names the file and line (never the content)."""
+    # Imported here: a run that reads the kept glossary (see kept.py) reads no YAML.
+    import yaml
+
+    # libyaml's safe loader when PyYAML was built with it (several times faster).
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         at = f" at line {mark.line + 1}" if mark is not None else ""
