@@ -42,35 +42,51 @@ def _after(text: str, end: int, count: int) -> list[str]:
     return patterns.tokens(window)[:count]
 
 
+Phrases = tuple[tuple[str, ...], ...]
+
+
+@cache
+def _split(phrases: Phrases) -> tuple[frozenset[str], Phrases]:
+    """A rule's one-word phrases as a set, looked up in one step, and its longer phrases."""
+    return (
+        frozenset(phrase[0] for phrase in phrases if len(phrase) == 1),
+        tuple(phrase for phrase in phrases if len(phrase) > 1),
+    )
+
+
 def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
-    size = len(phrase)
-    if size == 1:  # most phrases are one word
-        return phrase[0] in words
-    first = phrase[0]
+    size, first = len(phrase), phrase[0]
     return any(
         words[i] == first and tuple(words[i : i + size]) == phrase
         for i in range(len(words) - size + 1)
     )
 
 
+def _anywhere(words: Sequence[str], phrases: Phrases) -> bool:
+    one_word, longer = _split(phrases)
+    return not one_word.isdisjoint(words) or any(_contains(words, p) for p in longer)
+
+
 def _holds(rule: ContextRule, before: Sequence[str], after: Sequence[str]) -> bool:
     """Whether ``rule`` holds, given the words before and after the match (nearest last/first)."""
+    one_word, longer = _split(rule.phrases)
     if rule.where == "before":
         window = before[-rule.within :]
         if rule.adjacent:
-            return any(
+            return (bool(window) and window[-1] in one_word) or any(
                 len(window) >= len(phrase) and tuple(window[-len(phrase) :]) == phrase
-                for phrase in rule.phrases
+                for phrase in longer
             )
-        return any(_contains(window, phrase) for phrase in rule.phrases)
+        return _anywhere(window, rule.phrases)
     if rule.where == "after":
         window = after[: rule.within]
         if rule.adjacent:
-            return any(tuple(window[: len(phrase)]) == phrase for phrase in rule.phrases)
-        return any(_contains(window, phrase) for phrase in rule.phrases)
-    near_before, near_after = before[-rule.within :], after[: rule.within]
-    return any(
-        _contains(near_before, phrase) or _contains(near_after, phrase) for phrase in rule.phrases
+            return (bool(window) and window[0] in one_word) or any(
+                tuple(window[: len(phrase)]) == phrase for phrase in longer
+            )
+        return _anywhere(window, rule.phrases)
+    return _anywhere(before[-rule.within :], rule.phrases) or _anywhere(
+        after[: rule.within], rule.phrases
     )
 
 
