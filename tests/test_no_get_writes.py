@@ -5,8 +5,8 @@ no change here; an address whose parameter this file cannot fill fails the test,
 parameter, rather than being skipped. Values come from the demo partnership (two circles, two
 released check-ins and an open one, a brave conversation, two values reviews, and a hub
 project added here) and every demo role signs in; a guest who joined the open circle and the
-conversation, and someone with no cookies at all ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that
-changed the session would make Django write it back.
+conversation, and someone with no cookies at all ask too. Any INSERT, UPDATE or DELETE fails,
+sessions included: a GET that changed the session would make Django write it back.
 """
 
 from __future__ import annotations
