@@ -173,6 +173,11 @@ def _targets(element: Element) -> list[Element]:
     ]
 
 
+def _link(connection: Connection) -> selectors.Link:
+    meaning = connection_type(Kind(connection.source.kind), Kind(connection.target.kind))
+    return selectors.Link(connection, meaning or "")
+
+
 def _element_page(
     request: HttpRequest, project: Project, element: Element, member: Member, **bound: Any
 ) -> HttpResponse:
@@ -184,8 +189,8 @@ def _element_page(
         "project": project,
         "element": element,
         "can": policy.abilities(project=project, member=member),
-        "outgoing": element.outgoing.select_related("target"),
-        "incoming": element.incoming.select_related("source"),
+        "outgoing": [_link(c) for c in element.outgoing.select_related("source", "target")],
+        "incoming": [_link(c) for c in element.incoming.select_related("source", "target")],
         "indicator": indicator,
         "evidence_form": bound.get("evidence_form")
         or forms.EvidenceForm(initial={"evidence": element.evidence}),
