@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import rules
 
 from tests.hub.conftest import People, build_theory
 from village.hub import policy, services
@@ -60,6 +61,7 @@ def test_the_policy_matrix_through_the_services(
             with pytest.raises(HubError):
                 attempt()
         assert policy.abilities(project=project, member=actor)[act.value] is allowed
+        assert rules.test_rule(f"hub.{act.value}", actor, project) is allowed
     assert policy.abilities(project=project, member=actor)[Act.READ.value] is True
 
 

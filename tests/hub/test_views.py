@@ -242,3 +242,61 @@ def test_hostile_words_on_every_form(project: Project, people: People, name: str
     for text in Document.objects.values_list("text", flat=True):
         assert text == value.replace("\x00", "").strip()
     check(client.get(reverse("hub:project", args=[project.pk])), value)
+
+
+def test_a_document_that_may_identify_someone_is_shown_back_before_it_is_saved(
+    project: Project, people: People
+) -> None:
+    client = client_for(people.lead)
+    url = reverse("hub:document_add", args=[project.pk])
+    words = {"kind": "story", "title": "A story", "text": "Mrs Smith at 12 Hill Street said so."}
+    first = client.post(url, words)
+    page = first.content.decode()
+    assert first.status_code == 200
+    assert "Check before you post" in page and "a street address" in page
+    assert 'name="confirmed" value="True"' in page
+    assert not Document.objects.exists()
+    assert client.post(url, {**words, "confirmed": "True"}).status_code == 302
+    assert Document.objects.get().text == words["text"]
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_readers_posting_to_edit_pages_are_refused_and_nothing_is_written(
+    project: Project, people: People, who: str
+) -> None:
+    built = build_theory(project, people.lead)
+    client = client_for(getattr(people, who))
+    posts = [
+        (reverse("hub:element_add", args=[project.pk]), {"kind": "outcome", "label": "Mine"}),
+        (
+            reverse("hub:document_add", args=[project.pk]),
+            {"kind": "story", "title": "t", "text": "t"},
+        ),
+        (
+            reverse("hub:evidence", args=[project.pk, built.assumption.pk]),
+            {"evidence": "supported"},
+        ),
+        (reverse("hub:element_remove", args=[project.pk, built.outcome.pk]), {}),
+        (reverse("hub:connection_add", args=[project.pk, built.outcome.pk]), {"target": "1"}),
+    ]
+    for url, data in posts:
+        assert access_outcome(client.post(url, data)) == FORBIDDEN, url
+    assert project.elements.count() == 3 and not Document.objects.exists()
+    built.assumption.refresh_from_db()
+    assert built.assumption.evidence == "untested"
+
+
+def test_a_finished_project_tells_its_lead_why_nothing_changes(
+    project: Project, people: People
+) -> None:
+    build_theory(project, people.lead)
+    project.gate_reached = 18
+    project.save(update_fields=["gate_reached"])
+    client = client_for(people.lead)
+    response = client.post(
+        reverse("hub:element_add", args=[project.pk]), {"kind": "outcome", "label": "More"}
+    )
+    assert "it is finished" in response.content.decode()
+    assert project.elements.count() == 3
+    page = client.get(reverse("hub:project", args=[project.pk])).content.decode()
+    assert "Add a part" not in page and "Pass the" not in page

@@ -202,6 +202,8 @@ class DocumentForm(OnceForm):
         error_messages={"required": _("Write the document."), **_too_long(DOCUMENT_MAX_LENGTH)},
         widget=HintedTextarea(attrs={"rows": 10}),
     )
+    # Set when the writer was shown what might identify someone and sent it as it is.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ImportForm(forms.Form):

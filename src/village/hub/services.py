@@ -112,6 +112,12 @@ def project_create(
     return project
 
 
+def _lock(project: Project) -> None:
+    """Holds the project's row until the transaction ends, so two people adding parts or
+    connections at once take turns (keys stay unique, no connection is made twice)."""
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+
+
 def _next_key(project: Project, kind: str) -> str:
     taken = set(Element.objects.filter(project=project).values_list("key", flat=True))
     number = Element.objects.filter(project=project, kind=kind).count() + 1
@@ -146,6 +152,7 @@ def element_add(
         raise HubError(_("Choose an evidence status from the list."))
     label, description = label.strip(), description.strip()
     with transaction.atomic():
+        _lock(project)
         key = _next_key(project, kind)
         _checked(
             TheoryElement(
@@ -222,9 +229,10 @@ def connection_add(
     problem = connection_problem(_theory_element(source), _theory_element(target))
     if problem:
         raise HubError(problem)
-    if Connection.objects.filter(source=source, target=target).exists():
-        raise HubError(_("These two are already connected."))
     with transaction.atomic():
+        _lock(project)
+        if Connection.objects.filter(source=source, target=target).exists():
+            raise HubError(_("These two are already connected."))
         connection = Connection.objects.create(project=project, source=source, target=target)
         audit_record(
             partnership=project.partnership,
@@ -325,7 +333,7 @@ def value_record(
     never overwritten: a later measurement is a new row."""
     _indicator(indicator, actor)
     with transaction.atomic():
-        Element.objects.select_for_update().filter(pk=indicator.pk).first()
+        _lock(indicator.project)
         if is_baseline and indicator.values.filter(is_baseline=True).exists():
             raise HubError(
                 _("“%(label)s” already has a baseline. Record this as a new value instead.")
@@ -355,7 +363,7 @@ def target_set(
     in its history with the reason it changed."""
     _indicator(indicator, actor)
     with transaction.atomic():
-        Element.objects.select_for_update().filter(pk=indicator.pk).first()
+        _lock(indicator.project)
         current = indicator.targets.order_by("-set_at", "-pk").first()
         value = _amount(value)
         if current is not None and current.value == value:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from village.engines.identifying import identifying_hints
 from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
 from village.engines.theory import elements_csv as write_elements
@@ -354,6 +355,16 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     _may_ever(project, member, Act.ADD_DOCUMENT)
     form = forms.DocumentForm(_posted(request), initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
+        hints = identifying_hints(f"{form.cleaned_data['title']}\n{form.cleaned_data['text']}")
+        if hints and not form.cleaned_data["confirmed"]:
+            again = request.POST.copy()
+            again["confirmed"] = "True"
+            context = {
+                "project": project,
+                "form": forms.DocumentForm(again),
+                "identifying_hints": hints,
+            }
+            return render(request, "hub/document_add.html", context)
 
         def create() -> HttpResponse:
             data = form.cleaned_data
