@@ -14,6 +14,7 @@ from django.urls import reverse
 from tests.conftest import FORBIDDEN, MISSING, OK, access_outcome, client_for
 from tests.hostile import HOSTILE, check
 from tests.hub.conftest import People, build_theory
+from village.engines.theory.kumu import MAX_BYTES
 from village.hub import services
 from village.hub.models import Document, Element, GatePassage, IndicatorValue, Project
 from village.people.models import Agency, Member, Role
@@ -186,6 +187,8 @@ def test_the_kumu_files_download_and_import_into_an_empty_project(
         (b"Label,Type\n<script>alert(1)</script>,Person\n", "is not a type"),
         ("Label,Type\nCaf\u00e9,Activity\n".encode("latin-1"), "not in UTF-8"),
         (b"", "The elements file is empty."),
+        (b"Label,Type\n" + b"x" * MAX_BYTES, "That file is over 2 MB."),
+        (b'Label,Type\n"Talk,Activity\n', "not valid CSV at line"),
     ],
 )
 def test_a_bad_upload_says_what_is_wrong_and_saves_nothing(
