@@ -32,6 +32,9 @@ def _acts(project: Project, actor: Member) -> dict[Act, Callable[[], object]]:
     indicator = Element.objects.get(project=project, kind="indicator")
     assumption = Element.objects.get(project=project, kind="assumption")
     return {
+        Act.EDIT_PROJECT: lambda: services.lead_add(
+            project=project, actor=actor, member=Member.objects.get(display_name="Fay")
+        ),
         Act.EDIT_THEORY: lambda: services.evidence_set(
             assumption=assumption, actor=actor, evidence="some"
         ),

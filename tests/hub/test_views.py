@@ -303,3 +303,24 @@ def test_a_finished_project_tells_its_lead_why_nothing_changes(
     assert project.elements.count() == 3
     page = client.get(reverse("hub:project", args=[project.pk])).content.decode()
     assert "Add a part" not in page and "Pass the" not in page
+
+
+def test_a_lead_names_a_family_member_as_a_lead_who_can_then_change_the_theory(
+    project: Project, people: People, make_member: Callable[..., Member], other_partnership
+) -> None:
+    client = client_for(people.lead)
+    url = reverse("hub:lead_add", args=[project.pk])
+    page = client.get(reverse("hub:project", args=[project.pk])).content.decode()
+    assert "Add them as a lead" in page and people.family.display_name in page
+    outsider = make_member(Role.STAFF, partnership=other_partnership, name="Out")
+    refused = client.post(url, {"member": outsider.pk}, follow=True).content.decode()
+    assert "Choose someone from the list." in refused
+    assert client.post(url, {"member": people.family.pk}).status_code == 302
+    assert set(project.leads.all()) == {people.lead, people.family}
+    added = client_for(people.family).post(
+        reverse("hub:element_add", args=[project.pk]), {"kind": "outcome", "label": "Heard"}
+    )
+    assert added.status_code == 302
+    assert access_outcome(client_for(people.staff).post(url, {"member": people.staff.pk})) == (
+        FORBIDDEN
+    )

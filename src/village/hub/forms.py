@@ -23,7 +23,7 @@ from village.hub.models import (
 )
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
-from village.people.models import Agency
+from village.people.models import Agency, Member
 
 _AMOUNT_ERRORS = dict(
     required=_("Give the number."),
@@ -239,3 +239,19 @@ class ImportForm(forms.Form):
 
     def contents(self) -> tuple[bytes, bytes]:
         return self.cleaned_data["elements"].read(), self.cleaned_data["connections"].read()
+
+
+class LeadForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Add a lead"),
+        queryset=Member.objects.none(),
+        help_text=_("Anyone in the partnership, families too."),
+        error_messages={
+            "required": _("Choose who will lead it with you."),
+            "invalid_choice": _("Choose someone from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]

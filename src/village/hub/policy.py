@@ -2,8 +2,9 @@
 
 People are what a member is to a project: an admin or facilitator of its partnership, one
 of its leads (its owners), or any other member. Members read; leads, facilitators and
-admins change the theory, record values and targets, add documents and pass gates, until
-the 18-month gate is passed and the project is finished (then it can be read, not changed).
+admins name more leads, change the theory, record values and targets, add documents and
+pass gates, until the 18-month gate is passed and the project is finished (then it can be
+read, not changed).
 Nobody outside the partnership is anyone here: access.py answers them with a 404.
 Services call ``check`` before they write; templates read ``abilities``.
 tests/hub/test_policy_matrix.py tries every person in every state against every act.
@@ -42,6 +43,7 @@ class State(StrEnum):
 
 class Act(StrEnum):
     READ = "read"
+    EDIT_PROJECT = "edit_project"
     EDIT_THEORY = "edit_theory"
     RECORD_VALUES = "record_values"
     ADD_DOCUMENT = "add_document"
@@ -65,6 +67,7 @@ class Rule:
 
 POLICY: dict[Act, Rule] = {
     Act.READ: Rule(READS, ALL_STATES),
+    Act.EDIT_PROJECT: Rule(EDITS, OPEN),
     Act.EDIT_THEORY: Rule(EDITS, OPEN),
     Act.RECORD_VALUES: Rule(EDITS, OPEN),
     Act.ADD_DOCUMENT: Rule(EDITS, OPEN),

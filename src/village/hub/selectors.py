@@ -220,3 +220,10 @@ def documents_of(*, project: Project) -> QuerySet[Document]:
 
 def leads_of(*, project: Project) -> list[Member]:
     return list(project.leads.all())
+
+
+def possible_leads(*, project: Project) -> QuerySet[Member]:
+    """Active members of the project's partnership who do not lead it yet."""
+    return Member.objects.filter(
+        partnership_id=project.partnership_id, deactivated_at__isnull=True
+    ).exclude(pk__in=project.leads.values("pk"))

@@ -112,6 +112,21 @@ def project_create(
     return project
 
 
+def lead_add(*, project: Project, actor: Member, member: Member) -> None:
+    """Another lead for the project: a member of its partnership, from any agency, or a
+    family member, since families are partners in the work."""
+    policy.check(act=Act.EDIT_PROJECT, project=project, member=actor)
+    if not policy.is_member_of(member, project.partnership_id):
+        raise HubError(_("Choose a lead from this partnership's members."))
+    if project.leads.filter(pk=member.pk).exists():
+        raise HubError(_("%(name)s already leads this project.") % {"name": member.display_name})
+    with transaction.atomic():
+        project.leads.add(member)
+        audit_record(
+            partnership=project.partnership, actor=actor, action="hub.lead_add", target=member
+        )
+
+
 def _lock(project: Project) -> None:
     """Holds the project's row until the transaction ends, so two people adding parts or
     connections at once take turns (keys stay unique, no connection is made twice)."""

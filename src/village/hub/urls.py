@@ -6,6 +6,7 @@ app_name = "hub"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("<int:pk>/", views.project_detail, name="project"),
+    path("<int:pk>/leads/", views.lead_add, name="lead_add"),
     path("<int:pk>/parts/new/", views.element_add, name="element_add"),
     path("<int:pk>/parts/<int:element_pk>/", views.element_detail, name="element"),
     path("<int:pk>/parts/<int:element_pk>/evidence/", views.evidence, name="evidence"),

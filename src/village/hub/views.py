@@ -126,8 +126,30 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators": selectors.indicators_of(project=project),
             "documents": selectors.documents_of(project=project),
             "leads": selectors.leads_of(project=project),
+            "lead_form": forms.LeadForm(members=selectors.possible_leads(project=project)),
         },
     )
+
+
+@login_required
+@require_POST
+def lead_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever(project, member, Act.EDIT_PROJECT)
+    form = forms.LeadForm(request.POST, members=selectors.possible_leads(project=project))
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors.get("member", [])))
+        return redirect("hub:project", pk=project.pk)
+    chosen = form.cleaned_data["member"]
+    try:
+        services.lead_add(project=project, actor=member, member=chosen)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(name)s now leads the project too.") % {"name": chosen.display_name}
+        )
+    return redirect("hub:project", pk=project.pk)
 
 
 _KIND_HEADINGS = {
