@@ -236,6 +236,10 @@ def test_hostile_words_on_every_form(project: Project, people: People, name: str
             {"value": "3", "reason": value},
         ),
         (reverse("hub:evidence", args=[project.pk, indicator.pk]), {"evidence": value}),
+        (
+            reverse("hub:element_edit", args=[project.pk, indicator.pk]),
+            {"label": value, "description": value},
+        ),
         (reverse("hub:connection_add", args=[project.pk, indicator.pk]), {"target": value}),
     ]
     for url, data in posts:
@@ -280,11 +284,14 @@ def test_readers_posting_to_edit_pages_are_refused_and_nothing_is_written(
             {"evidence": "supported"},
         ),
         (reverse("hub:element_remove", args=[project.pk, built.outcome.pk]), {}),
+        (reverse("hub:element_edit", args=[project.pk, built.outcome.pk]), {"label": "Mine"}),
         (reverse("hub:connection_add", args=[project.pk, built.outcome.pk]), {"target": "1"}),
     ]
     for url, data in posts:
         assert access_outcome(client.post(url, data)) == FORBIDDEN, url
     assert project.elements.count() == 3 and not Document.objects.exists()
+    built.outcome.refresh_from_db()
+    assert built.outcome.label == "Families feel heard"
     built.assumption.refresh_from_db()
     assert built.assumption.evidence == "untested"
 
@@ -324,3 +331,16 @@ def test_a_lead_names_a_family_member_as_a_lead_who_can_then_change_the_theory(
     assert access_outcome(client_for(people.staff).post(url, {"member": people.staff.pk})) == (
         FORBIDDEN
     )
+
+
+def test_a_part_gets_new_words_and_keeps_its_connections(project: Project, people: People) -> None:
+    built = build_theory(project, people.lead)
+    client = client_for(people.lead)
+    url = reverse("hub:element_edit", args=[project.pk, built.outcome.pk])
+    empty = client.post(url, {"label": " ", "description": "x"})
+    assert empty.status_code == 400 and "Write a few words for it." in empty.content.decode()
+    assert client.post(url, {"label": "Families say they were heard"}).status_code == 302
+    built.outcome.refresh_from_db()
+    assert built.outcome.label == "Families say they were heard"
+    assert built.outcome.key == "outcome-1"
+    assert built.outcome.incoming.count() == 2

@@ -123,6 +123,11 @@ class ElementForm(OnceForm):
     )
 
 
+class ElementWordsForm(forms.Form):
+    label = ElementForm.base_fields["label"]
+    description = ElementForm.base_fields["description"]
+
+
 class EvidenceForm(forms.Form):
     evidence = forms.ChoiceField(
         label=_("What the evidence says so far"),

@@ -192,6 +192,32 @@ def element_add(
     return element
 
 
+def element_update(*, element: Element, actor: Member, label: str, description: str) -> Element:
+    """New words for a part of the theory; its kind, key and connections stay."""
+    project = element.project
+    policy.check(act=Act.EDIT_THEORY, project=project, member=actor)
+    label, description = label.strip(), description.strip()
+    _checked(
+        TheoryElement(
+            key=element.key,
+            kind=Kind(element.kind),
+            label=label,
+            description=description,
+            evidence=Evidence(element.evidence) if element.evidence else None,
+        )
+    )
+    with transaction.atomic():
+        element.label, element.description = label, description
+        element.save(update_fields=["label", "description"])
+        audit_record(
+            partnership=project.partnership,
+            actor=actor,
+            action="hub.element_update",
+            target=element,
+        )
+    return element
+
+
 def evidence_set(*, assumption: Element, actor: Member, evidence: str) -> Element:
     """What the project now knows about an assumption: the theory lives as evidence comes."""
     policy.check(act=Act.EDIT_THEORY, project=assumption.project, member=actor)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/leads/", views.lead_add, name="lead_add"),
     path("<int:pk>/parts/new/", views.element_add, name="element_add"),
     path("<int:pk>/parts/<int:element_pk>/", views.element_detail, name="element"),
+    path("<int:pk>/parts/<int:element_pk>/words/", views.element_edit, name="element_edit"),
     path("<int:pk>/parts/<int:element_pk>/evidence/", views.evidence, name="evidence"),
     path("<int:pk>/parts/<int:element_pk>/connect/", views.connection_add, name="connection_add"),
     path("<int:pk>/parts/<int:element_pk>/remove/", views.element_remove, name="element_remove"),

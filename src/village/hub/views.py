@@ -215,6 +215,10 @@ def _element_page(
         "outgoing": [_link(c) for c in element.outgoing.select_related("source", "target")],
         "incoming": [_link(c) for c in element.incoming.select_related("source", "target")],
         "indicator": indicator,
+        "words_form": bound.get("words_form")
+        or forms.ElementWordsForm(
+            initial={"label": element.label, "description": element.description}
+        ),
         "evidence_form": bound.get("evidence_form")
         or forms.EvidenceForm(initial={"evidence": element.evidence}),
         "connection_form": bound.get("connection_form")
@@ -248,6 +252,26 @@ def _refused(
 def element_detail(request: HttpRequest, pk: int, element_pk: int) -> HttpResponse:
     project, element, member = _element(request, pk, element_pk)
     return _element_page(request, project, element, member)
+
+
+@login_required
+@require_POST
+def element_edit(request: HttpRequest, pk: int, element_pk: int) -> HttpResponse:
+    project, element, member = _element(request, pk, element_pk)
+    _may_ever(project, member, Act.EDIT_THEORY)
+    form = forms.ElementWordsForm(request.POST)
+    if not form.is_valid():
+        return _element_page(request, project, element, member, words_form=form)
+    try:
+        services.element_update(
+            element=element,
+            actor=member,
+            label=form.cleaned_data["label"],
+            description=form.cleaned_data["description"],
+        )
+    except HubError as error:
+        return _refused(request, project, element, error)
+    return _done(request, project, element, _("The new words are saved."))
 
 
 @login_required
