@@ -3,10 +3,10 @@
 The addresses are found by walking the URL resolver, so a view added later is checked with
 no change here; an address whose parameter this file cannot fill fails the test, naming the
 parameter, rather than being skipped. Values come from the demo partnership (two circles, two
-released check-ins and an open one, a brave conversation, two values reviews) and every demo
-role signs in; a guest who joined the open circle and the conversation, and someone with no
-cookies at all ask too. Any INSERT, UPDATE or DELETE fails, sessions included: a GET that
-changed the session would make Django write it back.
+released check-ins and an open one, a brave conversation, two values reviews, and a hub
+project added here) and every demo role signs in; a guest who joined the open circle and the
+conversation, and someone with no cookies at all ask too. Any INSERT, UPDATE or DELETE fails,
+sessions included: a GET that changed the session would make Django write it back.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -27,6 +29,10 @@ from village.conversations import services as conversation_services
 from village.conversations.models import Action as ConversationAction
 from village.conversations.models import Conversation, Link, Statement
 from village.demo import demo_load
+from village.hub import services as hub_services
+from village.hub.models import Connection as HubConnection
+from village.hub.models import Element as HubElement
+from village.hub.models import Project as HubProject
 from village.language.models import GlossaryEntry
 from village.people import services as people_services
 from village.people.models import Invitation, Member, Partnership, Role
@@ -157,6 +163,18 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
         contexts = [
             {"key": key} for key in ("placement", "siblings", *(f"own-{e.pk}" for e in own))
         ]
+    elif route.namespace == "hub":
+        contexts = [
+            {
+                "pk": project.pk,
+                "element_pk": element.pk,
+                "connection_pk": connection.pk,
+                "months": 0,
+            }
+            for project in HubProject.objects.filter(partnership=demo.partnership)
+            for element in HubElement.objects.filter(project=project)[:4]
+            for connection in HubConnection.objects.filter(project=project)[:1]
+        ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]
     found = []
@@ -238,6 +256,7 @@ def demo(db: None) -> Demo:
         # Results as the worker stores them, so the results pages show every figure.
         conversation_services.results_refresh(conversation=conversation)
     _charter_with_a_draft_and_an_amendment(partnership, members)
+    _hub_project(partnership, members)
     _invitation, token = people_services.invitation_create(
         partnership=partnership,
         created_by=members[Role.ADMIN],
@@ -275,6 +294,35 @@ def _charter_with_a_draft_and_an_amendment(
             member=family,
             represents=family.constituency,
         )
+
+
+def _hub_project(partnership: Partnership, members: dict[str, Member]) -> None:
+    """A hub project with a theory of change and an indicator with a value and a target."""
+    lead = members[Role.STAFF]
+    project = hub_services.project_create(
+        partnership=partnership,
+        actor=lead,
+        title="Family group conferencing",
+        kind="new",
+        started_on=date(2026, 1, 1),
+        agencies=list(partnership.agencies.all()[:1]),
+    )
+    parts = {
+        kind: hub_services.element_add(project=project, actor=lead, kind=kind, label=kind)
+        for kind in ("activity", "outcome", "assumption", "indicator")
+    }
+    for source, target in (
+        ("activity", "outcome"),
+        ("activity", "assumption"),
+        ("indicator", "assumption"),
+    ):
+        hub_services.connection_add(
+            project=project, actor=lead, source=parts[source], target=parts[target]
+        )
+    hub_services.value_record(
+        indicator=parts["indicator"], actor=lead, value=Decimal(3), measured_on=date(2026, 1, 2)
+    )
+    hub_services.target_set(indicator=parts["indicator"], actor=lead, value=Decimal(5))
 
 
 def _guest(demo: Demo) -> Client:

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "village.conversations",
     "village.reviews",
     "village.language",
+    "village.hub",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("conversations/", include("village.conversations.urls")),
     path("reviews/", include("village.reviews.urls")),
     path("language/", include("village.language.urls")),
+    path("hub/", include("village.hub.urls")),
 ]
 
 handler400 = "village.errors.bad_request"

@@ -1,0 +1,27 @@
+"""Fetch a project (or a part of one) and check the person may read it, in one step, with no
+writes: found only within the acting member's own partnership (404 from another), so no
+partnership learns another's projects exist. What they may change is the policy's answer,
+which the services give as a message."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from village.hub import policy
+from village.hub.models import Element, Project
+from village.people.models import Member
+
+
+def access_project(*, pk: int, member: Member | None) -> Project:
+    project = Project.objects.select_related("partnership").filter(pk=pk).first()
+    if project is None or not policy.is_member_of(member, project.partnership_id):
+        raise Http404
+    return project
+
+
+def access_element(*, project: Project, pk: int) -> Element:
+    """An element of a project already accessed; another project's is not found."""
+    element = Element.objects.filter(project=project, pk=pk).first()
+    if element is None:
+        raise Http404
+    return element

@@ -1,0 +1,178 @@
+"""The learning hub: projects with a living theory of change, on an 18-month journey.
+
+**Projects.** A project belongs to one partnership, is owned by one or more of its agencies
+and run by its leads (members of any agency, families too). Its theory of change is a graph
+(village.engines.theory): ``Element`` rows are its outcomes, activities, assumptions and
+indicators, each with a ``key`` that names it in a Kumu export, and ``Connection`` rows join
+them. An assumption carries its evidence status.
+
+**The journey.** Gates at 0, 3, 6, 12 and 18 months; ``GatePassage`` records who passed
+each, and ``Project.gate_reached`` is the last one passed. ``Document`` rows are what the
+gates ask for beyond the theory: an evaluation plan, stories of change, a mid-point review,
+an outcome report. An indicator's values are recorded over time (``IndicatorValue``, one of
+them its baseline), and its target is a history: a changed target is a new
+``IndicatorTarget`` row with the reason, never an overwrite.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from village.engines.theory import EVIDENCE_LABELS, KIND_LABELS, Evidence, Kind
+from village.engines.theory.graph import DESCRIPTION_MAX, KEY_MAX, LABEL_MAX
+
+TITLE_MAX_LENGTH = 200
+SUMMARY_MAX_LENGTH = 3000
+NOTE_MAX_LENGTH = 500
+DOCUMENT_MAX_LENGTH = 20_000
+
+# The kinds and evidence statuses are the engine's, so a Kumu file and a page say the same.
+ELEMENT_KINDS = [(kind.value, KIND_LABELS[kind]) for kind in Kind]
+EVIDENCE_STATUSES = [(evidence.value, EVIDENCE_LABELS[evidence]) for evidence in Evidence]
+
+
+class ProjectKind(models.TextChoices):
+    NEW = "new", _("A new piece of work")
+    EXISTING = "existing", _("Work that is already running")
+
+
+class DocumentKind(models.TextChoices):
+    EVALUATION_PLAN = "evaluation_plan", _("Evaluation plan")
+    STORY = "story", _("Story of change")
+    MIDPOINT_REVIEW = "midpoint_review", _("Mid-point review")
+    OUTCOME_REPORT = "outcome_report", _("Outcome report")
+
+
+class Project(models.Model):
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="hub_projects"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    summary = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=ProjectKind.choices)
+    families_as_partners = models.TextField(blank=True)
+    started_on = models.DateField()
+    agencies = models.ManyToManyField("people.Agency", related_name="hub_projects")
+    leads = models.ManyToManyField("people.Member", related_name="hub_projects_led")
+    created_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    gate_reached = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Element(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="elements")
+    key = models.CharField(max_length=KEY_MAX)
+    kind = models.CharField(max_length=12, choices=ELEMENT_KINDS)
+    label = models.CharField(max_length=LABEL_MAX)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX)
+    tags = models.JSONField(default=list, blank=True)
+    evidence = models.CharField(max_length=12, choices=EVIDENCE_STATUSES, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "key"], name="hub_element_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Connection(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="connections")
+    source = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="incoming")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="hub_connection_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} -> {self.target}"
+
+
+class IndicatorValue(models.Model):
+    indicator = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="values")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    measured_on = models.DateField()
+    is_baseline = models.BooleanField(default=False)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    recorded_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=models.Q(is_baseline=True),
+                name="hub_one_baseline_per_indicator",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} on {self.measured_on}"
+
+
+class IndicatorTarget(models.Model):
+    """One target an indicator had; the latest is the one in force."""
+
+    indicator = models.ForeignKey(Element, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    reason = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    set_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["set_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Document(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    text = models.TextField(max_length=DOCUMENT_MAX_LENGTH)
+    added_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GatePassage(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="passages")
+    months = models.PositiveSmallIntegerField()
+    passed_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    passed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["months"]
+        constraints = [models.UniqueConstraint(fields=["project", "months"], name="hub_gate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.months} months"

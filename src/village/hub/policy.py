@@ -1,0 +1,149 @@
+"""Who may do what with a hub project, and when: the one place that says so.
+
+People are what a member is to a project: an admin or facilitator of its partnership, one
+of its leads (its owners), or any other member. Members read; leads, facilitators and
+admins name more leads, change the theory, record values and targets, add documents and
+pass gates, until the 18-month gate is passed and the project is finished (then it can be
+read, not changed).
+Nobody outside the partnership is anyone here: access.py answers them with a 404.
+Services call ``check`` before they write; templates read ``abilities``.
+tests/hub/test_policy_matrix.py tries every person in every state against every act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from village.errors import UserError
+from village.hub.models import Project
+from village.people.models import Member, Partnership, Role
+
+
+class HubError(UserError):
+    """Something asked of a hub project that cannot be done; safe to show."""
+
+
+class Person(StrEnum):
+    ADMIN = Role.ADMIN.value
+    FACILITATOR = Role.FACILITATOR.value
+    LEAD = "lead"
+    MEMBER = "member"
+
+
+class State(StrEnum):
+    SETTING_UP = "setting_up"
+    RUNNING = "running"
+    FINISHED = "finished"
+
+
+class Act(StrEnum):
+    READ = "read"
+    EDIT_PROJECT = "edit_project"
+    EDIT_THEORY = "edit_theory"
+    RECORD_VALUES = "record_values"
+    ADD_DOCUMENT = "add_document"
+    CLEAR_GATE = "clear_gate"
+
+
+READS = frozenset(Person)
+EDITS = frozenset({Person.ADMIN, Person.FACILITATOR, Person.LEAD})
+ALL_STATES = frozenset(State)
+OPEN = frozenset({State.SETTING_UP, State.RUNNING})
+_FINISHED = gettext_lazy(
+    "This project has passed its 18-month gate, so it is finished. It can be read but not changed."
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    people: frozenset[Person]
+    states: frozenset[State]
+
+
+POLICY: dict[Act, Rule] = {
+    Act.READ: Rule(READS, ALL_STATES),
+    Act.EDIT_PROJECT: Rule(EDITS, OPEN),
+    Act.EDIT_THEORY: Rule(EDITS, OPEN),
+    Act.RECORD_VALUES: Rule(EDITS, OPEN),
+    Act.ADD_DOCUMENT: Rule(EDITS, OPEN),
+    Act.CLEAR_GATE: Rule(EDITS, OPEN),
+}
+LAST_GATE = 18
+STARTS_PROJECTS = frozenset(
+    {Role.ADMIN, Role.FACILITATOR, Role.PARTNER_LEAD, Role.STAFF, Role.FAMILY}
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def is_member_of(member: Member | None, partnership_pk: int) -> bool:
+    return bool(member is not None and member.is_active and member.partnership_id == partnership_pk)
+
+
+def people_of(*, member: Member | None, project: Project) -> frozenset[Person]:
+    """Who a member is for this project; nobody outside its partnership."""
+    if not is_member_of(member, project.partnership_id):
+        return frozenset()
+    assert member is not None
+    people = {Person.MEMBER}
+    people |= {Person(role) for role in member.roles if role in {Role.ADMIN, Role.FACILITATOR}}
+    if project.leads.filter(pk=member.pk).exists():
+        people.add(Person.LEAD)
+    return frozenset(people)
+
+
+def state_of(project: Project) -> State:
+    if project.gate_reached is None:
+        return State.SETTING_UP
+    return State.FINISHED if project.gate_reached >= LAST_GATE else State.RUNNING
+
+
+def decide(*, act: Act, people: Iterable[Person], state: State) -> Decision:
+    """Whether someone who is ``people`` may take ``act`` on a project in ``state``, and if
+    not, why."""
+    rule = POLICY[act]
+    who = frozenset(people)
+    if not who & rule.people:
+        if not who:
+            return Decision(False, _("This is not open to you."))
+        return Decision(
+            False, _("Only the project's leads, a facilitator or an admin can change it.")
+        )
+    if state not in rule.states:
+        return Decision(False, str(_FINISHED))
+    return Decision(True)
+
+
+def check(*, act: Act, project: Project, member: Member | None) -> None:
+    """Refuse, with a message safe to show, anything the policy does not allow now."""
+    decision = decide(
+        act=act, people=people_of(member=member, project=project), state=state_of(project)
+    )
+    if not decision:
+        raise HubError(decision.reason)
+
+
+def abilities(*, project: Project, member: Member | None) -> dict[str, bool]:
+    """Every act as a yes or no, for templates: ``{% if can.edit_theory %}``."""
+    people = people_of(member=member, project=project)
+    state = state_of(project)
+    return {act.value: bool(decide(act=act, people=people, state=state)) for act in Act}
+
+
+def can_start_projects(*, member: Member | None, partnership: Partnership) -> bool:
+    """Anyone who takes part may start a project (and leads it); observers only read."""
+    return is_member_of(member, partnership.pk) and bool(
+        member and member.has_role(*STARTS_PROJECTS)
+    )
