@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from village.hub import policy
-from village.hub.models import Element, Project
+from village.hub.models import Element, Handover, HandoverItem, Pairing, Project
 from village.people.models import Member
 
 
@@ -25,3 +25,31 @@ def access_element(*, project: Project, pk: int) -> Element:
     if element is None:
         raise Http404
     return element
+
+
+# --- Good ancestors ------------------------------------------------------------------------
+
+
+def access_pairing(*, pk: int, member: Member | None) -> Pairing:
+    """A pairing of the member's partnership (404 from another). Whether they may read it
+    (only its people) is the policy's answer."""
+    pairing = Pairing.objects.select_related("partnership").filter(pk=pk).first()
+    if pairing is None or not policy.is_member_of(member, pairing.partnership_id):
+        raise Http404
+    return pairing
+
+
+def access_handover(*, pk: int, member: Member | None) -> Handover:
+    """A handover its leaver, or an admin of their partnership, may see; 404 for anyone
+    else, so nobody learns who is leaving."""
+    handover = Handover.objects.select_related("member__partnership").filter(pk=pk).first()
+    if handover is None or not policy.may_hand_on(member=member, handover=handover):
+        raise Http404
+    return handover
+
+
+def access_handover_item(*, handover: Handover, pk: int) -> HandoverItem:
+    item = HandoverItem.objects.filter(handover=handover, pk=pk).first()
+    if item is None:
+        raise Http404
+    return item

@@ -21,6 +21,14 @@ from village.hub.models import (
     Element,
     ProjectKind,
 )
+from village.hub.models import (
+    ENTRY_MAX_LENGTH,
+    LEGACY_MAX_LENGTH,
+    MAX_PAIRINGS,
+    OFFER_MAX_LENGTH,
+    EntryKind,
+    PairingOffer,
+)
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, Member
@@ -260,3 +268,153 @@ class LeadForm(forms.Form):
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+# --- Good ancestors: pairings, the legacy log and handovers ------------------------------
+
+
+def _text(label: str, limit: int, required: str, *, rows: int = 4, help_text: str = "") -> Any:
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        help_text=help_text,
+        error_messages={"required": required, **_too_long(limit)},
+        widget=HintedTextarea(attrs={"rows": rows}),
+    )
+
+
+class OfferForm(forms.Form):
+    offers = _text(
+        _("What you offer"),
+        OFFER_MAX_LENGTH,
+        _("Say what you offer."),
+        rows=3,
+        help_text=_("For example: what you know about working with families, or a fresh eye."),
+    )
+    wants_to_learn = _text(
+        _("What you want to learn"), OFFER_MAX_LENGTH, _("Say what you want to learn."), rows=3
+    )
+    limit = forms.TypedChoiceField(
+        label=_("The most pairings you will be in at once"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, MAX_PAIRINGS + 1)],
+        error_messages={
+            "required": _("Choose how many pairings."),
+            "invalid_choice": _("Choose a number from the list."),
+        },
+    )
+    is_open = forms.BooleanField(
+        label=_("I am open to a new pairing"), required=False, initial=True
+    )
+
+
+class ProposeForm(OnceForm):
+    partner = forms.TypedChoiceField(
+        label=_("Pair with"),
+        coerce=int,
+        error_messages={
+            "required": _("Choose who to pair with."),
+            "invalid_choice": _("Choose someone from the suggestions."),
+        },
+    )
+    third = forms.TypedChoiceField(
+        label=_("And a third person (optional)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("A partner with lived experience makes it a triad."),
+        error_messages={"invalid_choice": _("Choose someone from the suggestions.")},
+    )
+    goals = _text(_("Your goals together"), ENTRY_MAX_LENGTH, _("Write your goals."), rows=3)
+    ends_on = forms.DateField(
+        label=_("When it ends"),
+        help_text=_("You can end it early or extend it later."),
+        widget=DateInput(),
+        error_messages=_DATE_ERRORS,
+    )
+
+    def __init__(self, *args: Any, offers: Iterable[PairingOffer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [
+            (offer.member_id, f"{offer.member.display_name} ({offer.get_side_display()})")
+            for offer in offers
+        ]
+        self.fields["partner"].choices = [("", _("Choose someone")), *choices]  # type: ignore[attr-defined]
+        self.fields["third"].choices = [("", _("Nobody else")), *choices]  # type: ignore[attr-defined]
+
+
+class GoalsForm(forms.Form):
+    goals = ProposeForm.base_fields["goals"]
+
+
+class EntryForm(OnceForm):
+    kind = forms.ChoiceField(
+        label=_("What is it?"),
+        choices=EntryKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a note or a check-in.")},
+    )
+    text = _text(_("What you want to say"), ENTRY_MAX_LENGTH, _("Write something first."))
+
+
+class ExtendForm(forms.Form):
+    ends_on = forms.DateField(
+        label=_("New end date"), widget=DateInput(), error_messages=_DATE_ERRORS
+    )
+
+
+class FeedbackForm(forms.Form):
+    feedback = _text(
+        _("Your feedback"),
+        ENTRY_MAX_LENGTH,
+        _("Write your feedback."),
+        help_text=_("What went well, and what you would change. The others in it will read it."),
+    )
+
+
+class LegacyForm(OnceForm):
+    value_key = forms.ChoiceField(
+        label=_("The charter value it serves"),
+        error_messages={
+            "required": _("Choose a value from the charter."),
+            "invalid_choice": _("Choose a value from the charter."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Give it a title."), **_too_long(TITLE_MAX_LENGTH)},
+        widget=HintedTextInput,
+    )
+    text = _text(
+        _("What you learned"),
+        LEGACY_MAX_LENGTH,
+        _("Write what you learned."),
+        rows=6,
+        help_text=_("Practice wisdom for those who come after you. Leave out anything personal."),
+    )
+
+    def __init__(self, *args: Any, values: Iterable[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["value_key"].choices = [("", _("Choose a value")), *values]  # type: ignore[attr-defined]
+
+
+class LeavingForm(forms.Form):
+    leaving_on = forms.DateField(
+        label=_("Your leaving date"), widget=DateInput(), error_messages=_DATE_ERRORS
+    )
+
+
+class CarrierForm(forms.Form):
+    carrier = forms.ModelChoiceField(
+        label=_("Who will carry it"),
+        queryset=Member.objects.none(),
+        error_messages={
+            "required": _("Choose who will carry it."),
+            "invalid_choice": _("Choose someone from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].queryset = members  # type: ignore[attr-defined]

@@ -176,3 +176,171 @@ class GatePassage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.months} months"
+
+
+# --- Good ancestors: pairings, the legacy log and handovers ------------------------------
+#
+# **Pairings.** A member opts in with a ``PairingOffer``: what they offer, what they want to
+# learn and the most pairings they will carry. A ``Pairing`` joins two or three of them (its
+# ``PairingPlace`` rows): proposed until everyone has confirmed, then active, then closed,
+# with each place's feedback. ``PairingEntry`` rows are its notes and check-ins, seen only by
+# the people in it. **The legacy log** (``LegacyEntry``) holds practice wisdom, each entry
+# linked to a value of the published charter by the value's key and name (the hub reads the
+# charter only through reviews.selectors). **Handovers.** A member who records a leaving date
+# gets a ``Handover``; each ``HandoverItem`` is one legacy entry or open action they leave
+# and the member who will carry it.
+
+OFFER_MAX_LENGTH = 1000
+ENTRY_MAX_LENGTH = 4000
+LEGACY_MAX_LENGTH = 4000
+MAX_PAIRINGS = 5
+
+
+class PairingSide(models.TextChoices):
+    NEW = "new", _("New to the work")
+    EXPERIENCED = "experienced", _("Established or nearing retirement")
+    LIVED = "lived", _("A partner with lived experience")
+
+
+class PairingState(models.TextChoices):
+    PROPOSED = "proposed", _("Waiting for everyone to agree")
+    ACTIVE = "active", _("Under way")
+    CLOSED = "closed", _("Closed")
+
+
+class EntryKind(models.TextChoices):
+    NOTE = "note", _("Note")
+    CHECK_IN = "check_in", _("Check-in")
+
+
+class PairingOffer(models.Model):
+    member = models.OneToOneField(
+        "people.Member", on_delete=models.CASCADE, related_name="pairing_offer"
+    )
+    side = models.CharField(max_length=12, choices=PairingSide.choices)
+    offers = models.TextField(max_length=OFFER_MAX_LENGTH)
+    wants_to_learn = models.TextField(max_length=OFFER_MAX_LENGTH)
+    limit = models.PositiveSmallIntegerField(default=1)
+    is_open = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class Pairing(models.Model):
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="hub_pairings"
+    )
+    goals = models.TextField(max_length=ENTRY_MAX_LENGTH)
+    state = models.CharField(
+        max_length=10, choices=PairingState.choices, default=PairingState.PROPOSED
+    )
+    ends_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Pairing {self.pk}"
+
+
+class PairingPlace(models.Model):
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="places")
+    member = models.ForeignKey(
+        "people.Member", on_delete=models.CASCADE, related_name="pairing_places"
+    )
+    side = models.CharField(max_length=12, choices=PairingSide.choices)
+    confirmed = models.BooleanField(default=False)
+    feedback = models.TextField(max_length=ENTRY_MAX_LENGTH, blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["side", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["pairing", "member"], name="hub_pairing_place_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
+class PairingEntry(models.Model):
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=10, choices=EntryKind.choices)
+    text = models.TextField(max_length=ENTRY_MAX_LENGTH)
+    author = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class LegacyEntry(models.Model):
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="hub_legacy"
+    )
+    author = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="hub_legacy"
+    )
+    value_key = models.SlugField(max_length=60)
+    value_name = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    text = models.TextField(max_length=LEGACY_MAX_LENGTH)
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HandoverKind(models.TextChoices):
+    LEGACY = "legacy", _("Legacy log entry")
+    REVIEW_ACTION = "review_action", _("Action from a values review")
+
+
+class Handover(models.Model):
+    member = models.OneToOneField(
+        "people.Member", on_delete=models.CASCADE, related_name="hub_handover"
+    )
+    leaving_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Handover for {self.member}"
+
+
+class HandoverItem(models.Model):
+    """One thing a leaver hands on, named by its kind and id (a review action lives in
+    another app), with its words as they were, and who will carry it."""
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=14, choices=HandoverKind.choices)
+    item_id = models.PositiveBigIntegerField()
+    text = models.CharField(max_length=500)
+    carrier = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handover", "kind", "item_id"], name="hub_handover_item_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from village.errors import UserError
-from village.hub.models import Project
+from village.hub.models import Handover, Pairing, PairingState, Project
 from village.people.models import Member, Partnership, Role
 
 
@@ -147,3 +147,99 @@ def can_start_projects(*, member: Member | None, partnership: Partnership) -> bo
     return is_member_of(member, partnership.pk) and bool(
         member and member.has_role(*STARTS_PROJECTS)
     )
+
+
+# --- Good ancestors: pairings, the legacy log and handovers ------------------------------
+#
+# A pairing is private to the people in it: only they read its goals, notes and check-ins
+# (not admins, not facilitators). Everyone in it confirms while it is proposed; notes,
+# check-ins, extending and completing belong to an active pairing; feedback to a closed one.
+# Anyone who takes part (not observers) may opt in and write in the legacy log; a leaver
+# (or an admin, if they cannot) chooses who carries what they leave.
+
+
+class PairingPerson(StrEnum):
+    PARTNER = "partner"
+    OUTSIDER = "outsider"
+
+
+class PairingAct(StrEnum):
+    READ = "read"
+    CONFIRM = "confirm"
+    SET_GOALS = "set_goals"
+    WRITE = "write"
+    EXTEND = "extend"
+    COMPLETE = "complete"
+    FEEDBACK = "feedback"
+
+
+_PARTNER = frozenset({PairingPerson.PARTNER})
+_ALL_PAIRING_STATES = frozenset(PairingState)
+PAIRING_POLICY: dict[PairingAct, frozenset[PairingState]] = {
+    PairingAct.READ: _ALL_PAIRING_STATES,
+    PairingAct.CONFIRM: frozenset({PairingState.PROPOSED}),
+    PairingAct.SET_GOALS: frozenset({PairingState.PROPOSED, PairingState.ACTIVE}),
+    PairingAct.WRITE: frozenset({PairingState.ACTIVE}),
+    PairingAct.EXTEND: frozenset({PairingState.ACTIVE}),
+    PairingAct.COMPLETE: frozenset({PairingState.ACTIVE}),
+    PairingAct.FEEDBACK: frozenset({PairingState.CLOSED}),
+}
+_PAIRING_NOT_NOW = {
+    PairingState.PROPOSED: gettext_lazy("This pairing starts when everyone in it has agreed."),
+    PairingState.ACTIVE: gettext_lazy("This pairing is under way."),
+    PairingState.CLOSED: gettext_lazy("This pairing is closed. It can be read but not changed."),
+}
+TAKES_PART = frozenset({Role.ADMIN, Role.FACILITATOR, Role.PARTNER_LEAD, Role.STAFF, Role.FAMILY})
+
+
+def pairing_person(*, member: Member | None, pairing: Pairing) -> PairingPerson | None:
+    """Who a member is to a pairing: in it, another member of its partnership, or nobody."""
+    if not is_member_of(member, pairing.partnership_id):
+        return None
+    assert member is not None
+    in_it = pairing.places.filter(member=member).exists()
+    return PairingPerson.PARTNER if in_it else PairingPerson.OUTSIDER
+
+
+def pairing_decide(
+    *, act: PairingAct, person: PairingPerson | None, state: PairingState
+) -> Decision:
+    if person is None:
+        return Decision(False, _("This is not open to you."))
+    if person not in _PARTNER:
+        return Decision(False, _("Only the people in a pairing can see or change it."))
+    if state not in PAIRING_POLICY[act]:
+        return Decision(False, str(_PAIRING_NOT_NOW[state]))
+    return Decision(True)
+
+
+def pairing_check(*, act: PairingAct, pairing: Pairing, member: Member | None) -> None:
+    decision = pairing_decide(
+        act=act,
+        person=pairing_person(member=member, pairing=pairing),
+        state=PairingState(pairing.state),
+    )
+    if not decision:
+        raise HubError(decision.reason)
+
+
+def pairing_abilities(*, pairing: Pairing, member: Member | None) -> dict[str, bool]:
+    person = pairing_person(member=member, pairing=pairing)
+    state = PairingState(pairing.state)
+    return {
+        act.value: bool(pairing_decide(act=act, person=person, state=state)) for act in PairingAct
+    }
+
+
+def takes_part(*, member: Member | None, partnership: Partnership) -> bool:
+    """Opting in to pairings and writing in the legacy log: anyone but observers."""
+    return is_member_of(member, partnership.pk) and bool(member and member.has_role(*TAKES_PART))
+
+
+def may_hand_on(*, member: Member | None, handover: Handover) -> bool:
+    """Who chooses the carriers: the leaver, or an admin of their partnership."""
+    leaver = handover.member
+    if not is_member_of(member, leaver.partnership_id):
+        return False
+    assert member is not None
+    return member.pk == leaver.pk or member.has_role(Role.ADMIN)

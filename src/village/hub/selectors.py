@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from village.engines.theory import (
     GATE_MONTHS,
@@ -35,7 +35,20 @@ from village.hub.models import (
     IndicatorValue,
     Project,
 )
+from village.hub.matching import Candidate, Side, suggestions
+from village.hub.models import (
+    Handover,
+    HandoverItem,
+    LegacyEntry,
+    Pairing,
+    PairingEntry,
+    PairingOffer,
+    PairingPlace,
+    PairingState,
+)
 from village.people.models import Member, Partnership
+from village.people.selectors import members_for
+from village.reviews import selectors as review_selectors
 
 
 def projects_for(*, partnership: Partnership) -> QuerySet[Project]:
@@ -227,3 +240,118 @@ def possible_leads(*, project: Project) -> QuerySet[Member]:
     return Member.objects.filter(
         partnership_id=project.partnership_id, deactivated_at__isnull=True
     ).exclude(pk__in=project.leads.values("pk"))
+
+
+# --- Good ancestors: pairings, the legacy log and handovers ------------------------------
+
+LIVE_PAIRINGS = (PairingState.PROPOSED, PairingState.ACTIVE)
+
+
+def offer_of(*, member: Member) -> PairingOffer | None:
+    return PairingOffer.objects.filter(member=member).first()
+
+
+def carrying(*, member: Member) -> int:
+    """How many pairings a member is in that are proposed or under way."""
+    return PairingPlace.objects.filter(member=member, pairing__state__in=LIVE_PAIRINGS).count()
+
+
+def candidate_of(*, offer: PairingOffer) -> Candidate:
+    """An offer as the matching rules see it."""
+    member = offer.member
+    return Candidate(
+        id=member.pk,
+        side=Side(offer.side),
+        team=member.team_id,
+        limit=offer.limit if offer.is_open else 0,
+        carrying=carrying(member=member),
+    )
+
+
+def open_offers(*, partnership: Partnership) -> QuerySet[PairingOffer]:
+    """Offers of active members who are open to a new pairing."""
+    return PairingOffer.objects.filter(
+        member__partnership=partnership, member__deactivated_at__isnull=True, is_open=True
+    ).select_related("member", "member__team")
+
+
+def suggestions_for(*, member: Member) -> list[PairingOffer]:
+    """The offers the matching rules suggest for this member: never their own team, never
+    anyone at their limit."""
+    mine = offer_of(member=member)
+    if mine is None or not mine.is_open:
+        return []
+    offers = {offer.member_id: offer for offer in open_offers(partnership=member.partnership)}
+    found = suggestions(candidate_of(offer=mine), [candidate_of(offer=o) for o in offers.values()])
+    return [offers[candidate.id] for candidate in found]
+
+
+def pairings_of(*, member: Member) -> QuerySet[Pairing]:
+    return (
+        Pairing.objects.filter(places__member=member)
+        .prefetch_related(Prefetch("places", PairingPlace.objects.select_related("member")))
+        .distinct()
+    )
+
+
+def places_of(*, pairing: Pairing) -> QuerySet[PairingPlace]:
+    return PairingPlace.objects.filter(pairing=pairing).select_related("member")
+
+
+def entries_of(*, pairing: Pairing) -> QuerySet[PairingEntry]:
+    return PairingEntry.objects.filter(pairing=pairing).select_related("author")
+
+
+@dataclass(frozen=True)
+class CharterValue:
+    key: str
+    name: str
+
+
+def charter_values(*, partnership: Partnership) -> list[CharterValue]:
+    """The values of the partnership's published charter, for legacy entries to link to."""
+    charter = review_selectors.charter_of(partnership=partnership)
+    version = charter and review_selectors.published_version(charter=charter)
+    if not version:
+        return []
+    return [
+        CharterValue(value.key, value.name) for value in review_selectors.values_of(version=version)
+    ]
+
+
+def legacy_of(*, partnership: Partnership) -> QuerySet[LegacyEntry]:
+    return LegacyEntry.objects.filter(partnership=partnership).select_related("author")
+
+
+def handover_of(*, member: Member) -> Handover | None:
+    return Handover.objects.filter(member=member).first()
+
+
+def handover_items(*, handover: Handover) -> QuerySet[HandoverItem]:
+    return HandoverItem.objects.filter(handover=handover).select_related("carrier")
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    pk: int
+    text: str
+
+
+def open_actions_of(*, member: Member) -> list[OpenAction]:
+    """The open actions a member owns: those of the latest values review owned by their
+    agency and not yet done (review actions are owned by agencies, not people)."""
+    review = review_selectors.latest_review(partnership=member.partnership)
+    if review is None or member.agency_id is None:
+        return []
+    return [
+        OpenAction(action.pk, action.text)
+        for action in review_selectors.actions_of(review=review)
+        .filter(owner_agency_id=member.agency_id)
+        .exclude(status="done")
+    ]
+
+
+def possible_carriers(*, handover: Handover) -> QuerySet[Member]:
+    """Who can carry what a leaver leaves: the other active members of the partnership."""
+    leaver = handover.member
+    return members_for(partnership=leaver.partnership).exclude(pk=leaver.pk)

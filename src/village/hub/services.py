@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -28,6 +29,7 @@ from village.engines.theory import (
 )
 from village.engines.theory.graph import connection_problem, element_problems
 from village.hub import policy, selectors
+from village.hub.matching import Problem, problem
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -43,8 +45,25 @@ from village.hub.models import (
     Project,
     ProjectKind,
 )
-from village.hub.policy import Act, HubError
-from village.people.models import Agency, Member, Partnership
+from village.hub.models import (
+    ENTRY_MAX_LENGTH,
+    LEGACY_MAX_LENGTH,
+    MAX_PAIRINGS,
+    OFFER_MAX_LENGTH,
+    EntryKind,
+    Handover,
+    HandoverItem,
+    HandoverKind,
+    LegacyEntry,
+    Pairing,
+    PairingEntry,
+    PairingOffer,
+    PairingPlace,
+    PairingSide,
+    PairingState,
+)
+from village.hub.policy import Act, HubError, PairingAct
+from village.people.models import Agency, CareerStage, Constituency, Member, Partnership, Role
 from village.people.services import audit_record
 
 VALUE_LIMIT = Decimal("1e10")
@@ -497,3 +516,305 @@ def gate_pass(*, project: Project, actor: Member, months: int) -> GatePassage:
             partnership=project.partnership, actor=actor, action="hub.gate_pass", target=passage
         )
     return passage
+
+
+# --- Good ancestors: pairings, the legacy log and handovers ------------------------------
+
+_PROBLEMS = {
+    Problem.SIZE: gettext_lazy(
+        "A pairing has two people, or three with a lived-experience partner."
+    ),
+    Problem.SAME_PERSON: gettext_lazy("Choose different people."),
+    Problem.SIDES: gettext_lazy(
+        "A pairing joins someone new to the work with someone established or nearing "
+        "retirement, and, if you wish, a partner with lived experience."
+    ),
+    Problem.SAME_TEAM: gettext_lazy(
+        "Pairings join people from different teams. Choose someone from another team."
+    ),
+    Problem.FULL: gettext_lazy(
+        "Someone here already has as many pairings as they said they would carry."
+    ),
+}
+
+
+def side_of(member: Member) -> str:
+    """Which part a member takes in a pairing: from their career stage, or as a partner with
+    lived experience."""
+    if member.career_stage == CareerStage.NEW:
+        return PairingSide.NEW
+    if member.career_stage in (CareerStage.ESTABLISHED, CareerStage.NEARING_RETIREMENT):
+        return PairingSide.EXPERIENCED
+    if member.has_role(Role.FAMILY) or member.constituency == Constituency.FAMILY:
+        return PairingSide.LIVED
+    raise HubError(
+        _("Ask an admin to add your career stage, so Village knows who you might be paired with.")
+    )
+
+
+def offer_set(
+    *, member: Member, offers: str, wants_to_learn: str, limit: int, is_open: bool = True
+) -> PairingOffer:
+    """Opts a member in to pairings (or changes what they said): what they offer, what they
+    want to learn, the most pairings they will carry. The limit never drops below the
+    pairings they already carry."""
+    if not policy.takes_part(member=member, partnership=member.partnership):
+        raise HubError(_("Observers can read the hub but not join pairings."))
+    if not 1 <= limit <= MAX_PAIRINGS:
+        raise HubError(_("Choose from 1 to %(most)s pairings.") % {"most": MAX_PAIRINGS})
+    side = side_of(member)
+    with transaction.atomic():
+        current = selectors.carrying(member=member)
+        if limit < current:
+            raise HubError(
+                _("You are in %(count)s pairings now, so your limit can't be lower than that.")
+                % {"count": current}
+            )
+        offer, _created = PairingOffer.objects.update_or_create(
+            member=member,
+            defaults={
+                "side": side,
+                "offers": _words(offers, limit=OFFER_MAX_LENGTH, what=_("what you offer")),
+                "wants_to_learn": _words(
+                    wants_to_learn, limit=OFFER_MAX_LENGTH, what=_("what you want to learn")
+                ),
+                "limit": limit,
+                "is_open": is_open,
+            },
+        )
+        audit_record(
+            partnership=member.partnership, actor=member, action="hub.offer_set", target=offer
+        )
+    return offer
+
+
+def pairing_propose(
+    *, actor: Member, partners: Sequence[Member], goals: str, ends_on: date
+) -> Pairing:
+    """Proposes a pairing (or triad) of the actor and the people they chose from the
+    suggestions. The matching rules (village.hub.matching) decide whether it may be; it
+    starts when everyone has agreed. The proposer agrees by proposing."""
+    partnership = actor.partnership
+    if ends_on <= timezone.localdate():
+        raise HubError(_("Choose an end date after today."))
+    goals = _words(goals, limit=ENTRY_MAX_LENGTH, what=_("the goals"))
+    people = [actor, *partners]
+    if any(not policy.is_member_of(person, partnership.pk) for person in people):
+        raise HubError(_("Choose people from this partnership."))
+    if len({person.pk for person in people}) != len(people):
+        raise HubError(str(_PROBLEMS[Problem.SAME_PERSON]))
+    with transaction.atomic():
+        offers = list(
+            PairingOffer.objects.select_for_update()
+            .filter(member__in=people, is_open=True)
+            .select_related("member")
+        )
+        if len(offers) != len(people):
+            raise HubError(_("Everyone in a pairing must have joined pairings first."))
+        found = problem([selectors.candidate_of(offer=offer) for offer in offers])
+        if found is not None:
+            raise HubError(str(_PROBLEMS[found]))
+        pairing = Pairing.objects.create(
+            partnership=partnership, goals=goals, ends_on=ends_on, proposed_by=actor
+        )
+        PairingPlace.objects.bulk_create(
+            PairingPlace(
+                pairing=pairing,
+                member=offer.member,
+                side=offer.side,
+                confirmed=offer.member_id == actor.pk,
+            )
+            for offer in offers
+        )
+        audit_record(
+            partnership=partnership, actor=actor, action="hub.pairing_propose", target=pairing
+        )
+    return pairing
+
+
+def _place(pairing: Pairing, actor: Member) -> PairingPlace:
+    return PairingPlace.objects.select_for_update().get(pairing=pairing, member=actor)
+
+
+def pairing_confirm(*, pairing: Pairing, actor: Member) -> Pairing:
+    """The actor agrees to the pairing; it starts when the last person agrees."""
+    policy.pairing_check(act=PairingAct.CONFIRM, pairing=pairing, member=actor)
+    with transaction.atomic():
+        place = _place(pairing, actor)
+        if place.confirmed:
+            raise HubError(_("You have already agreed to this pairing."))
+        place.confirmed = True
+        place.save(update_fields=["confirmed"])
+        if not pairing.places.filter(confirmed=False).exists():
+            pairing.state = PairingState.ACTIVE
+            pairing.save(update_fields=["state"])
+        audit_record(
+            partnership=pairing.partnership,
+            actor=actor,
+            action="hub.pairing_confirm",
+            target=pairing,
+        )
+    return pairing
+
+
+def pairing_goals_set(*, pairing: Pairing, actor: Member, goals: str) -> Pairing:
+    policy.pairing_check(act=PairingAct.SET_GOALS, pairing=pairing, member=actor)
+    pairing.goals = _words(goals, limit=ENTRY_MAX_LENGTH, what=_("the goals"))
+    with transaction.atomic():
+        pairing.save(update_fields=["goals"])
+        audit_record(
+            partnership=pairing.partnership, actor=actor, action="hub.pairing_goals", target=pairing
+        )
+    return pairing
+
+
+def pairing_entry_add(*, pairing: Pairing, actor: Member, kind: str, text: str) -> PairingEntry:
+    """A note or a check-in, read only by the people in the pairing."""
+    policy.pairing_check(act=PairingAct.WRITE, pairing=pairing, member=actor)
+    if kind not in EntryKind.values:
+        raise HubError(_("Choose a note or a check-in."))
+    with transaction.atomic():
+        entry = PairingEntry.objects.create(
+            pairing=pairing,
+            kind=kind,
+            text=_words(text, limit=ENTRY_MAX_LENGTH, what=_("the note")),
+            author=actor,
+        )
+        audit_record(
+            partnership=pairing.partnership, actor=actor, action="hub.pairing_entry", target=entry
+        )
+    return entry
+
+
+def pairing_extend(*, pairing: Pairing, actor: Member, ends_on: date) -> Pairing:
+    """A later end date for a pairing under way."""
+    policy.pairing_check(act=PairingAct.EXTEND, pairing=pairing, member=actor)
+    if ends_on <= pairing.ends_on:
+        raise HubError(
+            _("Choose a date after %(date)s, when the pairing ends now.")
+            % {"date": pairing.ends_on.isoformat()}
+        )
+    with transaction.atomic():
+        pairing.ends_on = ends_on
+        pairing.save(update_fields=["ends_on"])
+        audit_record(
+            partnership=pairing.partnership,
+            actor=actor,
+            action="hub.pairing_extend",
+            target=pairing,
+        )
+    return pairing
+
+
+def _feedback(pairing: Pairing, actor: Member, feedback: str) -> None:
+    place = _place(pairing, actor)
+    if place.feedback_at is not None:
+        raise HubError(_("You have already given your feedback on this pairing."))
+    place.feedback = _words(feedback, limit=ENTRY_MAX_LENGTH, what=_("your feedback"))
+    place.feedback_at = timezone.now()
+    place.save(update_fields=["feedback", "feedback_at"])
+
+
+def pairing_complete(*, pairing: Pairing, actor: Member, feedback: str) -> Pairing:
+    """Closes a pairing, on its end date or early, with the actor's feedback; the others
+    then give theirs."""
+    policy.pairing_check(act=PairingAct.COMPLETE, pairing=pairing, member=actor)
+    with transaction.atomic():
+        _feedback(pairing, actor, feedback)
+        pairing.state = PairingState.CLOSED
+        pairing.closed_on = timezone.localdate()
+        pairing.save(update_fields=["state", "closed_on"])
+        audit_record(
+            partnership=pairing.partnership,
+            actor=actor,
+            action="hub.pairing_complete",
+            target=pairing,
+        )
+    return pairing
+
+
+def pairing_feedback(*, pairing: Pairing, actor: Member, feedback: str) -> PairingPlace:
+    """One person's feedback on a closed pairing, once."""
+    policy.pairing_check(act=PairingAct.FEEDBACK, pairing=pairing, member=actor)
+    with transaction.atomic():
+        _feedback(pairing, actor, feedback)
+        audit_record(
+            partnership=pairing.partnership,
+            actor=actor,
+            action="hub.pairing_feedback",
+            target=pairing,
+        )
+    return _place(pairing, actor)
+
+
+def legacy_add(*, actor: Member, value_key: str, title: str, text: str) -> LegacyEntry:
+    """Practice wisdom for those who come after, linked to a value of the published
+    charter."""
+    partnership = actor.partnership
+    if not policy.takes_part(member=actor, partnership=partnership):
+        raise HubError(_("Observers can read the legacy log but not write in it."))
+    values = {value.key: value for value in selectors.charter_values(partnership=partnership)}
+    if value_key not in values:
+        raise HubError(_("Choose a value from the partnership's charter."))
+    with transaction.atomic():
+        entry = LegacyEntry.objects.create(
+            partnership=partnership,
+            author=actor,
+            value_key=value_key,
+            value_name=values[value_key].name,
+            title=_words(title, limit=TITLE_MAX_LENGTH, what=_("a title")),
+            text=_words(text, limit=LEGACY_MAX_LENGTH, what=_("what you learned")),
+        )
+        audit_record(partnership=partnership, actor=actor, action="hub.legacy_add", target=entry)
+    return entry
+
+
+def leaving_set(*, member: Member, leaving_on: date) -> Handover:
+    """Records the day a member leaves and invites them to a handover: each of their legacy
+    entries and open actions, to be given to someone to carry. Setting it again changes the
+    date and adds anything new; carriers already chosen stay."""
+    if not policy.is_member_of(member, member.partnership_id):
+        raise HubError(_("This is not open to you."))
+    if leaving_on < timezone.localdate():
+        raise HubError(_("Choose today or a day to come."))
+    with transaction.atomic():
+        handover, _created = Handover.objects.update_or_create(
+            member=member, defaults={"leaving_on": leaving_on}
+        )
+        found = [
+            (HandoverKind.LEGACY, entry.pk, entry.title)
+            for entry in selectors.legacy_of(partnership=member.partnership).filter(author=member)
+        ]
+        found += [
+            (HandoverKind.REVIEW_ACTION, action.pk, action.text[:500])
+            for action in selectors.open_actions_of(member=member)
+        ]
+        for kind, item_id, text in found:
+            HandoverItem.objects.get_or_create(
+                handover=handover, kind=kind, item_id=item_id, defaults={"text": text}
+            )
+        audit_record(
+            partnership=member.partnership, actor=member, action="hub.leaving_set", target=handover
+        )
+    return handover
+
+
+def carrier_set(*, item: HandoverItem, actor: Member, carrier: Member) -> HandoverItem:
+    """Who will carry one thing a leaver leaves: another active member of the partnership."""
+    handover = item.handover
+    if not policy.may_hand_on(member=actor, handover=handover):
+        raise HubError(_("Only the person leaving, or an admin, can choose who carries this."))
+    if carrier.pk == handover.member_id or not policy.is_member_of(
+        carrier, handover.member.partnership_id
+    ):
+        raise HubError(_("Choose someone else in this partnership who is staying."))
+    with transaction.atomic():
+        item.carrier = carrier
+        item.save(update_fields=["carrier"])
+        audit_record(
+            partnership=handover.member.partnership,
+            actor=actor,
+            action="hub.carrier_set",
+            target=item,
+        )
+    return item

@@ -25,4 +25,22 @@ urlpatterns = [
     path("<int:pk>/theory/elements.csv", views.export_elements, name="export_elements"),
     path("<int:pk>/theory/connections.csv", views.export_connections, name="export_connections"),
     path("<int:pk>/theory/import/", views.theory_import, name="theory_import"),
+    # Good ancestors: pairings, the legacy log and handovers
+    path("ancestors/", views.ancestors, name="ancestors"),
+    path("ancestors/pair/", views.pairing_propose, name="pairing_propose"),
+    path("ancestors/leaving/", views.leaving, name="leaving"),
+    path("ancestors/legacy/", views.legacy, name="legacy"),
+    path("ancestors/pairings/<int:pk>/", views.pairing_detail, name="pairing"),
+    path("ancestors/pairings/<int:pk>/agree/", views.pairing_confirm, name="pairing_confirm"),
+    path("ancestors/pairings/<int:pk>/goals/", views.pairing_goals, name="pairing_goals"),
+    path("ancestors/pairings/<int:pk>/entries/", views.pairing_entry, name="pairing_entry"),
+    path("ancestors/pairings/<int:pk>/extend/", views.pairing_extend, name="pairing_extend"),
+    path("ancestors/pairings/<int:pk>/complete/", views.pairing_complete, name="pairing_complete"),
+    path("ancestors/pairings/<int:pk>/feedback/", views.pairing_feedback, name="pairing_feedback"),
+    path("ancestors/handovers/<int:pk>/", views.handover, name="handover"),
+    path(
+        "ancestors/handovers/<int:pk>/items/<int:item_pk>/",
+        views.carrier_set,
+        name="carrier_set",
+    ),
 ]

@@ -20,11 +20,11 @@ from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
 from village.engines.theory import elements_csv as write_elements
 from village.hub import access, forms, policy, selectors, services
-from village.hub.models import Connection, Element, Project
+from village.hub.models import Connection, Element, Handover, Pairing, Project
 from village.hub.policy import Act, HubError
 from village.once import run_once
 from village.people.models import Member
-from village.people.selectors import agencies_for
+from village.people.selectors import agencies_for, members_for
 
 
 def _member(request: HttpRequest) -> Member:
@@ -501,3 +501,316 @@ def theory_import(request: HttpRequest, pk: int) -> HttpResponse:
         {"project": project, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+# --- Good ancestors: pairings, the legacy log and handovers ------------------------------
+
+
+def _ancestors_page(request: HttpRequest, member: Member, **bound: Any) -> HttpResponse:
+    offer = selectors.offer_of(member=member)
+    suggested = selectors.suggestions_for(member=member)
+    handover = selectors.handover_of(member=member)
+    offer_initial = (
+        {
+            "offers": offer.offers,
+            "wants_to_learn": offer.wants_to_learn,
+            "limit": offer.limit,
+            "is_open": offer.is_open,
+        }
+        if offer
+        else None
+    )
+    context = {
+        "offer": offer,
+        "carrying": selectors.carrying(member=member),
+        "takes_part": policy.takes_part(member=member, partnership=member.partnership),
+        "offer_form": bound.get("offer_form") or forms.OfferForm(initial=offer_initial),
+        "suggestions": suggested,
+        "propose_form": bound.get("propose_form") or forms.ProposeForm(offers=suggested),
+        "pairings": selectors.pairings_of(member=member),
+        "handover": handover,
+        "leaving_form": bound.get("leaving_form")
+        or forms.LeavingForm(initial={"leaving_on": handover and handover.leaving_on}),
+    }
+    return render(request, "hub/ancestors.html", context, status=400 if bound else 200)
+
+
+@login_required
+def ancestors(request: HttpRequest) -> HttpResponse:
+    """Good ancestors: joining pairings, suggestions, one's pairings and a leaving date."""
+    member = _member(request)
+    if request.method != "POST":
+        return _ancestors_page(request, member)
+    form = forms.OfferForm(request.POST)
+    if form.is_valid():
+        try:
+            services.offer_set(member=member, **form.cleaned_data)
+        except HubError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved. Village suggests people you could pair with."))
+            return redirect("hub:ancestors")
+    return _ancestors_page(request, member, offer_form=form)
+
+
+@login_required
+@require_POST
+def pairing_propose(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = forms.ProposeForm(request.POST, offers=selectors.suggestions_for(member=member))
+    if not form.is_valid():
+        return _ancestors_page(request, member, propose_form=form)
+
+    def create() -> HttpResponse:
+        data = form.cleaned_data
+        chosen = [data["partner"]] + ([data["third"]] if data["third"] else [])
+        partners = list(members_for(partnership=member.partnership).filter(pk__in=chosen))
+        try:
+            pairing = services.pairing_propose(
+                actor=member, partners=partners, goals=data["goals"], ends_on=data["ends_on"]
+            )
+        except HubError as error:
+            form.add_error(None, str(error))
+            return _ancestors_page(request, member, propose_form=form)
+        messages.success(request, _("Proposed. It starts when everyone in it has agreed."))
+        return redirect("hub:pairing", pk=pairing.pk)
+
+    return run_once(request, create)
+
+
+@login_required
+@require_POST
+def leaving(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    form = forms.LeavingForm(request.POST)
+    if form.is_valid():
+        try:
+            handover = services.leaving_set(
+                member=member, leaving_on=form.cleaned_data["leaving_on"]
+            )
+        except HubError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you. Now choose who will carry what you leave."))
+            return redirect("hub:handover", pk=handover.pk)
+    return _ancestors_page(request, member, leaving_form=form)
+
+
+def _pairing(request: HttpRequest, pk: int) -> tuple[Pairing, Member]:
+    member = _member(request)
+    pairing = access.access_pairing(pk=pk, member=member)
+    if policy.pairing_person(member=member, pairing=pairing) != policy.PairingPerson.PARTNER:
+        raise PermissionDenied
+    return pairing, member
+
+
+def _pairing_page(
+    request: HttpRequest, pairing: Pairing, member: Member, **bound: Any
+) -> HttpResponse:
+    places = list(selectors.places_of(pairing=pairing))
+    mine = next(place for place in places if place.member_id == member.pk)
+    context = {
+        "pairing": pairing,
+        "places": places,
+        "mine": mine,
+        "can": policy.pairing_abilities(pairing=pairing, member=member),
+        "entries": selectors.entries_of(pairing=pairing),
+        "goals_form": bound.get("goals_form") or forms.GoalsForm(initial={"goals": pairing.goals}),
+        "entry_form": bound.get("entry_form") or forms.EntryForm(),
+        "extend_form": bound.get("extend_form") or forms.ExtendForm(),
+        "feedback_form": bound.get("feedback_form") or forms.FeedbackForm(),
+    }
+    return render(request, "hub/pairing_detail.html", context, status=400 if bound else 200)
+
+
+@login_required
+@require_GET
+def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing, member = _pairing(request, pk)
+    return _pairing_page(request, pairing, member)
+
+
+@login_required
+@require_POST
+def pairing_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing, member = _pairing(request, pk)
+    try:
+        services.pairing_confirm(pairing=pairing, actor=member)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you for agreeing."))
+    return redirect("hub:pairing", pk=pairing.pk)
+
+
+def _pairing_form_post(
+    request: HttpRequest,
+    pk: int,
+    name: str,
+    form_class: type[forms.forms.Form],
+    done: str,
+    act: Any,
+) -> HttpResponse:
+    """A form on the pairing page: on success its message and back to the page; else the
+    page again with the form's errors."""
+    pairing, member = _pairing(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(pairing=pairing, actor=member, **form.cleaned_data)
+        except HubError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("hub:pairing", pk=pairing.pk)
+    return _pairing_page(request, pairing, member, **{name: form})
+
+
+@login_required
+@require_POST
+def pairing_goals(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pairing_form_post(
+        request, pk, "goals_form", forms.GoalsForm, _("Goals saved."), services.pairing_goals_set
+    )
+
+
+@login_required
+@require_POST
+def pairing_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing, member = _pairing(request, pk)
+    form = forms.EntryForm(request.POST)
+    if not form.is_valid():
+        return _pairing_page(request, pairing, member, entry_form=form)
+
+    def create() -> HttpResponse:
+        try:
+            services.pairing_entry_add(pairing=pairing, actor=member, **form.cleaned_data)
+        except HubError as error:
+            form.add_error(None, str(error))
+            return _pairing_page(request, pairing, member, entry_form=form)
+        messages.success(request, _("Saved. Only the people in this pairing can read it."))
+        return redirect("hub:pairing", pk=pairing.pk)
+
+    return run_once(request, create)
+
+
+@login_required
+@require_POST
+def pairing_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pairing_form_post(
+        request, pk, "extend_form", forms.ExtendForm, _("Extended."), services.pairing_extend
+    )
+
+
+@login_required
+@require_POST
+def pairing_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pairing_form_post(
+        request,
+        pk,
+        "feedback_form",
+        forms.FeedbackForm,
+        _("The pairing is closed. Thank you for your feedback."),
+        services.pairing_complete,
+    )
+
+
+@login_required
+@require_POST
+def pairing_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pairing_form_post(
+        request,
+        pk,
+        "feedback_form",
+        forms.FeedbackForm,
+        _("Thank you for your feedback."),
+        services.pairing_feedback,
+    )
+
+
+@login_required
+def legacy(request: HttpRequest) -> HttpResponse:
+    """The legacy log: practice wisdom, each entry linked to a charter value."""
+    member = _member(request)
+    partnership = member.partnership
+    values = [(v.key, v.name) for v in selectors.charter_values(partnership=partnership)]
+    can_write = policy.takes_part(member=member, partnership=partnership)
+    form = forms.LegacyForm(_posted(request), values=values)
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+
+            def create() -> HttpResponse:
+                try:
+                    services.legacy_add(actor=member, **form.cleaned_data)
+                except HubError as error:
+                    form.add_error(None, str(error))
+                    return _legacy_page(request, member, form, can_write, values)
+                messages.success(request, _("Added to the legacy log. Thank you."))
+                return redirect("hub:legacy")
+
+            return run_once(request, create)
+    return _legacy_page(request, member, form, can_write, values)
+
+
+def _legacy_page(
+    request: HttpRequest,
+    member: Member,
+    form: forms.LegacyForm,
+    can_write: bool,
+    values: list[tuple[str, str]],
+) -> HttpResponse:
+    return render(
+        request,
+        "hub/legacy.html",
+        {
+            "entries": selectors.legacy_of(partnership=member.partnership),
+            "form": form,
+            "can_write": can_write and bool(values),
+            "has_values": bool(values),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def handover(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a leaver leaves, and who will carry each thing."""
+    handover = access.access_handover(pk=pk, member=_member(request))
+    carriers = selectors.possible_carriers(handover=handover)
+    items = [
+        (
+            item,
+            forms.CarrierForm(
+                members=carriers, initial={"carrier": item.carrier_id}, prefix=f"item{item.pk}"
+            ),
+        )
+        for item in selectors.handover_items(handover=handover)
+    ]
+    return render(request, "hub/handover.html", {"handover": handover, "items": items})
+
+
+@login_required
+@require_POST
+def carrier_set(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    member = _member(request)
+    handover = access.access_handover(pk=pk, member=member)
+    item = access.access_handover_item(handover=handover, pk=item_pk)
+    form = forms.CarrierForm(
+        request.POST,
+        members=selectors.possible_carriers(handover=handover),
+        prefix=f"item{item.pk}",
+    )
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("carrier", [])))
+        return redirect("hub:handover", pk=handover.pk)
+    carrier = form.cleaned_data["carrier"]
+    try:
+        services.carrier_set(item=item, actor=member, carrier=carrier)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s will carry it.") % {"name": carrier.display_name})
+    return redirect("hub:handover", pk=handover.pk)
