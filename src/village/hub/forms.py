@@ -13,21 +13,19 @@ from village.engines.theory.kumu import MAX_BYTES
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
     ELEMENT_KINDS,
+    ENTRY_MAX_LENGTH,
     EVIDENCE_STATUSES,
+    LEGACY_MAX_LENGTH,
+    MAX_PAIRINGS,
     NOTE_MAX_LENGTH,
+    OFFER_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     DocumentKind,
     Element,
-    ProjectKind,
-)
-from village.hub.models import (
-    ENTRY_MAX_LENGTH,
-    LEGACY_MAX_LENGTH,
-    MAX_PAIRINGS,
-    OFFER_MAX_LENGTH,
     EntryKind,
     PairingOffer,
+    ProjectKind,
 )
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
@@ -273,7 +271,8 @@ class LeadForm(forms.Form):
 # --- Good ancestors: pairings, the legacy log and handovers ------------------------------
 
 
-def _text(label: str, limit: int, required: str, *, rows: int = 4, help_text: str = "") -> Any:
+def _text(label: Any, limit: int, required: Any, *, rows: int = 4, help_text: Any = "") -> Any:
+    """A long-text field read by the language lens as it is typed."""
     return forms.CharField(
         label=label,
         max_length=limit,

@@ -25,26 +25,24 @@ from village.engines.theory import (
 from village.engines.theory import (
     Element as TheoryElement,
 )
+from village.hub.matching import Candidate, Side, suggestions
 from village.hub.models import (
     Connection,
     Document,
     DocumentKind,
     Element,
     GatePassage,
-    IndicatorTarget,
-    IndicatorValue,
-    Project,
-)
-from village.hub.matching import Candidate, Side, suggestions
-from village.hub.models import (
     Handover,
     HandoverItem,
+    IndicatorTarget,
+    IndicatorValue,
     LegacyEntry,
     Pairing,
     PairingEntry,
     PairingOffer,
     PairingPlace,
     PairingState,
+    Project,
 )
 from village.people.models import Member, Partnership
 from village.people.selectors import members_for

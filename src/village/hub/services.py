@@ -32,28 +32,24 @@ from village.hub import policy, selectors
 from village.hub.matching import Problem, problem
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
+    ENTRY_MAX_LENGTH,
+    LEGACY_MAX_LENGTH,
+    MAX_PAIRINGS,
     NOTE_MAX_LENGTH,
+    OFFER_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Connection,
     Document,
     DocumentKind,
     Element,
-    GatePassage,
-    IndicatorTarget,
-    IndicatorValue,
-    Project,
-    ProjectKind,
-)
-from village.hub.models import (
-    ENTRY_MAX_LENGTH,
-    LEGACY_MAX_LENGTH,
-    MAX_PAIRINGS,
-    OFFER_MAX_LENGTH,
     EntryKind,
+    GatePassage,
     Handover,
     HandoverItem,
     HandoverKind,
+    IndicatorTarget,
+    IndicatorValue,
     LegacyEntry,
     Pairing,
     PairingEntry,
@@ -61,6 +57,8 @@ from village.hub.models import (
     PairingPlace,
     PairingSide,
     PairingState,
+    Project,
+    ProjectKind,
 )
 from village.hub.policy import Act, HubError, PairingAct
 from village.people.models import Agency, CareerStage, Constituency, Member, Partnership, Role

@@ -20,7 +20,7 @@ from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
 from village.engines.theory import elements_csv as write_elements
 from village.hub import access, forms, policy, selectors, services
-from village.hub.models import Connection, Element, Handover, Pairing, Project
+from village.hub.models import Connection, Element, Pairing, Project
 from village.hub.policy import Act, HubError
 from village.once import run_once
 from village.people.models import Member
