@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from village.demo import demo_load
 from village.hub import services as hub_services
 from village.hub.models import Connection as HubConnection
 from village.hub.models import Element as HubElement
+from village.hub.models import HandoverItem, Pairing
 from village.hub.models import Project as HubProject
 from village.language.models import GlossaryEntry
 from village.people import services as people_services
@@ -163,6 +164,10 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
         contexts = [
             {"key": key} for key in ("placement", "siblings", *(f"own-{e.pk}" for e in own))
         ]
+    elif route.namespace == "hub" and (route.name or "").split(":")[-1] in _ANCESTORS:
+        contexts = [{"pk": pairing.pk} for pairing in Pairing.objects.all()] + [
+            {"pk": item.handover_id, "item_pk": item.pk} for item in HandoverItem.objects.all()
+        ]
     elif route.namespace == "hub":
         contexts = [
             {
@@ -186,6 +191,19 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
             found.append(kwargs)
     return found
 
+
+# The good-ancestors pages name a pairing or a handover, not a project.
+_ANCESTORS = {
+    "pairing",
+    "pairing_confirm",
+    "pairing_goals",
+    "pairing_entry",
+    "pairing_extend",
+    "pairing_complete",
+    "pairing_feedback",
+    "handover",
+    "carrier_set",
+}
 
 # The charter's pages, by the kind of thing their pk names.
 _BY_VERSION = {"version", "draft_start", "draft", "value_add", "publish"}
@@ -257,6 +275,11 @@ def demo(db: None) -> Demo:
         conversation_services.results_refresh(conversation=conversation)
     _charter_with_a_draft_and_an_amendment(partnership, members)
     _hub_project(partnership, members)
+    # A handover: the demo's legacy log entries are Morag's.
+    hub_services.leaving_set(
+        member=Member.objects.get(partnership=partnership, user__email="sw1@demo.village"),
+        leaving_on=date.today() + timedelta(days=30),
+    )
     _invitation, token = people_services.invitation_create(
         partnership=partnership,
         created_by=members[Role.ADMIN],
