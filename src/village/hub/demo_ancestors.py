@@ -13,7 +13,10 @@ from village.people.models import Member, Partnership
 from village.people.selectors import members_for
 
 OFFERS = {
-    "staff@demo.village": ("A fresh eye and recent training.", "How to stay steady in hard visits."),
+    "staff@demo.village": (
+        "A fresh eye and recent training.",
+        "How to stay steady in hard visits.",
+    ),
     "sw2@demo.village": ("Energy, and what I learned at university.", "Working with health."),
     "nurse@demo.village": ("New ideas from school nursing.", "How schools see families."),
     "sw1@demo.village": ("Thirty years of working alongside families.", "What new staff see."),

@@ -651,19 +651,19 @@ def _pairing_form_post(
     done: str,
     act: Any,
 ) -> HttpResponse:
-    """A form on the pairing page: on success its message and back to the page; else the
-    page again with the form's errors."""
+    """A form on the pairing page: input that does not parse comes back beside the form;
+    a step the policy refuses now is said at the top of the page (the form may be gone)."""
     pairing, member = _pairing(request, pk)
     form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            act(pairing=pairing, actor=member, **form.cleaned_data)
-        except HubError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done)
-            return redirect("hub:pairing", pk=pairing.pk)
-    return _pairing_page(request, pairing, member, **{name: form})
+    if not form.is_valid():
+        return _pairing_page(request, pairing, member, **{name: form})
+    try:
+        act(pairing=pairing, actor=member, **form.cleaned_data)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+    return redirect("hub:pairing", pk=pairing.pk)
 
 
 @login_required
