@@ -1,0 +1,88 @@
+"""Good ancestors in a real Chromium: Nia, new to the work, joins pairings on a phone,
+proposes a pairing with Ola, who is nearing retirement and in another team; Ola agrees;
+they write a check-in; Nia closes it early with her feedback and Ola adds his. Each page
+passes axe-core at 320 and 1280 px and none scrolls sideways."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, sign_in, tick
+from tests.conftest import PASSWORD
+from tests.hub.ancestors import later, make_cast
+from village.hub.models import Pairing, PairingState
+from village.people.models import Agency
+
+pytestmark = pytest.mark.browser
+
+
+def _both_widths(page: Any, check_page: Any, name: str) -> None:
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        check_page(page, f"{name} at {width} px")
+        screenshot(page, name)
+    page.set_viewport_size({"width": 320, "height": 900})
+
+
+def _join(page: Any, offers: str, wants: str) -> None:
+    page.get_by_label("What you offer").fill(offers)
+    page.get_by_label("What you want to learn").fill(wants)
+    page.get_by_label("The most pairings you will be in at once").select_option("1")
+    page.get_by_role("button", name="Join pairings").click()
+    expect(page.get_by_text("Saved. Village suggests people")).to_be_visible()
+
+
+def test_two_members_start_a_pairing_and_close_it_with_feedback(
+    new_page: Any, check_page: Any, agency: Agency, make_member: Any, other_partnership: Any
+) -> None:
+    cast = make_cast(make_member, agency, other_partnership)
+
+    ola = new_page(width=320)
+    sign_in(ola, check_page, email=cast.old.user.email, password=PASSWORD)
+    ola.goto("/hub/ancestors/")
+    expect(ola.get_by_role("heading", name="Good ancestors")).to_be_visible()
+    _both_widths(ola, check_page, "ancestors-empty")
+    _join(ola, "Thirty years alongside families.", "What new staff see.")
+
+    nia = new_page(width=320)
+    sign_in(nia, check_page, email=cast.new.user.email, password=PASSWORD)
+    nia.goto("/hub/ancestors/")
+    _join(nia, "A fresh eye.", "How to stay steady in hard visits.")
+    expect(nia.get_by_role("heading", name="Ola")).to_be_visible()
+    _both_widths(nia, check_page, "ancestors-suggestions")
+    nia.get_by_label("Pair with").select_option(label="Ola (Established or nearing retirement)")
+    nia.get_by_label("Your goals together").fill("Learn to keep families at the centre.")
+    nia.get_by_label("When it ends").fill(later().isoformat())
+    nia.get_by_role("button", name="Propose the pairing").click()
+    expect(nia.get_by_text("Proposed. It starts when everyone")).to_be_visible()
+    _both_widths(nia, check_page, "pairing-proposed")
+
+    ola.goto("/hub/ancestors/")
+    ola.get_by_role("link", name="Ola, Nia").click()
+    ola.get_by_role("button", name="Agree to this pairing").click()
+    expect(ola.get_by_text("Thank you for agreeing.")).to_be_visible()
+    tick(ola.get_by_label("Check-in"))
+    ola.get_by_label("What you want to say").fill("We met for coffee. Good questions from Nia.")
+    ola.get_by_role("button", name="Save it").click()
+    expect(ola.get_by_text("Only the people in this pairing can read it.").first).to_be_visible()
+    _both_widths(ola, check_page, "pairing-active")
+
+    nia.reload()
+    expect(nia.get_by_text("We met for coffee.")).to_be_visible()
+    nia.get_by_label("Your feedback").fill("We met our goals early. Thank you, Ola.")
+    nia.get_by_role("button", name="Close the pairing").click()
+    expect(nia.get_by_text("The pairing is closed.")).to_be_visible()
+
+    ola.reload()
+    ola.get_by_label("Your feedback").fill("A joy. I learned how duty visits work now.")
+    ola.get_by_role("button", name="Give my feedback").click()
+    expect(ola.get_by_text("Thank you for your feedback.")).to_be_visible()
+    expect(ola.get_by_text("We met our goals early.")).to_be_visible()
+    _both_widths(ola, check_page, "pairing-closed")
+
+    pairing = Pairing.objects.get()
+    assert pairing.state == PairingState.CLOSED
+    assert all(place.feedback for place in pairing.places.all())
