@@ -164,10 +164,12 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
         contexts = [
             {"key": key} for key in ("placement", "siblings", *(f"own-{e.pk}" for e in own))
         ]
-    elif route.namespace == "hub" and (route.name or "").split(":")[-1] in _ANCESTORS:
-        contexts = [{"pk": pairing.pk} for pairing in Pairing.objects.all()] + [
+    elif route.namespace == "hub" and (route.name or "").split(":")[-1] in _HANDOVER:
+        contexts = [
             {"pk": item.handover_id, "item_pk": item.pk} for item in HandoverItem.objects.all()
         ]
+    elif route.namespace == "hub" and (route.name or "").split(":")[-1].startswith("pairing"):
+        contexts = [{"pk": pairing.pk} for pairing in Pairing.objects.all()]
     elif route.namespace == "hub":
         contexts = [
             {
@@ -192,18 +194,8 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
     return found
 
 
-# The good-ancestors pages name a pairing or a handover, not a project.
-_ANCESTORS = {
-    "pairing",
-    "pairing_confirm",
-    "pairing_goals",
-    "pairing_entry",
-    "pairing_extend",
-    "pairing_complete",
-    "pairing_feedback",
-    "handover",
-    "carrier_set",
-}
+# The good-ancestors pages name a pairing ("pairing..."), or a handover, not a project.
+_HANDOVER = {"handover", "carrier_set"}
 
 # The charter's pages, by the kind of thing their pk names.
 _BY_VERSION = {"version", "draft_start", "draft", "value_add", "publish"}

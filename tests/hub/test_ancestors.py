@@ -187,6 +187,21 @@ def test_a_triad_starts_when_everyone_agrees_and_closes_early_with_every_sides_f
         services.pairing_entry_add(pairing=pairing, actor=cast.new, kind="note", text="late")
 
 
+def test_saying_no_frees_everyones_place(cast: Cast) -> None:
+    opt_in(cast.new)
+    opt_in(cast.old)
+    pairing = services.pairing_propose(
+        actor=cast.new, partners=[cast.old], goals="g", ends_on=later()
+    )
+    assert selectors.suggestions_for(member=cast.new) == []
+    services.pairing_decline(pairing=pairing, actor=cast.old)
+    assert pairing.state == PairingState.DECLINED
+    assert selectors.carrying(member=cast.new) == selectors.carrying(member=cast.old) == 0
+    with pytest.raises(HubError, match="not going ahead"):
+        services.pairing_confirm(pairing=pairing, actor=cast.old)
+    active_pairing(cast, cast.old)
+
+
 def test_an_entry_must_be_a_note_or_a_check_in(cast: Cast) -> None:
     opt_in(cast.new)
     opt_in(cast.old)
@@ -207,6 +222,7 @@ def test_the_pairing_policy_matrix(
     allowed = {
         PairingAct.READ: set(PairingState),
         PairingAct.CONFIRM: {PairingState.PROPOSED},
+        PairingAct.DECLINE: {PairingState.PROPOSED},
         PairingAct.SET_GOALS: {PairingState.PROPOSED, PairingState.ACTIVE},
         PairingAct.WRITE: {PairingState.ACTIVE},
         PairingAct.EXTEND: {PairingState.ACTIVE},
@@ -226,6 +242,7 @@ def test_nobody_outside_a_pairing_acts_on_it_through_the_services(cast: Cast, wh
     actor = getattr(cast, who)
     attempts = [
         lambda: services.pairing_confirm(pairing=pairing, actor=actor),
+        lambda: services.pairing_decline(pairing=pairing, actor=actor),
         lambda: services.pairing_goals_set(pairing=pairing, actor=actor, goals="x"),
         lambda: services.pairing_entry_add(pairing=pairing, actor=actor, kind="note", text="x"),
         lambda: services.pairing_extend(pairing=pairing, actor=actor, ends_on=later(300)),

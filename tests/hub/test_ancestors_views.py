@@ -65,6 +65,7 @@ def test_a_pairing_is_seen_only_by_its_people(cast: Cast) -> None:
     "name, data",
     [
         ("hub:pairing_confirm", {}),
+        ("hub:pairing_decline", {}),
         ("hub:pairing_goals", {"goals": "Taken over"}),
         ("hub:pairing_entry", {"kind": "note", "text": "Intruder"}),
         ("hub:pairing_extend", {"ends_on": "2099-01-01"}),

@@ -206,6 +206,7 @@ class PairingState(models.TextChoices):
     PROPOSED = "proposed", _("Waiting for everyone to agree")
     ACTIVE = "active", _("Under way")
     CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Not going ahead")
 
 
 class EntryKind(models.TextChoices):

@@ -152,7 +152,8 @@ def can_start_projects(*, member: Member | None, partnership: Partnership) -> bo
 # --- Good ancestors: pairings, the legacy log and handovers ------------------------------
 #
 # A pairing is private to the people in it: only they read its goals, notes and check-ins
-# (not admins, not facilitators). Everyone in it confirms while it is proposed; notes,
+# (not admins, not facilitators). Everyone in it agrees (or anyone says no, which frees
+# everyone's place) while it is proposed; notes,
 # check-ins, extending and completing belong to an active pairing; feedback to a closed one.
 # Anyone who takes part (not observers) may opt in and write in the legacy log; a leaver
 # (or an admin, if they cannot) chooses who carries what they leave.
@@ -166,6 +167,7 @@ class PairingPerson(StrEnum):
 class PairingAct(StrEnum):
     READ = "read"
     CONFIRM = "confirm"
+    DECLINE = "decline"
     SET_GOALS = "set_goals"
     WRITE = "write"
     EXTEND = "extend"
@@ -178,6 +180,7 @@ _ALL_PAIRING_STATES = frozenset(PairingState)
 PAIRING_POLICY: dict[PairingAct, frozenset[PairingState]] = {
     PairingAct.READ: _ALL_PAIRING_STATES,
     PairingAct.CONFIRM: frozenset({PairingState.PROPOSED}),
+    PairingAct.DECLINE: frozenset({PairingState.PROPOSED}),
     PairingAct.SET_GOALS: frozenset({PairingState.PROPOSED, PairingState.ACTIVE}),
     PairingAct.WRITE: frozenset({PairingState.ACTIVE}),
     PairingAct.EXTEND: frozenset({PairingState.ACTIVE}),
@@ -188,6 +191,7 @@ _PAIRING_NOT_NOW = {
     PairingState.PROPOSED: gettext_lazy("This pairing starts when everyone in it has agreed."),
     PairingState.ACTIVE: gettext_lazy("This pairing is under way."),
     PairingState.CLOSED: gettext_lazy("This pairing is closed. It can be read but not changed."),
+    PairingState.DECLINED: gettext_lazy("This pairing is not going ahead."),
 }
 TAKES_PART = frozenset({Role.ADMIN, Role.FACILITATOR, Role.PARTNER_LEAD, Role.STAFF, Role.FAMILY})
 

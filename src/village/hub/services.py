@@ -655,6 +655,22 @@ def pairing_confirm(*, pairing: Pairing, actor: Member) -> Pairing:
     return pairing
 
 
+def pairing_decline(*, pairing: Pairing, actor: Member) -> Pairing:
+    """Anyone in a proposed pairing says no (the proposer withdraws it): it does not go
+    ahead, and nobody's place is held by it any more."""
+    policy.pairing_check(act=PairingAct.DECLINE, pairing=pairing, member=actor)
+    with transaction.atomic():
+        pairing.state = PairingState.DECLINED
+        pairing.save(update_fields=["state"])
+        audit_record(
+            partnership=pairing.partnership,
+            actor=actor,
+            action="hub.pairing_decline",
+            target=pairing,
+        )
+    return pairing
+
+
 def pairing_goals_set(*, pairing: Pairing, actor: Member, goals: str) -> Pairing:
     policy.pairing_check(act=PairingAct.SET_GOALS, pairing=pairing, member=actor)
     pairing.goals = _words(goals, limit=ENTRY_MAX_LENGTH, what=_("the goals"))

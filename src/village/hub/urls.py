@@ -32,6 +32,7 @@ urlpatterns = [
     path("ancestors/legacy/", views.legacy, name="legacy"),
     path("ancestors/pairings/<int:pk>/", views.pairing_detail, name="pairing"),
     path("ancestors/pairings/<int:pk>/agree/", views.pairing_confirm, name="pairing_confirm"),
+    path("ancestors/pairings/<int:pk>/no/", views.pairing_decline, name="pairing_decline"),
     path("ancestors/pairings/<int:pk>/goals/", views.pairing_goals, name="pairing_goals"),
     path("ancestors/pairings/<int:pk>/entries/", views.pairing_entry, name="pairing_entry"),
     path("ancestors/pairings/<int:pk>/extend/", views.pairing_extend, name="pairing_extend"),

@@ -643,6 +643,19 @@ def pairing_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("hub:pairing", pk=pairing.pk)
 
 
+@login_required
+@require_POST
+def pairing_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    pairing, member = _pairing(request, pk)
+    try:
+        services.pairing_decline(pairing=pairing, actor=member)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("This pairing is not going ahead. Nobody's place is held."))
+    return redirect("hub:pairing", pk=pairing.pk)
+
+
 def _pairing_form_post(
     request: HttpRequest,
     pk: int,
