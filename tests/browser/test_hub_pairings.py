@@ -1,7 +1,8 @@
 """Good ancestors in a real Chromium: Nia, new to the work, joins pairings on a phone,
 proposes a pairing with Ola, who is nearing retirement and in another team; Ola agrees;
-they write a check-in; Nia closes it early with her feedback and Ola adds his. Each page
-passes axe-core at 320 and 1280 px and none scrolls sideways."""
+they write a check-in; Nia closes it early with her feedback and Ola adds his. Ola, leaving,
+writes in the legacy log and hands the entry on to Nia. Each page passes axe-core at 320
+and 1280 px and none scrolls sideways."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in, tick
 from tests.conftest import PASSWORD
-from tests.hub.ancestors import later, make_cast
-from village.hub.models import Pairing, PairingState
-from village.people.models import Agency
+from tests.hub.ancestors import later, make_cast, publish_charter
+from village.hub.models import HandoverItem, Pairing, PairingState
+from village.people.models import Agency, Role
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +87,30 @@ def test_two_members_start_a_pairing_and_close_it_with_feedback(
     pairing = Pairing.objects.get()
     assert pairing.state == PairingState.CLOSED
     assert all(place.feedback for place in pairing.places.all())
+
+
+def test_a_leaver_writes_in_the_legacy_log_and_hands_it_on(
+    new_page: Any, check_page: Any, agency: Agency, make_member: Any, other_partnership: Any
+) -> None:
+    cast = make_cast(make_member, agency, other_partnership)
+    publish_charter(make_member(Role.FACILITATOR, name="Fran"))
+    ola = new_page(width=320)
+    sign_in(ola, check_page, email=cast.old.user.email, password=PASSWORD)
+    ola.goto("/hub/ancestors/legacy/")
+    expect(ola.get_by_role("heading", name="Legacy log")).to_be_visible()
+    ola.get_by_label("The charter value it serves").select_option(index=1)
+    ola.get_by_label("Title").fill("Ask, then wait")
+    ola.get_by_label("What you learned").fill("Families often answer the second time you ask.")
+    ola.get_by_role("button", name="Add it").click()
+    expect(ola.get_by_text("Added to the legacy log.")).to_be_visible()
+    _both_widths(ola, check_page, "legacy-log")
+
+    ola.goto("/hub/ancestors/")
+    ola.get_by_label("Your leaving date").fill(later(30).isoformat())
+    ola.get_by_role("button", name="Save my leaving date").click()
+    expect(ola.get_by_role("heading", name="Handover from Ola")).to_be_visible()
+    ola.get_by_label("Who will carry it").select_option(label="Nia")
+    ola.get_by_role("button", name="Save").click()
+    expect(ola.get_by_text("Nia will carry it.")).to_be_visible()
+    _both_widths(ola, check_page, "handover")
+    assert HandoverItem.objects.get().carrier == cast.new

@@ -152,6 +152,8 @@ def test_a_leaver_hands_on_on_the_pages_and_only_they_and_admins_see_it(
     url = reverse("hub:handover", args=[item.handover_id])
     assert access_outcome(client.get(url)) == OK
     assert access_outcome(client_for(cast.admin).get(url)) == OK
+    assert url in client_for(cast.admin).get(reverse("hub:ancestors")).content.decode()
+    assert url not in client_for(cast.new).get(reverse("hub:ancestors")).content.decode()
     for member in (cast.new, cast.family, cast.outsider):
         assert access_outcome(client_for(member).get(url)) == MISSING
     post = reverse("hub:carrier_set", args=[item.handover_id, item.pk])

@@ -325,6 +325,18 @@ def handover_of(*, member: Member) -> Handover | None:
     return Handover.objects.filter(member=member).first()
 
 
+def handovers_for(*, partnership: Partnership) -> QuerySet[Handover]:
+    """Every handover of the partnership's active members, soonest leaving first: for admins,
+    who can choose carriers when a leaver cannot."""
+    return (
+        Handover.objects.filter(
+            member__partnership=partnership, member__deactivated_at__isnull=True
+        )
+        .select_related("member")
+        .order_by("leaving_on", "pk")
+    )
+
+
 def handover_items(*, handover: Handover) -> QuerySet[HandoverItem]:
     return HandoverItem.objects.filter(handover=handover).select_related("carrier")
 

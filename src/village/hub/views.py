@@ -23,7 +23,7 @@ from village.hub import access, forms, policy, selectors, services
 from village.hub.models import Connection, Element, Pairing, Project
 from village.hub.policy import Act, HubError
 from village.once import run_once
-from village.people.models import Member
+from village.people.models import Member, Role
 from village.people.selectors import agencies_for, members_for
 
 
@@ -529,6 +529,9 @@ def _ancestors_page(request: HttpRequest, member: Member, **bound: Any) -> HttpR
         "propose_form": bound.get("propose_form") or forms.ProposeForm(offers=suggested),
         "pairings": selectors.pairings_of(member=member),
         "handover": handover,
+        "handovers": selectors.handovers_for(partnership=member.partnership)
+        if member.has_role(Role.ADMIN)
+        else None,
         "leaving_form": bound.get("leaving_form")
         or forms.LeavingForm(initial={"leaving_on": handover and handover.leaving_on}),
     }
