@@ -13,7 +13,7 @@ from django.urls import reverse
 from tests.conftest import FORBIDDEN, LOGIN, MISSING, OK, access_outcome, client_for
 from tests.hostile import HOSTILE, check
 from tests.hub.ancestors import Cast, active_pairing, later, make_cast, opt_in, publish_charter
-from village.hub import services
+from village.hub import selectors, services
 from village.hub.models import (
     HandoverItem,
     LegacyEntry,
@@ -209,6 +209,13 @@ def test_hostile_words_on_every_form(cast: Cast, facilitator: Member, name: str)
         assert text == kept
     check(nia.get(reverse("hub:pairing", args=[pairing.pk])), value)
     check(nia.get(reverse("hub:ancestors")), value)
+    key = selectors.charter_values(partnership=cast.new.partnership)[0].key
+    services.legacy_add(actor=cast.new, value_key=key, title="Listen", text="Then wait.")
+    item = services.leaving_set(member=cast.new, leaving_on=later(10)).items.get()
+    carrier = reverse("hub:carrier_set", args=[item.handover_id, item.pk])
+    check(nia.post(carrier, {f"item{item.pk}-carrier": value}, follow=True), value)
+    item.refresh_from_db()
+    assert item.carrier is None
     complete = reverse("hub:pairing_complete", args=[pairing.pk])
     check(nia.post(complete, {"feedback": value}, follow=True), value)
     check(nia.get(reverse("hub:pairing", args=[pairing.pk])), value)

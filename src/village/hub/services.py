@@ -562,6 +562,8 @@ def offer_set(
         raise HubError(_("Choose from 1 to %(most)s pairings.") % {"most": MAX_PAIRINGS})
     side = side_of(member)
     with transaction.atomic():
+        # Held while the limit is checked, as pairing_propose holds it while it counts.
+        PairingOffer.objects.select_for_update().filter(member=member).first()
         current = selectors.carrying(member=member)
         if limit < current:
             raise HubError(
