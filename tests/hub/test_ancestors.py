@@ -79,6 +79,14 @@ def test_suggestions_leave_out_the_same_team_and_the_full(cast: Cast) -> None:
     assert cast.old not in {o.member for o in selectors.suggestions_for(member=cast.family)}
 
 
+def test_someone_not_open_to_a_new_pairing_is_not_suggested_or_paired(cast: Cast) -> None:
+    opt_in(cast.new)
+    services.offer_set(member=cast.old, offers="o", wants_to_learn="w", limit=1, is_open=False)
+    assert selectors.suggestions_for(member=cast.new) == []
+    with pytest.raises(HubError, match="joined pairings"):
+        services.pairing_propose(actor=cast.new, partners=[cast.old], goals="g", ends_on=later())
+
+
 def test_nobody_is_paired_within_their_own_team(cast: Cast) -> None:
     opt_in(cast.new)
     opt_in(cast.old_same_team)

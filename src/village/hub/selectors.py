@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
 from village.engines.theory import (
     GATE_MONTHS,
@@ -254,15 +254,16 @@ def carrying(*, member: Member) -> int:
     return PairingPlace.objects.filter(member=member, pairing__state__in=LIVE_PAIRINGS).count()
 
 
-def candidate_of(*, offer: PairingOffer) -> Candidate:
-    """An offer as the matching rules see it."""
+def candidate_of(*, offer: PairingOffer, carrying_now: int | None = None) -> Candidate:
+    """An offer as the matching rules see it; someone not open to a new pairing has no
+    room. ``carrying_now`` saves a count when the caller has it."""
     member = offer.member
     return Candidate(
         id=member.pk,
         side=Side(offer.side),
         team=member.team_id,
         limit=offer.limit if offer.is_open else 0,
-        carrying=carrying(member=member),
+        carrying=carrying(member=member) if carrying_now is None else carrying_now,
     )
 
 
@@ -280,7 +281,15 @@ def suggestions_for(*, member: Member) -> list[PairingOffer]:
     if mine is None or not mine.is_open:
         return []
     offers = {offer.member_id: offer for offer in open_offers(partnership=member.partnership)}
-    found = suggestions(candidate_of(offer=mine), [candidate_of(offer=o) for o in offers.values()])
+    counts = dict(
+        PairingPlace.objects.filter(member_id__in=offers, pairing__state__in=LIVE_PAIRINGS)
+        .values_list("member_id")
+        .annotate(count=Count("pk"))
+    )
+    others = [
+        candidate_of(offer=o, carrying_now=counts.get(o.member_id, 0)) for o in offers.values()
+    ]
+    found = suggestions(candidate_of(offer=mine), others)
     return [offers[candidate.id] for candidate in found]
 
 
