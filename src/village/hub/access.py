@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from village.hub import policy
-from village.hub.models import Element, Project
+from village.hub.models import Element, Project, Story
 from village.people.models import Member
 
 
@@ -25,3 +25,14 @@ def access_element(*, project: Project, pk: int) -> Element:
     if element is None:
         raise Http404
     return element
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def access_story(*, project: Project, pk: int) -> Story:
+    """A story of a project already accessed; another project's is not found."""
+    story = Story.objects.filter(project=project, pk=pk).select_related("project").first()
+    if story is None:
+        raise Http404
+    return story

@@ -12,9 +12,12 @@ from village.engines.theory.graph import DESCRIPTION_MAX, LABEL_MAX
 from village.engines.theory.kumu import MAX_BYTES
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
+    DOMAIN_MAX_LENGTH,
     ELEMENT_KINDS,
     EVIDENCE_STATUSES,
     NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     DocumentKind,
@@ -260,3 +263,71 @@ class LeadForm(forms.Form):
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+class StoryForm(OnceForm):
+    domain = forms.ChoiceField(
+        label=_("What kind of change is it?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the kind of change."),
+            "invalid_choice": _("Choose one of the kinds of change listed."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Give your story a short title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Give it a title."), **_too_long(TITLE_MAX_LENGTH)},
+        widget=HintedTextInput,
+    )
+    text = forms.CharField(
+        label=_("What changed?"),
+        help_text=_("Tell it your way: what happened, who it changed things for, and how."),
+        max_length=STORY_TEXT_MAX_LENGTH,
+        error_messages={"required": _("Tell the story."), **_too_long(STORY_TEXT_MAX_LENGTH)},
+        widget=HintedTextarea(attrs={"rows": 8}),
+    )
+    why_significant = forms.CharField(
+        label=_("Why does this change matter to you? (optional)"),
+        required=False,
+        max_length=STORY_TEXT_MAX_LENGTH,
+        error_messages=_too_long(STORY_TEXT_MAX_LENGTH),
+        widget=HintedTextarea(attrs={"rows": 4}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Share it without my name"),
+        help_text=_("Nobody, not even the people who run Village, can see who told it."),
+        required=False,
+    )
+    # Set when the teller was shown what might identify someone and sent it as it is.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, domains: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = [(name, name) for name in domains]  # type: ignore[attr-defined]
+
+
+class SelectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the panel chose this story"),
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "required": _("Say why the panel chose this story."),
+            **_too_long(REASON_MAX_LENGTH),
+        },
+        widget=HintedTextarea(attrs={"rows": 3}),
+    )
+
+
+class DomainForm(forms.Form):
+    name = forms.CharField(
+        label=_("Add a domain of change"),
+        max_length=DOMAIN_MAX_LENGTH,
+        error_messages={
+            "required": _("Give the domain a name."),
+            **_too_long(DOMAIN_MAX_LENGTH),
+        },
+    )

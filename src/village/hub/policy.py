@@ -147,3 +147,62 @@ def can_start_projects(*, member: Member | None, partnership: Partnership) -> bo
     return is_member_of(member, partnership.pk) and bool(
         member and member.has_role(*STARTS_PROJECTS)
     )
+
+
+# --- stories of change -------------------------------------------------------------------
+#
+# Who tells: any member of the partnership who takes part (every role but observer), staff
+# and families alike. Families outside the partnership are not asked through the project:
+# a family who wants to tell a story joins the partnership as a family member first, so
+# every story comes from someone the partnership knows, even when it is told anonymously.
+# Who selects: the panel is the project's leads and the partnership's facilitators. When:
+# stories are told and selected until the project is finished; every member reads them.
+
+
+class StoryAct(StrEnum):
+    TELL = "tell_story"
+    SELECT = "select_story"
+    NAME_DOMAINS = "name_domains"
+
+
+TELLS_STORIES = STARTS_PROJECTS
+PANEL = frozenset({Person.LEAD, Person.FACILITATOR})
+DEFAULT_DOMAINS = (
+    gettext_lazy("Changes in the lives of children and families"),
+    gettext_lazy("Changes in how we work together"),
+    gettext_lazy("Changes in how services are run"),
+    gettext_lazy("Any other change"),
+)
+
+
+def story_decide(*, act: StoryAct, member: Member | None, project: Project) -> Decision:
+    """Whether ``member`` may take a story act on ``project`` now, and if not, why."""
+    people = people_of(member=member, project=project)
+    if not people:
+        return Decision(False, _("This is not open to you."))
+    assert member is not None
+    if act == StoryAct.TELL and not member.has_role(*TELLS_STORIES):
+        return Decision(False, _("Observers can read stories but not tell them."))
+    if act == StoryAct.SELECT and not people & PANEL:
+        return Decision(
+            False, _("Only the project's leads and the partnership's facilitators select stories.")
+        )
+    if act == StoryAct.NAME_DOMAINS and not people & EDITS:
+        return Decision(
+            False, _("Only the project's leads, a facilitator or an admin can name domains.")
+        )
+    if state_of(project) not in OPEN:
+        return Decision(False, str(_FINISHED))
+    return Decision(True)
+
+
+def story_check(*, act: StoryAct, member: Member | None, project: Project) -> None:
+    decision = story_decide(act=act, member=member, project=project)
+    if not decision:
+        raise HubError(decision.reason)
+
+
+def story_abilities(*, member: Member | None, project: Project) -> dict[str, bool]:
+    return {
+        act.value: bool(story_decide(act=act, member=member, project=project)) for act in StoryAct
+    }

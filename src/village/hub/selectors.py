@@ -28,13 +28,16 @@ from village.engines.theory import (
 from village.hub.models import (
     Connection,
     Document,
-    DocumentKind,
+    Domain,
     Element,
     GatePassage,
     IndicatorTarget,
     IndicatorValue,
     Project,
+    Selection,
+    Story,
 )
+from village.hub.policy import DEFAULT_DOMAINS
 from village.people.models import Member, Partnership
 
 
@@ -106,9 +109,9 @@ def _indicators_without_baseline(project: Project) -> list[str]:
 
 
 def stories_told(*, project: Project) -> int:
-    """The stories of change the project has so far. Stories are written up as documents
-    until Village collects them itself; the 6-month gate reads this, whatever its source."""
-    return Document.objects.filter(project=project, kind=DocumentKind.STORY).count()
+    """The stories of change told in Village for the project so far, named or anonymous;
+    the 6-month gate reads this count (engines/theory/journey.py says how many it needs)."""
+    return Story.objects.filter(project=project).count()
 
 
 def progress_of(*, project: Project) -> Progress:
@@ -227,3 +230,38 @@ def possible_leads(*, project: Project) -> QuerySet[Member]:
     return Member.objects.filter(
         partnership_id=project.partnership_id, deactivated_at__isnull=True
     ).exclude(pk__in=project.leads.values("pk"))
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def domains_of(*, project: Project) -> list[str]:
+    """The project's domains of change: its own, or the defaults while it has none."""
+    own = list(Domain.objects.filter(project=project).values_list("name", flat=True))
+    return own or [str(name) for name in DEFAULT_DOMAINS]
+
+
+@dataclass(frozen=True)
+class DomainStories:
+    domain: str
+    stories: list[Story]
+
+
+def stories_by_domain(*, project: Project) -> list[DomainStories]:
+    """Each domain with its stories in content order (by title), never the order they were
+    told, with each story's selection if the panel chose it; a domain no longer named still
+    shows the stories told in it."""
+    stories = list(
+        Story.objects.filter(project=project)
+        .select_related("told_by", "selection", "selection__selected_by")
+        .order_by("title", "id")
+    )
+    names = domains_of(project=project)
+    names += sorted({s.domain for s in stories} - set(names))
+    return [DomainStories(name, [s for s in stories if s.domain == name]) for name in names]
+
+
+def selections_of(*, project: Project) -> list[Selection]:
+    return list(
+        Selection.objects.filter(story__project=project).select_related("story", "selected_by")
+    )

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -30,20 +31,26 @@ from village.engines.theory.graph import connection_problem, element_problems
 from village.hub import policy, selectors
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
+    DOMAIN_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Connection,
     Document,
     DocumentKind,
+    Domain,
     Element,
     GatePassage,
     IndicatorTarget,
     IndicatorValue,
     Project,
     ProjectKind,
+    Selection,
+    Story,
 )
-from village.hub.policy import Act, HubError
+from village.hub.policy import Act, HubError, StoryAct
 from village.people.models import Agency, Member, Partnership
 from village.people.services import audit_record
 
@@ -497,3 +504,85 @@ def gate_pass(*, project: Project, actor: Member, months: int) -> GatePassage:
             partnership=project.partnership, actor=actor, action="hub.gate_pass", target=passage
         )
     return passage
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def domain_add(*, project: Project, actor: Member, name: str) -> Domain:
+    """A domain of change of the project's own. The first one keeps the default domains
+    beside it, so stories already told in them stay in a domain the project has."""
+    policy.story_check(act=StoryAct.NAME_DOMAINS, member=actor, project=project)
+    name = " ".join(_words(name, limit=DOMAIN_MAX_LENGTH, what=_("the domain's name")).split())
+    with transaction.atomic():
+        _lock(project)
+        if not Domain.objects.filter(project=project).exists():
+            Domain.objects.bulk_create(
+                Domain(project=project, name=str(default)) for default in policy.DEFAULT_DOMAINS
+            )
+        if Domain.objects.filter(project=project, name__iexact=name).exists():
+            raise HubError(_("The project already has that domain."))
+        domain = Domain.objects.create(project=project, name=name)
+        audit_record(
+            partnership=project.partnership, actor=actor, action="hub.domain_add", target=domain
+        )
+    return domain
+
+
+def story_tell(
+    *,
+    project: Project,
+    actor: Member,
+    domain: str,
+    title: str,
+    text: str,
+    why_significant: str = "",
+    anonymous: bool,
+) -> Story:
+    """A story of the most significant change the teller saw, in one of the project's
+    domains. Told anonymously, the row holds no person, no precise time and a random key,
+    and it is written in a transaction of its own with no audit row (nothing that names
+    the teller is written with it)."""
+    policy.story_check(act=StoryAct.TELL, member=actor, project=project)
+    if domain not in selectors.domains_of(project=project):
+        raise HubError(_("Choose one of the project's domains of change."))
+    story = Story(
+        project=project,
+        domain=domain,
+        title=_words(title, limit=TITLE_MAX_LENGTH, what=_("a title")),
+        text=_words(text, limit=STORY_TEXT_MAX_LENGTH, what=_("the story")),
+        why_significant=_words(
+            why_significant,
+            limit=STORY_TEXT_MAX_LENGTH,
+            what=_("why it matters"),
+            required=False,
+        ),
+        told_by=None if anonymous else actor,
+        told_on=timezone.localdate(),
+    )
+    with transaction.atomic():
+        story.save(force_insert=True)
+        if not anonymous:
+            audit_record(
+                partnership=project.partnership, actor=actor, action="hub.story_tell", target=story
+            )
+    return story
+
+
+def story_select(*, story: Story, actor: Member, reason: str) -> Selection:
+    """The panel picks a story as most significant and says why: the reason is required."""
+    project = story.project
+    policy.story_check(act=StoryAct.SELECT, member=actor, project=project)
+    reason = _words(reason, limit=REASON_MAX_LENGTH, what=_("why the panel chose this story"))
+    with transaction.atomic():
+        _lock(project)
+        if Selection.objects.filter(story=story).exists():
+            raise HubError(_("The panel has already selected this story."))
+        selection = Selection.objects.create(story=story, reason=reason, selected_by=actor)
+        audit_record(
+            partnership=project.partnership,
+            actor=actor,
+            action="hub.story_select",
+            target=selection,
+        )
+    return selection

@@ -25,4 +25,9 @@ urlpatterns = [
     path("<int:pk>/theory/elements.csv", views.export_elements, name="export_elements"),
     path("<int:pk>/theory/connections.csv", views.export_connections, name="export_connections"),
     path("<int:pk>/theory/import/", views.theory_import, name="theory_import"),
+    # stories of change
+    path("<int:pk>/stories/", views.stories, name="stories"),
+    path("<int:pk>/stories/new/", views.story_tell, name="story_tell"),
+    path("<int:pk>/stories/domains/", views.domain_add, name="domain_add"),
+    path("<int:pk>/stories/<int:story_pk>/select/", views.story_select, name="story_select"),
 ]

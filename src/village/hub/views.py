@@ -20,7 +20,7 @@ from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
 from village.engines.theory import elements_csv as write_elements
 from village.hub import access, forms, policy, selectors, services
-from village.hub.models import Connection, Element, Project
+from village.hub.models import Connection, Element, Project, Story
 from village.hub.policy import Act, HubError
 from village.once import run_once
 from village.people.models import Member
@@ -501,3 +501,128 @@ def theory_import(request: HttpRequest, pk: int) -> HttpResponse:
         {"project": project, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def _stories_page(
+    request: HttpRequest, project: Project, member: Member, **bound: Any
+) -> HttpResponse:
+    can = policy.story_abilities(member=member, project=project)
+    failed = bound.get("select_form")
+
+    def select_form(story: Story) -> forms.SelectForm | None:
+        if not can["select_story"] or hasattr(story, "selection"):
+            return None
+        if failed is not None and failed.prefix == _select_prefix(story.pk):
+            return failed
+        return forms.SelectForm(prefix=_select_prefix(story.pk))
+
+    context = {
+        "project": project,
+        "can": can,
+        "domains": [
+            (group.domain, [(story, select_form(story)) for story in group.stories])
+            for group in selectors.stories_by_domain(project=project)
+        ],
+        "domain_form": bound.get("domain_form") or forms.DomainForm(),
+    }
+    return render(request, "hub/stories.html", context, status=400 if bound else 200)
+
+
+def _select_prefix(story_pk: int) -> str:
+    """Each story's form has fields of its own, so no two share an id on the page."""
+    return f"story-{story_pk}"
+
+
+@login_required
+@require_GET
+def stories(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    return _stories_page(request, project, member)
+
+
+def _may_ever_story(project: Project, member: Member, act: policy.StoryAct) -> None:
+    """A 403 for someone whose part never takes this step (the finished project's message
+    is the service's)."""
+    decision = policy.story_decide(act=act, member=member, project=project)
+    if not decision and policy.state_of(project) in policy.OPEN:
+        raise PermissionDenied
+
+
+@login_required
+def story_tell(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever_story(project, member, policy.StoryAct.TELL)
+    domains = selectors.domains_of(project=project)
+    form = forms.StoryForm(_posted(request), domains=domains)
+
+    def page(form: forms.StoryForm, **extra: Any) -> HttpResponse:
+        context = {"project": project, "form": form, **extra}
+        return render(request, "hub/story_tell.html", context)
+
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hints = identifying_hints(
+            "\n".join((data["title"], data["text"], data["why_significant"]))
+        )
+        if hints and not data["confirmed"]:
+            again = request.POST.copy()
+            again["confirmed"] = "True"
+            return page(forms.StoryForm(again, domains=domains), identifying_hints=hints)
+
+        def create() -> HttpResponse:
+            try:
+                services.story_tell(
+                    project=project,
+                    actor=member,
+                    domain=data["domain"],
+                    title=data["title"],
+                    text=data["text"],
+                    why_significant=data["why_significant"],
+                    anonymous=bool(data["anonymous"]),
+                )
+            except HubError as error:
+                form.add_error(None, str(error))
+                return page(form)
+            messages.success(request, _("Thank you. Your story is shared with the project."))
+            return redirect("hub:stories", pk=project.pk)
+
+        return run_once(request, create)
+    return page(form)
+
+
+@login_required
+@require_POST
+def story_select(request: HttpRequest, pk: int, story_pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever_story(project, member, policy.StoryAct.SELECT)
+    story = access.access_story(project=project, pk=story_pk)
+    form = forms.SelectForm(request.POST, prefix=_select_prefix(story.pk))
+    if not form.is_valid():
+        return _stories_page(request, project, member, select_form=form)
+    try:
+        services.story_select(story=story, actor=member, reason=form.cleaned_data["reason"])
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The story is selected, with the panel's reason."))
+    return redirect("hub:stories", pk=project.pk)
+
+
+@login_required
+@require_POST
+def domain_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever_story(project, member, policy.StoryAct.NAME_DOMAINS)
+    form = forms.DomainForm(request.POST)
+    if not form.is_valid():
+        return _stories_page(request, project, member, domain_form=form)
+    try:
+        services.domain_add(project=project, actor=member, name=form.cleaned_data["name"])
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The domain is added."))
+    return redirect("hub:stories", pk=project.pk)
