@@ -256,7 +256,11 @@ def test_a_document_that_may_identify_someone_is_shown_back_before_it_is_saved(
 ) -> None:
     client = client_for(people.lead)
     url = reverse("hub:document_add", args=[project.pk])
-    words = {"kind": "outcome_report", "title": "A report", "text": "Mrs Smith at 12 Hill Street said so."}
+    words = {
+        "kind": "outcome_report",
+        "title": "A report",
+        "text": "Mrs Smith at 12 Hill Street said so.",
+    }
     first = client.post(url, words)
     page = first.content.decode()
     assert first.status_code == 200

@@ -20,7 +20,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from village.anonymity import RandomKeyField
-
 from village.engines.theory import EVIDENCE_LABELS, KIND_LABELS, Evidence, Kind
 from village.engines.theory.graph import DESCRIPTION_MAX, KEY_MAX, LABEL_MAX
 

@@ -564,9 +564,7 @@ def story_tell(request: HttpRequest, pk: int) -> HttpResponse:
 
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        hints = identifying_hints(
-            "\n".join((data["title"], data["text"], data["why_significant"]))
-        )
+        hints = identifying_hints("\n".join((data["title"], data["text"], data["why_significant"])))
         if hints and not data["confirmed"]:
             again = request.POST.copy()
             again["confirmed"] = "True"
