@@ -23,10 +23,12 @@ from village.hub.models import (
     DocumentKind,
     Element,
     ProjectKind,
+    SourceKind,
 )
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, Member
+from village.released import ReleasedFigure
 
 _AMOUNT_ERRORS = dict(
     required=_("Give the number."),
@@ -331,3 +333,42 @@ class DomainForm(forms.Form):
             **_too_long(DOMAIN_MAX_LENGTH),
         },
     )
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+SOURCE_HEADINGS = {kind.value: kind.label for kind in SourceKind}
+
+
+class SourceForm(forms.Form):
+    """One released figure, as ``kind|key``; the service checks it is released now."""
+
+    figure = forms.ChoiceField(
+        label=_("Read this indicator from Village"),
+        help_text=_(
+            "Only figures already shared with the whole partnership are listed. The page "
+            "shows the latest each time it is opened."
+        ),
+        error_messages={
+            "required": _("Choose a figure."),
+            "invalid_choice": _("Choose a figure from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, figures: dict[str, list[ReleasedFigure]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a figure")),
+            *(
+                (
+                    SOURCE_HEADINGS[kind],
+                    [(f"{kind}|{figure.key}", figure.label) for figure in listed],
+                )
+                for kind, listed in figures.items()
+                if listed
+            ),
+        ]
+
+    def chosen(self) -> tuple[str, str]:
+        kind, _bar, key = self.cleaned_data["figure"].partition("|")
+        return kind, key

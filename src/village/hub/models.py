@@ -244,3 +244,32 @@ class Selection(models.Model):
 
     def __str__(self) -> str:
         return f"Selection of {self.story}"
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+SOURCE_KEY_MAX_LENGTH = 200
+SOURCE_LABEL_MAX_LENGTH = 1000
+
+
+class SourceKind(models.TextChoices):
+    PULSE = "pulse", _("A wellbeing check-in figure")
+    CONVERSATION = "conversation", _("Support for a statement in a conversation")
+    REVIEW = "review", _("A values review panel rating")
+
+
+class IndicatorSource(models.Model):
+    """Where in Village an indicator reads its live value: a released figure, named by
+    its source and its key (village/released.py), read each time the page is shown."""
+
+    indicator = models.OneToOneField(Element, on_delete=models.CASCADE, related_name="source")
+    kind = models.CharField(max_length=12, choices=SourceKind.choices)
+    key = models.CharField(max_length=SOURCE_KEY_MAX_LENGTH)
+    label = models.CharField(max_length=SOURCE_LABEL_MAX_LENGTH)
+    set_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.label

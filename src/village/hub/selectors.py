@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from village.conversations import selectors as conversation_selectors
 from village.engines.theory import (
     GATE_MONTHS,
     Evidence,
@@ -31,14 +32,19 @@ from village.hub.models import (
     Domain,
     Element,
     GatePassage,
+    IndicatorSource,
     IndicatorTarget,
     IndicatorValue,
     Project,
     Selection,
+    SourceKind,
     Story,
 )
 from village.hub.policy import DEFAULT_DOMAINS
 from village.people.models import Member, Partnership
+from village.pulse import selectors as pulse_selectors
+from village.released import ReleasedFigure
+from village.reviews import selectors as review_selectors
 
 
 def projects_for(*, partnership: Partnership) -> QuerySet[Project]:
@@ -264,4 +270,48 @@ def stories_by_domain(*, project: Project) -> list[DomainStories]:
 def selections_of(*, project: Project) -> list[Selection]:
     return list(
         Selection.objects.filter(story__project=project).select_related("story", "selected_by")
+    )
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+
+def released_figures(*, partnership: Partnership) -> dict[str, list[ReleasedFigure]]:
+    """What the pulse, conversations and reviews have released to the whole partnership,
+    by source kind: read live through their selectors, never their tables."""
+    return {
+        SourceKind.PULSE: pulse_selectors.released_figures(partnership=partnership),
+        SourceKind.CONVERSATION: conversation_selectors.released_figures(partnership=partnership),
+        SourceKind.REVIEW: review_selectors.released_figures(partnership=partnership),
+    }
+
+
+def _figures_of(kind: str, partnership: Partnership) -> list[ReleasedFigure]:
+    readers = {
+        SourceKind.PULSE: pulse_selectors.released_figures,
+        SourceKind.CONVERSATION: conversation_selectors.released_figures,
+        SourceKind.REVIEW: review_selectors.released_figures,
+    }
+    return readers[SourceKind(kind)](partnership=partnership)
+
+
+def released_figure(*, partnership: Partnership, kind: str, key: str) -> ReleasedFigure | None:
+    """One released figure now, or None when its source no longer shows it."""
+    return next((f for f in _figures_of(kind, partnership) if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class LiveValue:
+    source: IndicatorSource
+    figure: ReleasedFigure | None
+
+
+def live_value(*, indicator: Element) -> LiveValue | None:
+    """The indicator's value read now from where in Village it comes from, if anywhere."""
+    source = IndicatorSource.objects.filter(indicator=indicator).first()
+    if source is None:
+        return None
+    partnership = indicator.project.partnership
+    return LiveValue(
+        source, released_figure(partnership=partnership, kind=source.kind, key=source.key)
     )

@@ -34,6 +34,7 @@ from village.hub.models import (
     DOMAIN_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
+    SOURCE_LABEL_MAX_LENGTH,
     STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -43,11 +44,13 @@ from village.hub.models import (
     Domain,
     Element,
     GatePassage,
+    IndicatorSource,
     IndicatorTarget,
     IndicatorValue,
     Project,
     ProjectKind,
     Selection,
+    SourceKind,
     Story,
 )
 from village.hub.policy import Act, HubError, StoryAct
@@ -586,3 +589,51 @@ def story_select(*, story: Story, actor: Member, reason: str) -> Selection:
             target=selection,
         )
     return selection
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+
+def indicator_source_set(
+    *, indicator: Element, actor: Member, kind: str, key: str
+) -> IndicatorSource:
+    """Makes an indicator read its value live from a figure Village has released to the
+    whole partnership. Only a figure released now can be chosen."""
+    _indicator(indicator, actor)
+    if kind not in SourceKind.values:
+        raise HubError(_("Choose a figure from the list."))
+    figure = selectors.released_figure(
+        partnership=indicator.project.partnership, kind=kind, key=key
+    )
+    if figure is None:
+        raise HubError(_("That figure is not released to the partnership. Choose one listed."))
+    with transaction.atomic():
+        source, _created = IndicatorSource.objects.update_or_create(
+            indicator=indicator,
+            defaults={
+                "kind": kind,
+                "key": key,
+                "label": figure.label[:SOURCE_LABEL_MAX_LENGTH],
+                "set_by": actor,
+            },
+        )
+        audit_record(
+            partnership=indicator.project.partnership,
+            actor=actor,
+            action="hub.indicator_source_set",
+            target=source,
+        )
+    return source
+
+
+def indicator_source_clear(*, indicator: Element, actor: Member) -> None:
+    """The indicator stops reading from Village; values recorded by hand stay."""
+    _indicator(indicator, actor)
+    with transaction.atomic():
+        IndicatorSource.objects.filter(indicator=indicator).delete()
+        audit_record(
+            partnership=indicator.project.partnership,
+            actor=actor,
+            action="hub.indicator_source_clear",
+            target=indicator,
+        )

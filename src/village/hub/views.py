@@ -208,7 +208,7 @@ def _element_page(
         (i for i in selectors.indicators_of(project=project) if i.indicator.pk == element.pk),
         None,
     )
-    context = {
+    context: dict[str, Any] = {
         "project": project,
         "element": element,
         "can": policy.abilities(project=project, member=member),
@@ -227,6 +227,7 @@ def _element_page(
         or forms.ValueForm(has_baseline=bool(indicator and indicator.baseline)),
         "target_form": bound.get("target_form") or forms.TargetForm(),
     }
+    context.update(_evidence_context(element, context["can"], bound.get("source_form")))
     return render(request, "hub/element_detail.html", context, status=400 if bound else 200)
 
 
@@ -624,3 +625,42 @@ def domain_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The domain is added."))
     return redirect("hub:stories", pk=project.pk)
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+
+def _evidence_context(
+    element: Element, can: dict[str, bool], source_form: forms.SourceForm | None
+) -> dict[str, Any]:
+    """An indicator's live value, and for those who record values, the figures to choose."""
+    if element.kind != Kind.INDICATOR:
+        return {}
+    if source_form is None and can["record_values"]:
+        partnership = element.project.partnership
+        source_form = forms.SourceForm(figures=selectors.released_figures(partnership=partnership))
+    return {"live": selectors.live_value(indicator=element), "source_form": source_form}
+
+
+@login_required
+@require_POST
+def indicator_source(request: HttpRequest, pk: int, element_pk: int) -> HttpResponse:
+    project, element, member = _element(request, pk, element_pk)
+    _may_ever(project, member, Act.RECORD_VALUES)
+    if request.POST.get("clear"):
+        try:
+            services.indicator_source_clear(indicator=element, actor=member)
+        except HubError as error:
+            return _refused(request, project, element, error)
+        return _done(request, project, element, _("It no longer reads from Village."))
+    form = forms.SourceForm(
+        request.POST, figures=selectors.released_figures(partnership=project.partnership)
+    )
+    if not form.is_valid():
+        return _element_page(request, project, element, member, source_form=form)
+    kind, key = form.chosen()
+    try:
+        services.indicator_source_set(indicator=element, actor=member, kind=kind, key=key)
+    except HubError as error:
+        return _refused(request, project, element, error)
+    return _done(request, project, element, _("It now reads its value from Village."))
