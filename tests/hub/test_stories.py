@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import rules
 from django.urls import reverse
 
 from tests.conftest import FORBIDDEN, MISSING, OK, access_outcome, client_for
@@ -55,6 +56,10 @@ def test_who_tells_and_who_selects_in_every_state(
             lambda: services.domain_add(project=project, actor=actor, name="Schools"),
         ),
     }
+    for act in policy.StoryAct:
+        assert rules.test_rule(f"hub.{act.value}", actor, project) == bool(
+            policy.story_decide(act=act, member=actor, project=project)
+        )
     for act, (allowed, attempt) in attempts.items():
         if allowed and state != State.FINISHED:
             attempt()

@@ -5,24 +5,39 @@ figures cannot be chosen; only those who record values choose; hostile input is 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from tests.conftest import FORBIDDEN, access_outcome, client_for
+from tests.conversations.conftest import conversation, make_conversation
+from tests.conversations.test_results import voted, voting
 from tests.hostile import HOSTILE, check
 from tests.hub.conftest import People, build_theory
 from tests.pulse.conftest import full_answers, lead, make_round, make_staff
 from tests.reviews.conftest import person
+from village.conversations import selectors as conversation_selectors
+from village.conversations import services as conversation_services
+from village.conversations.models import Conversation
 from village.hub import selectors, services
 from village.hub.models import Element, IndicatorSource, Project, SourceKind
 from village.hub.policy import HubError
-from village.people.models import Constituency, Member, Role
+from village.people.models import Agency, Constituency, Member, Role
 from village.pulse import selectors as pulse_selectors
 from village.pulse import services as pulse_services
 from village.reviews import services as review_services
 
-__all__ = ["lead", "make_round", "make_staff"]  # the pulse fixtures these tests use
+# The pulse's and conversations' fixtures these tests use.
+__all__ = [
+    "conversation",
+    "lead",
+    "make_conversation",
+    "make_round",
+    "make_staff",
+    "voted",
+    "voting",
+]
 
 
 def _indicator(project: Project, people: People) -> Element:
@@ -182,3 +197,35 @@ def test_hostile_figures_are_refused(project: Project, people: People, value: st
     for figure in (value, f"pulse|{value}", f"{value}|{value}"):
         check(client.post(url, {"figure": figure}, follow=True), value)
     assert not IndicatorSource.objects.exists()
+
+
+def test_a_statements_support_is_read_once_the_conversations_results_are_shared(
+    voted: Conversation, facilitator: Member, agency: Agency, make_member: Callable[..., Member]
+) -> None:
+    partnership = voted.partnership
+    conversation_services.results_refresh(conversation=voted)
+    assert not selectors.released_figures(partnership=partnership)[SourceKind.CONVERSATION]
+    conversation_services.conversation_close(conversation=voted, actor=facilitator)
+    conversation_services.results_refresh(conversation=voted)
+    figures = selectors.released_figures(partnership=partnership)[SourceKind.CONVERSATION]
+    results = conversation_selectors.results_for(conversation=voted)
+    expected = {str(s.pk): s.figures["balanced"] for s in results.statements}
+    assert {f.key: f.value for f in figures} == expected
+    assert any(value is not None for value in expected.values())
+    lead = make_member(Role.STAFF, name="Lou")
+    project = services.project_create(
+        partnership=partnership,
+        actor=lead,
+        title="Substance use guidance",
+        kind="new",
+        started_on=date(2026, 1, 31),
+        agencies=[agency],
+    )
+    indicator = services.element_add(project=project, actor=lead, kind="indicator", label="Support")
+    shown = next(f for f in figures if f.value is not None)
+    services.indicator_source_set(
+        indicator=indicator, actor=lead, kind=SourceKind.CONVERSATION, key=shown.key
+    )
+    live = selectors.live_value(indicator=indicator)
+    assert live is not None and live.figure is not None and live.figure.unit == "%"
+    assert live.figure.value == shown.value
