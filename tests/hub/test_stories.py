@@ -304,3 +304,23 @@ def test_hostile_words_on_every_story_form(project: Project, people: People, val
     for reason in Selection.objects.values_list("reason", flat=True):
         assert reason == kept
     check(client.get(reverse("hub:stories", args=[project.pk])), value)
+
+
+def test_a_finished_project_shows_its_stories_and_takes_no_more(
+    project: Project, people: People
+) -> None:
+    story = _tell(project, people.family, anonymous=True)
+    _put_in_state(project, State.FINISHED)
+    page = client_for(people.facilitator).get(reverse("hub:stories", args=[project.pk]))
+    assert "Told anonymously" in page.content.decode()
+    assert "Select this story" not in page.content.decode()
+    assert "Tell a story" not in page.content.decode()
+    observer = client_for(people.observer)
+    assert access_outcome(observer.get(reverse("hub:story_tell", args=[project.pk]))) == FORBIDDEN
+    refused = client_for(people.facilitator).post(
+        reverse("hub:story_select", args=[project.pk, story.pk]),
+        {f"story-{story.pk}-reason": "Late."},
+        follow=True,
+    )
+    assert "it is finished" in refused.content.decode()
+    assert not Selection.objects.exists()

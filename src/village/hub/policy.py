@@ -175,22 +175,31 @@ DEFAULT_DOMAINS = (
 )
 
 
-def story_decide(*, act: StoryAct, member: Member | None, project: Project) -> Decision:
-    """Whether ``member`` may take a story act on ``project`` now, and if not, why."""
+def _story_refusal(*, act: StoryAct, member: Member | None, project: Project) -> str:
+    """Why someone's part never takes this act, whatever the project's state; else ""."""
     people = people_of(member=member, project=project)
     if not people:
-        return Decision(False, _("This is not open to you."))
+        return _("This is not open to you.")
     assert member is not None
     if act == StoryAct.TELL and not member.has_role(*TELLS_STORIES):
-        return Decision(False, _("Observers can read stories but not tell them."))
+        return _("Observers can read stories but not tell them.")
     if act == StoryAct.SELECT and not people & PANEL:
-        return Decision(
-            False, _("Only the project's leads and the partnership's facilitators select stories.")
-        )
+        return _("Only the project's leads and the partnership's facilitators select stories.")
     if act == StoryAct.NAME_DOMAINS and not people & EDITS:
-        return Decision(
-            False, _("Only the project's leads, a facilitator or an admin can name domains.")
-        )
+        return _("Only the project's leads, a facilitator or an admin can name domains.")
+    return ""
+
+
+def story_may_ever(*, act: StoryAct, member: Member | None, project: Project) -> bool:
+    """Whether someone's part takes this act at some point (views answer no with a 403)."""
+    return not _story_refusal(act=act, member=member, project=project)
+
+
+def story_decide(*, act: StoryAct, member: Member | None, project: Project) -> Decision:
+    """Whether ``member`` may take a story act on ``project`` now, and if not, why."""
+    refusal = _story_refusal(act=act, member=member, project=project)
+    if refusal:
+        return Decision(False, refusal)
     if state_of(project) not in OPEN:
         return Decision(False, str(_FINISHED))
     return Decision(True)

@@ -545,10 +545,9 @@ def stories(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _may_ever_story(project: Project, member: Member, act: policy.StoryAct) -> None:
-    """A 403 for someone whose part never takes this step (the finished project's message
-    is the service's)."""
-    decision = policy.story_decide(act=act, member=member, project=project)
-    if not decision and policy.state_of(project) in policy.OPEN:
+    """A 403 for someone whose part never takes this step; a finished project's refusal
+    is the service's message."""
+    if not policy.story_may_ever(act=act, member=member, project=project):
         raise PermissionDenied
 
 
