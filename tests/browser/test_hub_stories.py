@@ -120,5 +120,5 @@ def test_a_lead_reads_an_indicator_live_from_a_released_check_in(
     chooser.select_option(index=1)
     page.get_by_role("button", name="Read it from Village").click()
     expect(page.get_by_text("It now reads its value from Village.")).to_be_visible()
-    expect(page.get_by_text("now (Spring check-in")).to_be_visible()
+    expect(page.get_by_text("from Spring check-in")).to_be_visible()
     _both_widths(page, check_page, "hub-indicator-live")

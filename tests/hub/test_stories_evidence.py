@@ -90,7 +90,7 @@ def test_only_released_figures_are_offered_and_an_indicator_reads_the_latest(
     }
     assert f"{figure.value:g}" in trend.values()
     page = client_for(people.staff).get(reverse("hub:element", args=[project.pk, indicator.pk]))
-    assert f"{figure.value:g} now (Spring check-in" in page.content.decode()
+    assert f"Now {figure.value:g}, from Spring check-in" in page.content.decode()
 
     # A later round with too few answers: the indicator follows it and says why it is hidden.
     tiny = make_round(title="Summer check-in")
