@@ -301,7 +301,7 @@ class StoryForm(OnceForm):
     )
     anonymous = forms.BooleanField(
         label=_("Share it without my name"),
-        help_text=_("Nobody, not even the people who run Village, can see who told it."),
+        help_text=_("Your name is not stored with the story, and nobody is shown who told it."),
         required=False,
     )
     # Set when the teller was shown what might identify someone and sent it as it is.
