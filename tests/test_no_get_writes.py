@@ -34,6 +34,7 @@ from village.hub.models import Connection as HubConnection
 from village.hub.models import Element as HubElement
 from village.hub.models import HandoverItem, Pairing
 from village.hub.models import Project as HubProject
+from village.hub.models import Story as HubStory
 from village.language.models import GlossaryEntry
 from village.people import services as people_services
 from village.people.models import Invitation, Member, Partnership, Role
@@ -177,10 +178,15 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
                 "element_pk": element.pk,
                 "connection_pk": connection.pk,
                 "months": 0,
+                "story_pk": story_pk,
             }
             for project in HubProject.objects.filter(partnership=demo.partnership)
             for element in HubElement.objects.filter(project=project)[:4]
             for connection in HubConnection.objects.filter(project=project)[:1]
+            for story_pk in list(
+                HubStory.objects.filter(project=project).values_list("pk", flat=True)[:1]
+            )
+            or [0]
         ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]

@@ -23,6 +23,7 @@ from village.circles.models import Circle, Moment, Phase
 from village.circles.starters import REGULAR
 from village.conversations.demo import demo_conversation
 from village.engines.instruments import get_instrument
+from village.hub.demo import demo_hub
 from village.hub.demo_ancestors import demo_ancestors
 from village.language.demo import demo_glossary
 from village.people import services as people
@@ -598,4 +599,5 @@ def demo_load() -> tuple[Partnership, bool]:
         )
         demo_glossary(admin=members["admin@demo.village"])
         demo_ancestors(partnership=partnership)
+        demo_hub(partnership=partnership, members=members, agencies=agencies)
     return partnership, True

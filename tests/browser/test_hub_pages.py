@@ -119,8 +119,17 @@ def test_a_lead_is_stopped_at_the_6_month_gate_for_a_missing_baseline_then_passe
         measured_on=date(2026, 2, 1),
         is_baseline=True,
     )
-    for kind in ("evaluation_plan", "story"):
-        services.document_add(project=project, actor=lead, kind=kind, title=kind, text="Written.")
+    services.document_add(
+        project=project, actor=lead, kind="evaluation_plan", title="Plan", text="Written."
+    )
+    services.story_tell(
+        project=project,
+        actor=lead,
+        domain="Any other change",
+        title="Plans in our words",
+        text="Families wrote the plans with us.",
+        anonymous=False,
+    )
     services.gate_pass(project=project, actor=lead, months=3)
     late = services.element_add(project=project, actor=lead, kind="indicator", label="Back home")
 

@@ -42,7 +42,11 @@ def _acts(project: Project, actor: Member) -> dict[Act, Callable[[], object]]:
             indicator=indicator, actor=actor, value=Decimal("3"), measured_on=date(2026, 5, 1)
         ),
         Act.ADD_DOCUMENT: lambda: services.document_add(
-            project=project, actor=actor, kind="story", title="A story", text="It changed."
+            project=project,
+            actor=actor,
+            kind="outcome_report",
+            title="A report",
+            text="It changed.",
         ),
     }
 

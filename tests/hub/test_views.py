@@ -225,7 +225,7 @@ def test_hostile_words_on_every_form(project: Project, people: People, name: str
         ),
         (
             reverse("hub:document_add", args=[project.pk]),
-            {"kind": "story", "title": value, "text": value},
+            {"kind": "evaluation_plan", "title": value, "text": value},
         ),
         (
             reverse("hub:value_add", args=[project.pk, indicator.pk]),
@@ -256,7 +256,11 @@ def test_a_document_that_may_identify_someone_is_shown_back_before_it_is_saved(
 ) -> None:
     client = client_for(people.lead)
     url = reverse("hub:document_add", args=[project.pk])
-    words = {"kind": "story", "title": "A story", "text": "Mrs Smith at 12 Hill Street said so."}
+    words = {
+        "kind": "outcome_report",
+        "title": "A report",
+        "text": "Mrs Smith at 12 Hill Street said so.",
+    }
     first = client.post(url, words)
     page = first.content.decode()
     assert first.status_code == 200
@@ -277,7 +281,7 @@ def test_readers_posting_to_edit_pages_are_refused_and_nothing_is_written(
         (reverse("hub:element_add", args=[project.pk]), {"kind": "outcome", "label": "Mine"}),
         (
             reverse("hub:document_add", args=[project.pk]),
-            {"kind": "story", "title": "t", "text": "t"},
+            {"kind": "evaluation_plan", "title": "t", "text": "t"},
         ),
         (
             reverse("hub:evidence", args=[project.pk, built.assumption.pk]),

@@ -45,6 +45,7 @@ from village.engines.opinions.polis_io import PolisExport, PolisStatement
 from village.engines.opinions.priority import pick_next, statement_priorities
 from village.people import join_codes
 from village.people.models import Member, Partnership
+from village.released import ReleasedFigure
 
 
 def conversations_for(*, partnership: Partnership) -> QuerySet[Conversation]:
@@ -756,3 +757,36 @@ def results_csv_rows(results: Results) -> list[tuple[object, ...]]:
                 else:
                     rows.append((*head, kind, figure.label, c.get("reason", ""), "", "", ""))
     return rows
+
+
+def released_figures(*, partnership: Partnership) -> list[ReleasedFigure]:
+    """Each accepted statement's balanced support (each constituency weighing the same),
+    from conversations whose results are shared with every member and computed; key is the
+    statement's number."""
+    figures = []
+    for conversation in conversations_for(partnership=partnership):
+        shared = policy.decide_for(
+            act=policy.Act.READ_RESULTS, conversation=conversation, people={policy.Person.OBSERVER}
+        )
+        results = results_for(conversation=conversation) if shared else None
+        if results is None or not results.ready:
+            continue
+        for statement in results.statements:
+            balanced = statement.figures.get("balanced")
+            figures.append(
+                ReleasedFigure(
+                    key=str(statement.pk),
+                    label=_("Conversation “%(question)s”: support for “%(statement)s”")
+                    % {"question": conversation.question, "statement": statement.text},
+                    value=None if balanced is None else float(balanced),
+                    unit="%",
+                    as_of=_("results of %(day)s")
+                    % {
+                        "day": results.computed_at.date().isoformat() if results.computed_at else ""
+                    },
+                    hidden_because=""
+                    if balanced is not None
+                    else str(statement.figures.get("reason") or _("Too few votes to show.")),
+                )
+            )
+    return figures

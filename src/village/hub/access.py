@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from village.hub import policy
-from village.hub.models import Element, Handover, HandoverItem, Pairing, Project
+from village.hub.models import Element, Handover, HandoverItem, Pairing, Project, Story
 from village.people.models import Member
 
 
@@ -53,3 +53,14 @@ def access_handover_item(*, handover: Handover, pk: int) -> HandoverItem:
     if item is None:
         raise Http404
     return item
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def access_story(*, project: Project, pk: int) -> Story:
+    """A story of a project already accessed; another project's is not found."""
+    story = Story.objects.filter(project=project, pk=pk).select_related("project").first()
+    if story is None:
+        raise Http404
+    return story

@@ -12,6 +12,7 @@ from village.engines.theory.graph import DESCRIPTION_MAX, LABEL_MAX
 from village.engines.theory.kumu import MAX_BYTES
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
+    DOMAIN_MAX_LENGTH,
     ELEMENT_KINDS,
     ENTRY_MAX_LENGTH,
     EVIDENCE_STATUSES,
@@ -19,6 +20,8 @@ from village.hub.models import (
     MAX_PAIRINGS,
     NOTE_MAX_LENGTH,
     OFFER_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     DocumentKind,
@@ -26,10 +29,12 @@ from village.hub.models import (
     EntryKind,
     PairingOffer,
     ProjectKind,
+    SourceKind,
 )
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, Member
+from village.released import ReleasedFigure
 
 _AMOUNT_ERRORS = dict(
     required=_("Give the number."),
@@ -417,3 +422,110 @@ class CarrierForm(forms.Form):
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["carrier"].queryset = members  # type: ignore[attr-defined]
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+class StoryForm(OnceForm):
+    domain = forms.ChoiceField(
+        label=_("What kind of change is it?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the kind of change."),
+            "invalid_choice": _("Choose one of the kinds of change listed."),
+        },
+    )
+    title = forms.CharField(
+        label=_("Give your story a short title"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Give it a title."), **_too_long(TITLE_MAX_LENGTH)},
+        widget=HintedTextInput,
+    )
+    text = forms.CharField(
+        label=_("What changed?"),
+        help_text=_("Tell it your way: what happened, who it changed things for, and how."),
+        max_length=STORY_TEXT_MAX_LENGTH,
+        error_messages={"required": _("Tell the story."), **_too_long(STORY_TEXT_MAX_LENGTH)},
+        widget=HintedTextarea(attrs={"rows": 8}),
+    )
+    why_significant = forms.CharField(
+        label=_("Why does this change matter to you? (optional)"),
+        required=False,
+        max_length=STORY_TEXT_MAX_LENGTH,
+        error_messages=_too_long(STORY_TEXT_MAX_LENGTH),
+        widget=HintedTextarea(attrs={"rows": 4}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Share it without my name"),
+        help_text=_("Your name is not stored with the story, and nobody is shown who told it."),
+        required=False,
+    )
+    # Set when the teller was shown what might identify someone and sent it as it is.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, domains: Iterable[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].choices = [(name, name) for name in domains]  # type: ignore[attr-defined]
+
+
+class SelectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the panel chose this story"),
+        max_length=REASON_MAX_LENGTH,
+        error_messages={
+            "required": _("Say why the panel chose this story."),
+            **_too_long(REASON_MAX_LENGTH),
+        },
+        widget=HintedTextarea(attrs={"rows": 3}),
+    )
+
+
+class DomainForm(forms.Form):
+    name = forms.CharField(
+        label=_("Add a domain of change"),
+        max_length=DOMAIN_MAX_LENGTH,
+        error_messages={
+            "required": _("Give the domain a name."),
+            **_too_long(DOMAIN_MAX_LENGTH),
+        },
+    )
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+SOURCE_HEADINGS = {kind.value: kind.label for kind in SourceKind}
+
+
+class SourceForm(forms.Form):
+    """One released figure, as ``kind|key``; the service checks it is released now."""
+
+    figure = forms.ChoiceField(
+        label=_("Read this indicator from Village"),
+        help_text=_(
+            "Only figures already shared with the whole partnership are listed. The page "
+            "shows the latest each time it is opened."
+        ),
+        error_messages={
+            "required": _("Choose a figure."),
+            "invalid_choice": _("Choose a figure from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, figures: dict[str, list[ReleasedFigure]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose a figure")),
+            *(
+                (
+                    SOURCE_HEADINGS[kind],
+                    [(f"{kind}|{figure.key}", figure.label) for figure in listed],
+                )
+                for kind, listed in figures.items()
+                if listed
+            ),
+        ]
+
+    def chosen(self) -> tuple[str, str]:
+        kind, _bar, key = self.cleaned_data["figure"].partition("|")
+        return kind, key

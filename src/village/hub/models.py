@@ -19,6 +19,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from village.anonymity import RandomKeyField
 from village.engines.theory import EVIDENCE_LABELS, KIND_LABELS, Evidence, Kind
 from village.engines.theory.graph import DESCRIPTION_MAX, KEY_MAX, LABEL_MAX
 
@@ -39,7 +40,6 @@ class ProjectKind(models.TextChoices):
 
 class DocumentKind(models.TextChoices):
     EVALUATION_PLAN = "evaluation_plan", _("Evaluation plan")
-    STORY = "story", _("Story of change")
     MIDPOINT_REVIEW = "midpoint_review", _("Mid-point review")
     OUTCOME_REPORT = "outcome_report", _("Outcome report")
 
@@ -345,3 +345,100 @@ class HandoverItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- stories of change -------------------------------------------------------------------
+
+STORY_TEXT_MAX_LENGTH = 5000
+DOMAIN_MAX_LENGTH = 120
+REASON_MAX_LENGTH = 2000
+
+
+class Domain(models.Model):
+    """A domain of change the project groups its stories by (Most Significant Change).
+    A project with none of its own uses ``policy.DEFAULT_DOMAINS``."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="domains")
+    name = models.CharField(max_length=DOMAIN_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="hub_domain_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Story(models.Model):
+    """A story of the most significant change someone saw. An anonymous story holds no
+    person and no link to one: ``told_by`` is empty, its key is random and its time is the
+    day only, as circles' reflections are (docs/privacy.md)."""
+
+    id = RandomKeyField(primary_key=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stories")
+    domain = models.CharField(max_length=DOMAIN_MAX_LENGTH)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    text = models.TextField(max_length=STORY_TEXT_MAX_LENGTH)
+    why_significant = models.TextField(max_length=STORY_TEXT_MAX_LENGTH, blank=True)
+    told_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    told_on = models.DateField()
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def anonymous(self) -> bool:
+        return self.told_by_id is None
+
+
+class Selection(models.Model):
+    """The panel's choice of a story as most significant, with why: a named record."""
+
+    story = models.OneToOneField(Story, on_delete=models.CASCADE, related_name="selection")
+    reason = models.TextField(max_length=REASON_MAX_LENGTH)
+    selected_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    selected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["selected_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Selection of {self.story}"
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+SOURCE_KEY_MAX_LENGTH = 200
+SOURCE_LABEL_MAX_LENGTH = 1000
+
+
+class SourceKind(models.TextChoices):
+    PULSE = "pulse", _("A wellbeing check-in figure")
+    CONVERSATION = "conversation", _("Support for a statement in a conversation")
+    REVIEW = "review", _("A values review panel rating")
+
+
+class IndicatorSource(models.Model):
+    """Where in Village an indicator reads its live value: a released figure, named by
+    its source and its key (village/released.py), read each time the page is shown."""
+
+    indicator = models.OneToOneField(Element, on_delete=models.CASCADE, related_name="source")
+    kind = models.CharField(max_length=12, choices=SourceKind.choices)
+    key = models.CharField(max_length=SOURCE_KEY_MAX_LENGTH)
+    label = models.CharField(max_length=SOURCE_LABEL_MAX_LENGTH)
+    set_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.label

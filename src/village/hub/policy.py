@@ -227,6 +227,68 @@ def pairing_check(*, act: PairingAct, pairing: Pairing, member: Member | None) -
         raise HubError(decision.reason)
 
 
+# --- stories of change -------------------------------------------------------------------
+#
+# Who tells: any member of the partnership who takes part (every role but observer), staff
+# and families alike. Families outside the partnership are not asked through the project:
+# a family who wants to tell a story joins the partnership as a family member first, so
+# every story comes from someone the partnership knows, even when it is told anonymously.
+# Who selects: the panel is the project's leads and the partnership's facilitators. When:
+# stories are told and selected until the project is finished; every member reads them.
+
+
+class StoryAct(StrEnum):
+    TELL = "tell_story"
+    SELECT = "select_story"
+    NAME_DOMAINS = "name_domains"
+
+
+TELLS_STORIES = STARTS_PROJECTS
+PANEL = frozenset({Person.LEAD, Person.FACILITATOR})
+DEFAULT_DOMAINS = (
+    gettext_lazy("Changes in the lives of children and families"),
+    gettext_lazy("Changes in how we work together"),
+    gettext_lazy("Changes in how services are run"),
+    gettext_lazy("Any other change"),
+)
+
+
+def _story_refusal(*, act: StoryAct, member: Member | None, project: Project) -> str:
+    """Why someone's part never takes this act, whatever the project's state; else ""."""
+    people = people_of(member=member, project=project)
+    if not people:
+        return _("This is not open to you.")
+    assert member is not None
+    if act == StoryAct.TELL and not member.has_role(*TELLS_STORIES):
+        return _("Observers can read stories but not tell them.")
+    if act == StoryAct.SELECT and not people & PANEL:
+        return _("Only the project's leads and the partnership's facilitators select stories.")
+    if act == StoryAct.NAME_DOMAINS and not people & EDITS:
+        return _("Only the project's leads, a facilitator or an admin can name domains.")
+    return ""
+
+
+def story_may_ever(*, act: StoryAct, member: Member | None, project: Project) -> bool:
+    """Whether someone's part takes this act at some point (views answer no with a 403)."""
+    return not _story_refusal(act=act, member=member, project=project)
+
+
+def story_decide(*, act: StoryAct, member: Member | None, project: Project) -> Decision:
+    """Whether ``member`` may take a story act on ``project`` now, and if not, why."""
+    refusal = _story_refusal(act=act, member=member, project=project)
+    if refusal:
+        return Decision(False, refusal)
+    if state_of(project) not in OPEN:
+        return Decision(False, str(_FINISHED))
+    return Decision(True)
+
+
+def story_check(*, act: StoryAct, member: Member | None, project: Project) -> None:
+    decision = story_decide(act=act, member=member, project=project)
+    if not decision:
+        raise HubError(decision.reason)
+
+
 def pairing_abilities(*, pairing: Pairing, member: Member | None) -> dict[str, bool]:
     person = pairing_person(member=member, pairing=pairing)
     state = PairingState(pairing.state)
@@ -247,3 +309,9 @@ def may_hand_on(*, member: Member | None, handover: Handover) -> bool:
         return False
     assert member is not None
     return member.pk == leaver.pk or member.has_role(Role.ADMIN)
+
+
+def story_abilities(*, member: Member | None, project: Project) -> dict[str, bool]:
+    return {
+        act.value: bool(story_decide(act=act, member=member, project=project)) for act in StoryAct
+    }

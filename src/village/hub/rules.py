@@ -35,3 +35,20 @@ def starts_projects(member: Member | None) -> bool:
 rules.add_rule("hub.start_project", starts_projects)
 for _act in policy.Act:
     rules.add_rule(f"hub.{_act.value}", _may(_act))
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def _may_story(act: policy.StoryAct) -> rules.Predicate:
+    @rules.predicate
+    def allowed(member: Member | None, project: Project | None) -> bool:
+        return project is not None and bool(
+            policy.story_decide(act=act, member=member, project=project)
+        )
+
+    return allowed
+
+
+for _story_act in policy.StoryAct:
+    rules.add_rule(f"hub.{_story_act.value}", _may_story(_story_act))

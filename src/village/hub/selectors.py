@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 
+from village.conversations import selectors as conversation_selectors
 from village.engines.theory import (
     GATE_MONTHS,
     Evidence,
@@ -29,11 +30,12 @@ from village.hub.matching import Candidate, Side, suggestions
 from village.hub.models import (
     Connection,
     Document,
-    DocumentKind,
+    Domain,
     Element,
     GatePassage,
     Handover,
     HandoverItem,
+    IndicatorSource,
     IndicatorTarget,
     IndicatorValue,
     LegacyEntry,
@@ -43,9 +45,15 @@ from village.hub.models import (
     PairingPlace,
     PairingState,
     Project,
+    Selection,
+    SourceKind,
+    Story,
 )
+from village.hub.policy import DEFAULT_DOMAINS
 from village.people.models import Member, Partnership
 from village.people.selectors import members_for
+from village.pulse import selectors as pulse_selectors
+from village.released import ReleasedFigure
 from village.reviews import selectors as review_selectors
 
 
@@ -117,9 +125,9 @@ def _indicators_without_baseline(project: Project) -> list[str]:
 
 
 def stories_told(*, project: Project) -> int:
-    """The stories of change the project has so far. Stories are written up as documents
-    until Village collects them itself; the 6-month gate reads this, whatever its source."""
-    return Document.objects.filter(project=project, kind=DocumentKind.STORY).count()
+    """The stories of change told in Village for the project so far, named or anonymous;
+    the 6-month gate reads this count (engines/theory/journey.py says how many it needs)."""
+    return Story.objects.filter(project=project).count()
 
 
 def progress_of(*, project: Project) -> Progress:
@@ -374,3 +382,82 @@ def possible_carriers(*, handover: Handover) -> QuerySet[Member]:
     """Who can carry what a leaver leaves: the other active members of the partnership."""
     leaver = handover.member
     return members_for(partnership=leaver.partnership).exclude(pk=leaver.pk)
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def domains_of(*, project: Project) -> list[str]:
+    """The project's domains of change: its own, or the defaults while it has none."""
+    own = list(Domain.objects.filter(project=project).values_list("name", flat=True))
+    return own or [str(name) for name in DEFAULT_DOMAINS]
+
+
+@dataclass(frozen=True)
+class DomainStories:
+    domain: str
+    stories: list[Story]
+
+
+def stories_by_domain(*, project: Project) -> list[DomainStories]:
+    """Each domain with its stories in content order (by title), never the order they were
+    told, with each story's selection if the panel chose it; a domain no longer named still
+    shows the stories told in it."""
+    stories = list(
+        Story.objects.filter(project=project)
+        .select_related("told_by", "selection", "selection__selected_by")
+        .order_by("title", "id")
+    )
+    names = domains_of(project=project)
+    names += sorted({s.domain for s in stories} - set(names))
+    return [DomainStories(name, [s for s in stories if s.domain == name]) for name in names]
+
+
+def selections_of(*, project: Project) -> list[Selection]:
+    return list(
+        Selection.objects.filter(story__project=project).select_related("story", "selected_by")
+    )
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+
+def released_figures(*, partnership: Partnership) -> dict[str, list[ReleasedFigure]]:
+    """What the pulse, conversations and reviews have released to the whole partnership,
+    by source kind: read live through their selectors, never their tables."""
+    return {
+        SourceKind.PULSE: pulse_selectors.released_figures(partnership=partnership),
+        SourceKind.CONVERSATION: conversation_selectors.released_figures(partnership=partnership),
+        SourceKind.REVIEW: review_selectors.released_figures(partnership=partnership),
+    }
+
+
+def _figures_of(kind: str, partnership: Partnership) -> list[ReleasedFigure]:
+    readers = {
+        SourceKind.PULSE: pulse_selectors.released_figures,
+        SourceKind.CONVERSATION: conversation_selectors.released_figures,
+        SourceKind.REVIEW: review_selectors.released_figures,
+    }
+    return readers[SourceKind(kind)](partnership=partnership)
+
+
+def released_figure(*, partnership: Partnership, kind: str, key: str) -> ReleasedFigure | None:
+    """One released figure now, or None when its source no longer shows it."""
+    return next((f for f in _figures_of(kind, partnership) if f.key == key), None)
+
+
+@dataclass(frozen=True)
+class LiveValue:
+    source: IndicatorSource
+    figure: ReleasedFigure | None
+
+
+def live_value(*, indicator: Element) -> LiveValue | None:
+    """The indicator's value read now from where in Village it comes from, if anywhere."""
+    source = IndicatorSource.objects.filter(indicator=indicator).first()
+    if source is None:
+        return None
+    partnership = indicator.project.partnership
+    return LiveValue(
+        source, released_figure(partnership=partnership, kind=source.kind, key=source.key)
+    )

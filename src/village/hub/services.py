@@ -32,22 +32,28 @@ from village.hub import policy, selectors
 from village.hub.matching import Problem, problem
 from village.hub.models import (
     DOCUMENT_MAX_LENGTH,
+    DOMAIN_MAX_LENGTH,
     ENTRY_MAX_LENGTH,
     LEGACY_MAX_LENGTH,
     MAX_PAIRINGS,
     NOTE_MAX_LENGTH,
     OFFER_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SOURCE_LABEL_MAX_LENGTH,
+    STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Connection,
     Document,
     DocumentKind,
+    Domain,
     Element,
     EntryKind,
     GatePassage,
     Handover,
     HandoverItem,
     HandoverKind,
+    IndicatorSource,
     IndicatorTarget,
     IndicatorValue,
     LegacyEntry,
@@ -59,8 +65,11 @@ from village.hub.models import (
     PairingState,
     Project,
     ProjectKind,
+    Selection,
+    SourceKind,
+    Story,
 )
-from village.hub.policy import Act, HubError, PairingAct
+from village.hub.policy import Act, HubError, PairingAct, StoryAct
 from village.people.models import Agency, CareerStage, Constituency, Member, Partnership, Role
 from village.people.services import audit_record
 
@@ -834,3 +843,133 @@ def carrier_set(*, item: HandoverItem, actor: Member, carrier: Member) -> Handov
             target=item,
         )
     return item
+
+
+# --- stories of change -------------------------------------------------------------------
+
+
+def domain_add(*, project: Project, actor: Member, name: str) -> Domain:
+    """A domain of change of the project's own. The first one keeps the default domains
+    beside it, so stories already told in them stay in a domain the project has."""
+    policy.story_check(act=StoryAct.NAME_DOMAINS, member=actor, project=project)
+    name = " ".join(_words(name, limit=DOMAIN_MAX_LENGTH, what=_("the domain's name")).split())
+    with transaction.atomic():
+        _lock(project)
+        if not Domain.objects.filter(project=project).exists():
+            Domain.objects.bulk_create(
+                Domain(project=project, name=str(default)) for default in policy.DEFAULT_DOMAINS
+            )
+        if Domain.objects.filter(project=project, name__iexact=name).exists():
+            raise HubError(_("The project already has that domain."))
+        domain = Domain.objects.create(project=project, name=name)
+        audit_record(
+            partnership=project.partnership, actor=actor, action="hub.domain_add", target=domain
+        )
+    return domain
+
+
+def story_tell(
+    *,
+    project: Project,
+    actor: Member,
+    domain: str,
+    title: str,
+    text: str,
+    why_significant: str = "",
+    anonymous: bool,
+) -> Story:
+    """A story of the most significant change the teller saw, in one of the project's
+    domains. Told anonymously, the row holds no person, no precise time and a random key,
+    and it is written in a transaction of its own with no audit row (nothing that names
+    the teller is written with it)."""
+    policy.story_check(act=StoryAct.TELL, member=actor, project=project)
+    if domain not in selectors.domains_of(project=project):
+        raise HubError(_("Choose one of the project's domains of change."))
+    story = Story(
+        project=project,
+        domain=domain,
+        title=_words(title, limit=TITLE_MAX_LENGTH, what=_("a title")),
+        text=_words(text, limit=STORY_TEXT_MAX_LENGTH, what=_("the story")),
+        why_significant=_words(
+            why_significant,
+            limit=STORY_TEXT_MAX_LENGTH,
+            what=_("why it matters"),
+            required=False,
+        ),
+        told_by=None if anonymous else actor,
+        told_on=timezone.localdate(),
+    )
+    with transaction.atomic():
+        story.save(force_insert=True)
+        if not anonymous:
+            audit_record(
+                partnership=project.partnership, actor=actor, action="hub.story_tell", target=story
+            )
+    return story
+
+
+def story_select(*, story: Story, actor: Member, reason: str) -> Selection:
+    """The panel picks a story as most significant and says why: the reason is required."""
+    project = story.project
+    policy.story_check(act=StoryAct.SELECT, member=actor, project=project)
+    reason = _words(reason, limit=REASON_MAX_LENGTH, what=_("why the panel chose this story"))
+    with transaction.atomic():
+        _lock(project)
+        if Selection.objects.filter(story=story).exists():
+            raise HubError(_("The panel has already selected this story."))
+        selection = Selection.objects.create(story=story, reason=reason, selected_by=actor)
+        audit_record(
+            partnership=project.partnership,
+            actor=actor,
+            action="hub.story_select",
+            target=selection,
+        )
+    return selection
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+
+def indicator_source_set(
+    *, indicator: Element, actor: Member, kind: str, key: str
+) -> IndicatorSource:
+    """Makes an indicator read its value live from a figure Village has released to the
+    whole partnership. Only a figure released now can be chosen."""
+    _indicator(indicator, actor)
+    if kind not in SourceKind.values:
+        raise HubError(_("Choose a figure from the list."))
+    figure = selectors.released_figure(
+        partnership=indicator.project.partnership, kind=kind, key=key
+    )
+    if figure is None:
+        raise HubError(_("That figure is not released to the partnership. Choose one listed."))
+    with transaction.atomic():
+        source, _created = IndicatorSource.objects.update_or_create(
+            indicator=indicator,
+            defaults={
+                "kind": kind,
+                "key": key,
+                "label": figure.label[:SOURCE_LABEL_MAX_LENGTH],
+                "set_by": actor,
+            },
+        )
+        audit_record(
+            partnership=indicator.project.partnership,
+            actor=actor,
+            action="hub.indicator_source_set",
+            target=source,
+        )
+    return source
+
+
+def indicator_source_clear(*, indicator: Element, actor: Member) -> None:
+    """The indicator stops reading from Village; values recorded by hand stay."""
+    _indicator(indicator, actor)
+    with transaction.atomic():
+        IndicatorSource.objects.filter(indicator=indicator).delete()
+        audit_record(
+            partnership=indicator.project.partnership,
+            actor=actor,
+            action="hub.indicator_source_clear",
+            target=indicator,
+        )

@@ -44,4 +44,15 @@ urlpatterns = [
         views.carrier_set,
         name="carrier_set",
     ),
+    # stories of change
+    path("<int:pk>/stories/", views.stories, name="stories"),
+    path("<int:pk>/stories/new/", views.story_tell, name="story_tell"),
+    path("<int:pk>/stories/domains/", views.domain_add, name="domain_add"),
+    path("<int:pk>/stories/<int:story_pk>/select/", views.story_select, name="story_select"),
+    # evidence from Village
+    path(
+        "<int:pk>/parts/<int:element_pk>/source/",
+        views.indicator_source,
+        name="indicator_source",
+    ),
 ]

@@ -20,7 +20,7 @@ from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
 from village.engines.theory import elements_csv as write_elements
 from village.hub import access, forms, policy, selectors, services
-from village.hub.models import Connection, Element, Pairing, Project
+from village.hub.models import Connection, Element, Pairing, Project, Story
 from village.hub.policy import Act, HubError
 from village.once import run_once
 from village.people.models import Member, Role
@@ -208,7 +208,7 @@ def _element_page(
         (i for i in selectors.indicators_of(project=project) if i.indicator.pk == element.pk),
         None,
     )
-    context = {
+    context: dict[str, Any] = {
         "project": project,
         "element": element,
         "can": policy.abilities(project=project, member=member),
@@ -227,6 +227,7 @@ def _element_page(
         or forms.ValueForm(has_baseline=bool(indicator and indicator.baseline)),
         "target_form": bound.get("target_form") or forms.TargetForm(),
     }
+    context.update(_evidence_context(element, context["can"], bound.get("source_form")))
     return render(request, "hub/element_detail.html", context, status=400 if bound else 200)
 
 
@@ -633,6 +634,93 @@ def pairing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _pairing_page(request, pairing, member)
 
 
+# --- stories of change -------------------------------------------------------------------
+
+
+def _stories_page(
+    request: HttpRequest, project: Project, member: Member, **bound: Any
+) -> HttpResponse:
+    can = policy.story_abilities(member=member, project=project)
+    failed = bound.get("select_form")
+
+    def select_form(story: Story) -> forms.SelectForm | None:
+        if not can["select_story"] or hasattr(story, "selection"):
+            return None
+        if failed is not None and failed.prefix == _select_prefix(story.pk):
+            return failed
+        return forms.SelectForm(prefix=_select_prefix(story.pk))
+
+    context = {
+        "project": project,
+        "can": can,
+        "domains": [
+            (group.domain, [(story, select_form(story)) for story in group.stories])
+            for group in selectors.stories_by_domain(project=project)
+        ],
+        "domain_form": bound.get("domain_form") or forms.DomainForm(),
+    }
+    return render(request, "hub/stories.html", context, status=400 if bound else 200)
+
+
+def _select_prefix(story_pk: int) -> str:
+    """Each story's form has fields of its own, so no two share an id on the page."""
+    return f"story-{story_pk}"
+
+
+@login_required
+@require_GET
+def stories(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    return _stories_page(request, project, member)
+
+
+def _may_ever_story(project: Project, member: Member, act: policy.StoryAct) -> None:
+    """A 403 for someone whose part never takes this step; a finished project's refusal
+    is the service's message."""
+    if not policy.story_may_ever(act=act, member=member, project=project):
+        raise PermissionDenied
+
+
+@login_required
+def story_tell(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever_story(project, member, policy.StoryAct.TELL)
+    domains = selectors.domains_of(project=project)
+    form = forms.StoryForm(_posted(request), domains=domains)
+
+    def page(form: forms.StoryForm, **extra: Any) -> HttpResponse:
+        context = {"project": project, "form": form, **extra}
+        return render(request, "hub/story_tell.html", context)
+
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hints = identifying_hints("\n".join((data["title"], data["text"], data["why_significant"])))
+        if hints and not data["confirmed"]:
+            again = request.POST.copy()
+            again["confirmed"] = "True"
+            return page(forms.StoryForm(again, domains=domains), identifying_hints=hints)
+
+        def create() -> HttpResponse:
+            try:
+                services.story_tell(
+                    project=project,
+                    actor=member,
+                    domain=data["domain"],
+                    title=data["title"],
+                    text=data["text"],
+                    why_significant=data["why_significant"],
+                    anonymous=bool(data["anonymous"]),
+                )
+            except HubError as error:
+                form.add_error(None, str(error))
+                return page(form)
+            messages.success(request, _("Thank you. Your story is shared with the project."))
+            return redirect("hub:stories", pk=project.pk)
+
+        return run_once(request, create)
+    return page(form)
+
+
 @login_required
 @require_POST
 def pairing_confirm(request: HttpRequest, pk: int) -> HttpResponse:
@@ -644,6 +732,22 @@ def pairing_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Thank you for agreeing."))
     return redirect("hub:pairing", pk=pairing.pk)
+
+
+def story_select(request: HttpRequest, pk: int, story_pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever_story(project, member, policy.StoryAct.SELECT)
+    story = access.access_story(project=project, pk=story_pk)
+    form = forms.SelectForm(request.POST, prefix=_select_prefix(story.pk))
+    if not form.is_valid():
+        return _stories_page(request, project, member, select_form=form)
+    try:
+        services.story_select(story=story, actor=member, reason=form.cleaned_data["reason"])
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The story is selected, with the panel's reason."))
+    return redirect("hub:stories", pk=project.pk)
 
 
 @login_required
@@ -688,6 +792,36 @@ def pairing_goals(request: HttpRequest, pk: int) -> HttpResponse:
     return _pairing_form_post(
         request, pk, "goals_form", forms.GoalsForm, _("Goals saved."), services.pairing_goals_set
     )
+
+
+def domain_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    _may_ever_story(project, member, policy.StoryAct.NAME_DOMAINS)
+    form = forms.DomainForm(request.POST)
+    if not form.is_valid():
+        return _stories_page(request, project, member, domain_form=form)
+    try:
+        services.domain_add(project=project, actor=member, name=form.cleaned_data["name"])
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The domain is added."))
+    return redirect("hub:stories", pk=project.pk)
+
+
+# --- evidence from Village ---------------------------------------------------------------
+
+
+def _evidence_context(
+    element: Element, can: dict[str, bool], source_form: forms.SourceForm | None
+) -> dict[str, Any]:
+    """An indicator's live value, and for those who record values, the figures to choose."""
+    if element.kind != Kind.INDICATOR:
+        return {}
+    if source_form is None and can["record_values"]:
+        partnership = element.project.partnership
+        source_form = forms.SourceForm(figures=selectors.released_figures(partnership=partnership))
+    return {"live": selectors.live_value(indicator=element), "source_form": source_form}
 
 
 @login_required
@@ -830,3 +964,25 @@ def carrier_set(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s will carry it.") % {"name": carrier.display_name})
     return redirect("hub:handover", pk=handover.pk)
+
+
+def indicator_source(request: HttpRequest, pk: int, element_pk: int) -> HttpResponse:
+    project, element, member = _element(request, pk, element_pk)
+    _may_ever(project, member, Act.RECORD_VALUES)
+    if request.POST.get("clear"):
+        try:
+            services.indicator_source_clear(indicator=element, actor=member)
+        except HubError as error:
+            return _refused(request, project, element, error)
+        return _done(request, project, element, _("It no longer reads from Village."))
+    form = forms.SourceForm(
+        request.POST, figures=selectors.released_figures(partnership=project.partnership)
+    )
+    if not form.is_valid():
+        return _element_page(request, project, element, member, source_form=form)
+    kind, key = form.chosen()
+    try:
+        services.indicator_source_set(indicator=element, actor=member, kind=kind, key=key)
+    except HubError as error:
+        return _refused(request, project, element, error)
+    return _done(request, project, element, _("It now reads its value from Village."))

@@ -60,6 +60,7 @@ from village.pulse.services import (
     has_answered,
     licence_is_confirmed,
 )
+from village.released import ReleasedFigure
 
 
 def _dimension_label(name: str) -> str:
@@ -701,3 +702,37 @@ def trends_for(*, partnership: Partnership) -> list[Trend]:
         )
         trends.append(Trend(name=name, chart=chart, rows=tuple(rows)))
     return trends
+
+
+def released_figures(*, partnership: Partnership) -> list[ReleasedFigure]:
+    """Each measure's overall average in the latest released round that has it, for staff
+    and for families apart (key ``audience:measure``), or why that round hides it."""
+    rounds = (
+        Round.objects.filter(partnership=partnership, released=True)
+        .select_related("report")
+        .only("pk", "title", "opens_at", "intended_for", "report__summary")
+        .order_by("-opens_at", "-pk")
+    )
+    figures: dict[str, ReleasedFigure] = {}
+    for round_ in rounds:
+        summary = round_.report.summary
+        cell = summary["total"]
+        for measure in summary["measures"]:
+            key = f"{round_.intended_for}:{measure['key']}"
+            if key in figures:
+                continue
+            shown = cell is not None and cell["reason"] is None
+            figures[key] = ReleasedFigure(
+                key=key,
+                label=_("Check-ins: %(instrument)s, %(measure)s, %(audience)s")
+                % {
+                    "instrument": measure["instrument"],
+                    "measure": measure["name"],
+                    "audience": TREND_AUDIENCES[round_.intended_for],
+                },
+                value=float(cell["means"][measure["key"]]) if shown else None,
+                unit="",
+                as_of=_trend_label(round_),
+                hidden_because="" if shown else (cell["message"] if cell else ""),
+            )
+    return sorted(figures.values(), key=lambda figure: figure.label)

@@ -24,6 +24,7 @@ from village.engines.lens import Finding
 from village.language import selectors as language_selectors
 from village.people.models import Agency, Member, Partnership
 from village.people.selectors import agencies_for, disclosure_policy
+from village.released import ReleasedFigure
 from village.reviews.differences import Piece, word_diff
 from village.reviews.keys import panel_marker
 from village.reviews.models import (
@@ -45,6 +46,7 @@ from village.reviews.models import (
     Representative,
     Represents,
     Review,
+    ReviewState,
     SelfRating,
     Shortfall,
     Source,
@@ -835,3 +837,31 @@ def bringable_actions(*, review: Review) -> list[Bringable]:
         if (Source.CONVERSATION, a.pk) not in brought
     ]
     return sorted(found, key=lambda b: (b.due_on, b.source, b.source_id))
+
+
+def released_figures(*, partnership: Partnership) -> list[ReleasedFigure]:
+    """Each value's family and frontline panel averages (0 to 6) from the latest review
+    whose ratings are closed, through the disclosure guard; key ``value-key:panel``, so a
+    later quarter's figure takes its place."""
+    review = (
+        reviews_for(partnership=partnership)
+        .exclude(state=ReviewState.OPEN)
+        .select_related("version")
+        .first()
+    )
+    if review is None:
+        return []
+    values = {value.pk: value for value in Value.objects.filter(version_id=review.version_id)}
+    return [
+        ReleasedFigure(
+            key=f"{values[value_pk].key}:{panel}",
+            label=_("Values review: %(panel)s on “%(value)s”")
+            % {"panel": figure.label, "value": values[value_pk].name},
+            value=figure.mean,
+            unit="",
+            as_of=review.quarter,
+            hidden_because=figure.hidden_because,
+        )
+        for value_pk, by_panel in panel_figures(review=review).items()
+        for panel, figure in by_panel.items()
+    ]

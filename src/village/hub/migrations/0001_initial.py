@@ -5,132 +5,327 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0004_support_link_reminder'),
+        ("people", "0004_support_link_reminder"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Element',
+            name="Element",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('outcome', 'Outcome'), ('activity', 'Activity'), ('assumption', 'Assumption'), ('indicator', 'Indicator')], max_length=12)),
-                ('label', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('evidence', models.CharField(blank=True, choices=[('untested', 'Untested'), ('some', 'Some evidence'), ('supported', 'Supported'), ('challenged', 'Challenged')], max_length=12)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("outcome", "Outcome"),
+                            ("activity", "Activity"),
+                            ("assumption", "Assumption"),
+                            ("indicator", "Indicator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("label", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                ("tags", models.JSONField(blank=True, default=list)),
+                (
+                    "evidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("untested", "Untested"),
+                            ("some", "Some evidence"),
+                            ("supported", "Supported"),
+                            ("challenged", "Challenged"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorTarget',
+            name="IndicatorTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('set_at', models.DateTimeField(auto_now_add=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='hub.element')),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("set_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="hub.element",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['set_at', 'pk'],
+                "ordering": ["set_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('kind', models.CharField(choices=[('new', 'A new piece of work'), ('existing', 'Work that is already running')], max_length=10)),
-                ('families_as_partners', models.TextField(blank=True)),
-                ('started_on', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('gate_reached', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('agencies', models.ManyToManyField(related_name='hub_projects', to='people.agency')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('leads', models.ManyToManyField(related_name='hub_projects_led', to='people.member')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hub_projects', to='people.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("new", "A new piece of work"),
+                            ("existing", "Work that is already running"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("families_as_partners", models.TextField(blank=True)),
+                ("started_on", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("gate_reached", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "agencies",
+                    models.ManyToManyField(related_name="hub_projects", to="people.agency"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "leads",
+                    models.ManyToManyField(related_name="hub_projects_led", to="people.member"),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_projects",
+                        to="people.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title', 'pk'],
+                "ordering": ["title", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='element',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='elements', to='hub.project'),
+            model_name="element",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="elements",
+                to="hub.project",
+            ),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('evaluation_plan', 'Evaluation plan'), ('story', 'Story of change'), ('midpoint_review', 'Mid-point review'), ('outcome_report', 'Outcome report')], max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('text', models.TextField(max_length=20000)),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='hub.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("evaluation_plan", "Evaluation plan"),
+                            ("story", "Story of change"),
+                            ("midpoint_review", "Mid-point review"),
+                            ("outcome_report", "Outcome report"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("text", models.TextField(max_length=20000)),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="hub.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['added_at', 'pk'],
+                "ordering": ["added_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Connection',
+            name="Connection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing', to='hub.element')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incoming', to='hub.element')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connections', to='hub.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outgoing",
+                        to="hub.element",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incoming",
+                        to="hub.element",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connections",
+                        to="hub.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=14)),
-                ('measured_on', models.DateField()),
-                ('is_baseline', models.BooleanField(default=False)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='hub.element')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=14)),
+                ("measured_on", models.DateField()),
+                ("is_baseline", models.BooleanField(default=False)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="hub.element",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['measured_on', 'pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_baseline', True)), fields=('indicator',), name='hub_one_baseline_per_indicator')],
+                "ordering": ["measured_on", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_baseline", True)),
+                        fields=("indicator",),
+                        name="hub_one_baseline_per_indicator",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='GatePassage',
+            name="GatePassage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('months', models.PositiveSmallIntegerField()),
-                ('passed_at', models.DateTimeField(auto_now_add=True)),
-                ('passed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='passages', to='hub.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("months", models.PositiveSmallIntegerField()),
+                ("passed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "passed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="passages",
+                        to="hub.project",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['months'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'months'), name='hub_gate_once')],
+                "ordering": ["months"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("project", "months"), name="hub_gate_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='element',
-            constraint=models.UniqueConstraint(fields=('project', 'key'), name='hub_element_key_unique'),
+            model_name="element",
+            constraint=models.UniqueConstraint(
+                fields=("project", "key"), name="hub_element_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='connection',
-            constraint=models.UniqueConstraint(fields=('source', 'target'), name='hub_connection_unique'),
+            model_name="connection",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target"), name="hub_connection_unique"
+            ),
         ),
     ]

@@ -5,110 +5,287 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hub', '0001_initial'),
-        ('people', '0004_support_link_reminder'),
+        ("hub", "0001_initial"),
+        ("people", "0004_support_link_reminder"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('leaving_on', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='hub_handover', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("leaving_on", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_handover",
+                        to="people.member",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='LegacyEntry',
+            name="LegacyEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value_key', models.SlugField(max_length=60)),
-                ('value_name', models.CharField(max_length=200)),
-                ('title', models.CharField(max_length=200)),
-                ('text', models.TextField(max_length=4000)),
-                ('written_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='hub_legacy', to='people.member')),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hub_legacy', to='people.partnership')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value_key", models.SlugField(max_length=60)),
+                ("value_name", models.CharField(max_length=200)),
+                ("title", models.CharField(max_length=200)),
+                ("text", models.TextField(max_length=4000)),
+                ("written_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="hub_legacy",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_legacy",
+                        to="people.partnership",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-written_at', '-pk'],
+                "ordering": ["-written_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Pairing',
+            name="Pairing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('goals', models.TextField(max_length=4000)),
-                ('state', models.CharField(choices=[('proposed', 'Waiting for everyone to agree'), ('active', 'Under way'), ('closed', 'Closed'), ('declined', 'Not going ahead')], default='proposed', max_length=10)),
-                ('ends_on', models.DateField()),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hub_pairings', to='people.partnership')),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("goals", models.TextField(max_length=4000)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Waiting for everyone to agree"),
+                            ("active", "Under way"),
+                            ("closed", "Closed"),
+                            ("declined", "Not going ahead"),
+                        ],
+                        default="proposed",
+                        max_length=10,
+                    ),
+                ),
+                ("ends_on", models.DateField()),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hub_pairings",
+                        to="people.partnership",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PairingEntry',
+            name="PairingEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('note', 'Note'), ('check_in', 'Check-in')], max_length=10)),
-                ('text', models.TextField(max_length=4000)),
-                ('written_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='hub.pairing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("note", "Note"), ("check_in", "Check-in")], max_length=10
+                    ),
+                ),
+                ("text", models.TextField(max_length=4000)),
+                ("written_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="hub.pairing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['written_at', 'pk'],
+                "ordering": ["written_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PairingOffer',
+            name="PairingOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('new', 'New to the work'), ('experienced', 'Established or nearing retirement'), ('lived', 'A partner with lived experience')], max_length=12)),
-                ('offers', models.TextField(max_length=1000)),
-                ('wants_to_learn', models.TextField(max_length=1000)),
-                ('limit', models.PositiveSmallIntegerField(default=1)),
-                ('is_open', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('member', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pairing_offer', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("new", "New to the work"),
+                            ("experienced", "Established or nearing retirement"),
+                            ("lived", "A partner with lived experience"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("offers", models.TextField(max_length=1000)),
+                ("wants_to_learn", models.TextField(max_length=1000)),
+                ("limit", models.PositiveSmallIntegerField(default=1)),
+                ("is_open", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "member",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairing_offer",
+                        to="people.member",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HandoverItem',
+            name="HandoverItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('legacy', 'Legacy log entry'), ('review_action', 'Action from a values review')], max_length=14)),
-                ('item_id', models.PositiveBigIntegerField()),
-                ('text', models.CharField(max_length=500)),
-                ('carrier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='hub.handover')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("legacy", "Legacy log entry"),
+                            ("review_action", "Action from a values review"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("item_id", models.PositiveBigIntegerField()),
+                ("text", models.CharField(max_length=500)),
+                (
+                    "carrier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="hub.handover",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('handover', 'kind', 'item_id'), name='hub_handover_item_once')],
+                "ordering": ["kind", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("handover", "kind", "item_id"), name="hub_handover_item_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PairingPlace',
+            name="PairingPlace",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('new', 'New to the work'), ('experienced', 'Established or nearing retirement'), ('lived', 'A partner with lived experience')], max_length=12)),
-                ('confirmed', models.BooleanField(default=False)),
-                ('feedback', models.TextField(blank=True, max_length=4000)),
-                ('feedback_at', models.DateTimeField(blank=True, null=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairing_places', to='people.member')),
-                ('pairing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='places', to='hub.pairing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[
+                            ("new", "New to the work"),
+                            ("experienced", "Established or nearing retirement"),
+                            ("lived", "A partner with lived experience"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("confirmed", models.BooleanField(default=False)),
+                ("feedback", models.TextField(blank=True, max_length=4000)),
+                ("feedback_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairing_places",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "pairing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="places",
+                        to="hub.pairing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['side', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('pairing', 'member'), name='hub_pairing_place_once')],
+                "ordering": ["side", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("pairing", "member"), name="hub_pairing_place_once"
+                    )
+                ],
             },
         ),
     ]
