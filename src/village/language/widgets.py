@@ -12,12 +12,16 @@ from village.language import selectors
 
 class _Hinted:
     """Adds the panel's context. When a form comes back after a post (and so always without
-    JavaScript) the panel already holds the hints for the words sent."""
+    JavaScript) the panel already holds the hints for the words sent; `handed_back` says the
+    post was held once for them (village.language.after_post), so the next goes as it is."""
+
+    handed_back = False
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
         text = context["widget"]["value"] or ""
         context["hints"] = selectors.hints_for(text=str(text)) if text else []
+        context["handed_back"] = self.handed_back
         return context
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.language.after_post import HintsOnceForm
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, Member
@@ -63,7 +64,7 @@ class OpenReviewForm(OnceForm):
     )
 
 
-class SelfRatingForm(forms.Form):
+class SelfRatingForm(HintsOnceForm):
     """An agency's own rating of every value: a score, its evidence and links for each.
     A value left unrated is left as it was."""
 
@@ -124,7 +125,7 @@ class PanelRatingForm(OnceForm):
         }
 
 
-class NotRatedForm(forms.Form):
+class NotRatedForm(HintsOnceForm):
     who = forms.ChoiceField(
         label=_("Who did not rate it"),
         error_messages=dict(
@@ -156,7 +157,7 @@ class NotRatedForm(forms.Form):
         self.fields["who"].choices = [("", _("Choose…")), *choices]  # type: ignore[attr-defined]
 
 
-class ShortfallForm(OnceForm):
+class ShortfallForm(HintsOnceForm, OnceForm):
     value = forms.ModelChoiceField(
         queryset=Value.objects.none(), label=_("Which value"), error_messages=_VALUE_ERRORS
     )
@@ -183,7 +184,7 @@ class ShortfallForm(OnceForm):
         self.fields["value"].queryset = values  # type: ignore[attr-defined]
 
 
-class ActionForm(OnceForm):
+class ActionForm(HintsOnceForm, OnceForm):
     text = forms.CharField(
         label=_("What will be done"),
         max_length=ACTION_MAX_LENGTH,
@@ -294,7 +295,7 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class VersionForm(forms.Form):
+class VersionForm(HintsOnceForm):
     preamble = _text(_("Opening words"), required=False, rows=5)
     note = _text(
         _("What changed in this version, in a line"),
@@ -303,7 +304,7 @@ class VersionForm(forms.Form):
     )
 
 
-class ValueForm(OnceForm):
+class ValueForm(HintsOnceForm, OnceForm):
     name = _text(_("Name"), error_messages={"required": _("Give the value a name.")})
     description = _text(
         _("Description"), rows=4, error_messages={"required": _("Describe the value.")}
@@ -358,7 +359,7 @@ _PARTIES = forms.MultipleChoiceField(
 )
 
 
-class ClauseForm(OnceForm):
+class ClauseForm(HintsOnceForm, OnceForm):
     kind = forms.ChoiceField(
         label=_("Is it a right or a responsibility?"),
         choices=ClauseKind.choices,
@@ -376,7 +377,7 @@ class ClauseForm(OnceForm):
     )
 
 
-class ClauseEditForm(forms.Form):
+class ClauseEditForm(HintsOnceForm):
     parties = _PARTIES
     text = _text(
         _("Words of the clause"),
@@ -416,7 +417,7 @@ class RepresentativeForm(forms.Form):
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
 
 
-class AmendmentForm(OnceForm):
+class AmendmentForm(HintsOnceForm, OnceForm):
     new_text = _text(
         _("The words you propose"),
         rows=4,
@@ -425,7 +426,7 @@ class AmendmentForm(OnceForm):
     reason = _text(_("Why"), required=False, rows=3, help_text=_("Say why it should change."))
 
 
-class CommentForm(OnceForm):
+class CommentForm(HintsOnceForm, OnceForm):
     text = _text(_("Your comment"), rows=3, error_messages={"required": _("Write your comment.")})
 
 
@@ -455,7 +456,7 @@ class DifferencesForm(forms.Form):
             field.error_messages["required"] = _("Choose two versions to compare.")
 
 
-class ClauseConversationForm(OnceForm, OpeningWindowForm):
+class ClauseConversationForm(HintsOnceForm, OnceForm, OpeningWindowForm):
     # The conversation's own limits (conversations.models, which this app does not import).
     question = forms.CharField(
         label=_("Question"),

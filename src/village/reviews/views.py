@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from village.language.after_post import hold_once
 from village.once import run_once
 from village.pdf import PdfUnavailable
 from village.people.models import Member
@@ -206,7 +207,7 @@ def self_rate(request: HttpRequest, pk: int) -> HttpResponse:
         ratings = form.ratings()
         if not ratings:
             form.add_error(None, _("Choose a rating for at least one value."))
-        else:
+        elif not hold_once(form):
             try:
                 with transaction.atomic():
                     for value, score, evidence, links in ratings:
@@ -304,7 +305,7 @@ def not_rated(request: HttpRequest, pk: int) -> HttpResponse:
         agencies=agencies,
         panels=bool(can[Act.NOT_RATED_PANEL]),
     )
-    if request.method == "POST" and not refused and form.is_valid():
+    if request.method == "POST" and not refused and form.is_valid() and not hold_once(form):
         kind, _sep, key = form.cleaned_data["who"].partition(":")
         who: dict[str, Any] = (
             {"agency": agencies.get(pk=int(key))} if kind == "agency" else {"panel": key}
@@ -341,7 +342,7 @@ def shortfalls(request: HttpRequest, pk: int) -> HttpResponse:
         refused = _refusal(review, member, Act.ADD_SHORTFALL)
         if refused:
             return _back(request, "reviews:shortfalls", review, error=refused)
-        if form.is_valid():
+        if form.is_valid() and not hold_once(form):
 
             def create() -> HttpResponse:
                 try:
@@ -477,7 +478,7 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
         refused = _refusal(review, member, Act.ADD_ACTION)
         if refused:
             return _back(request, "reviews:actions", review, error=refused)
-        if form.is_valid():
+        if form.is_valid() and not hold_once(form):
 
             def create() -> HttpResponse:
                 data = form.cleaned_data
@@ -795,7 +796,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VersionForm(
         _posted(request), initial={"preamble": version.preamble, "note": version.note}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
         try:
             services.version_update(version=version, actor=member, **form.cleaned_data)
         except ReviewError as error:
@@ -832,7 +833,7 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
     version = access.access_version(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, version, member)
     form = forms.ValueForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
@@ -873,7 +874,7 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "foundations": value.foundations,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
         try:
             services.value_update(
                 value=value, actor=member, text=services.ValueText(**form.value_text())
@@ -932,7 +933,7 @@ def clause_add(request: HttpRequest, pk: int) -> HttpResponse:
     value = access.access_value(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, value.version, member)
     form = forms.ClauseForm(_posted(request), initial={"kind": ClauseKind.RIGHT})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
@@ -964,7 +965,7 @@ def clause_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ClauseEditForm(
         _posted(request), initial={"parties": clause.parties, "text": clause.text}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
         try:
             services.clause_update(clause=clause, actor=member, **form.cleaned_data)
         except ReviewError as error:
@@ -1102,7 +1103,7 @@ def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
     version = clause.value.version
     _refused(policy.Act.PROPOSE_AMENDMENT, version, member)
     form = forms.AmendmentForm(_posted(request), initial={"new_text": clause.text})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
@@ -1170,7 +1171,7 @@ def amendment_comment(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     found = access.access_amendment(pk=pk, member=member)
     form = forms.CommentForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or hold_once(form):
         return _amendment_page(request, found, member, comment_form=form)
 
     def create() -> HttpResponse:
@@ -1260,7 +1261,7 @@ def clause_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST":
         form.start_window_now(length=forms.CONVERSATION_LENGTH)
-    elif form.is_valid():
+    elif form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
