@@ -112,7 +112,8 @@ def _reflection_edit(request: pytest.FixtureRequest) -> Box:
     return Box(
         box.client,
         reverse(
-            "circles:reflection_edit", kwargs={"code": circle.join_code, "reflection_id": mine.public_id}
+            "circles:reflection_edit",
+            kwargs={"code": circle.join_code, "reflection_id": mine.public_id},
         ),
         lambda text: {"text": text},
         lambda text: Reflection.objects.filter(pk=mine.pk, text=text).exists(),
@@ -317,8 +318,7 @@ def _support_link(request: pytest.FixtureRequest) -> Box:
     admin: Member = request.getfixturevalue("make_member")(Role.ADMIN, name="Ada")
     current = SupportLink.objects.filter(partnership=admin.partnership).order_by("position")
     links = [
-        {"id": str(link.pk), "name": link.name, "description": link.description}
-        for link in current
+        {"id": str(link.pk), "name": link.name, "description": link.description} for link in current
     ]
     new = len(links)
 
