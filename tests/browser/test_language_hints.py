@@ -82,6 +82,7 @@ def test_after_the_live_panel_a_reflection_posts_at_once(new_page: Any, circle: 
     expect(
         page.get_by_role("button", name="seldom heard (use instead of “hard to reach”)")
     ).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the hints for the last words typed are in
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.get_by_text("Posted.")).to_be_visible()
     assert Reflection.objects.get().text == DRAFT
@@ -96,9 +97,25 @@ def test_after_the_live_checks_a_statement_posts_at_once(
     expect(
         page.get_by_role("button", name="seldom heard (use instead of “hard to reach”)")
     ).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the hints for the last words typed are in
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.get_by_text("Thank you.")).to_be_visible()
     assert Statement.objects.filter(text=DRAFT).exists()
+
+
+def test_a_post_sent_before_the_panel_caught_up_is_held_once_and_axe_passes(
+    new_page: Any, conversation: Conversation, family_link: Link, check_page: Any
+) -> None:
+    """Sent within the pause, before any hint came back: the server shows them, once."""
+    page = new_page()
+    _join_conversation(page, conversation, family_link)
+    page.get_by_label("Your statement").fill(DRAFT)
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_role("button", name="Post it as it is")).to_be_visible()
+    expect(page.get_by_role("heading", name="Words to think about")).to_be_visible()
+    check_page(page, "write page, held once for its hints")
+    page.get_by_role("button", name="Post it as it is").click()
+    expect(page.get_by_text("Thank you.")).to_be_visible()
 
 
 @pytest.fixture
