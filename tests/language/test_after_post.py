@@ -212,6 +212,23 @@ def _milestones(request: pytest.FixtureRequest) -> Box:
     )
 
 
+def _action_progress(request: pytest.FixtureRequest) -> Box:
+    people, found, _value = _review_box(request)
+    action = review_services.action_add(
+        review=found,
+        actor=people.facilitator,
+        text="Protect supervision time",
+        owner_agency=people.agencies[0],
+        due_on=timezone.localdate() + timedelta(days=30),
+    )
+    return Box(
+        client_for(people.leads[0]),
+        reverse("reviews:action_update", kwargs={"pk": found.pk, "action_pk": action.pk}),
+        lambda text: {"status": "stuck", "stuck_because": text},
+        lambda text: Action.objects.filter(pk=action.pk, stuck_because=text).exists(),
+    )
+
+
 def _draft_box(request: pytest.FixtureRequest) -> tuple[Partners, CharterVersion]:
     return request.getfixturevalue("partners"), request.getfixturevalue("draft")
 
@@ -354,6 +371,7 @@ BOXES: dict[str, Callable[[pytest.FixtureRequest], Box]] = {
     "review shortfall": _shortfall,
     "review action": _review_action,
     "review action milestones": _milestones,
+    "why a review action is stuck": _action_progress,
     "charter opening words": _preamble,
     "charter value": _value_add,
     "charter value, changed": _value_edit,

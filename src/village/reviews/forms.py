@@ -237,7 +237,7 @@ class ActionForm(HintsOnceForm, OnceForm):
         ]
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(HintsOnceForm):
     status = forms.ChoiceField(
         label=_("Progress"),
         choices=ActionStatus.choices,

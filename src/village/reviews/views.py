@@ -461,9 +461,9 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
 # --- actions ------------------------------------------------------------------------------------
 
 
-def _action_form(review: Review, request: HttpRequest) -> forms.ActionForm:
+def _action_form(review: Review, request: HttpRequest, *, posted: bool = True) -> forms.ActionForm:
     return forms.ActionForm(
-        _posted(request),
+        _posted(request) if posted else None,
         values=_values(review),
         agencies=agencies_for(partnership=review.partnership),
         initial=_chosen_value(request),
@@ -501,10 +501,26 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
     return _actions_page(request, review, member, form)
 
 
+def _status_form(action: Action, data: Any = None) -> forms.ActionStatusForm:
+    """An action's progress form; its boxes are named per action, as one page has many."""
+    return forms.ActionStatusForm(
+        data,
+        auto_id=f"action-{action.pk}-%s",
+        initial={"status": action.status, "stuck_because": action.stuck_because},
+    )
+
+
 def _actions_page(
-    request: HttpRequest, review: Review, member: Member, form: forms.ActionForm
+    request: HttpRequest,
+    review: Review,
+    member: Member,
+    form: forms.ActionForm,
+    held: forms.ActionStatusForm | None = None,
+    held_for: int | None = None,
 ) -> HttpResponse:
+    """The actions with their progress forms; `held` is the one shown again for its hints."""
     can = policy.abilities(target=review, member=member)
+    actions = selectors.actions_of(review=review)
     return render(
         request,
         "reviews/review_actions.html",
@@ -512,9 +528,11 @@ def _actions_page(
             review,
             member,
             form=form,
-            actions=selectors.actions_of(review=review),
+            actions=[
+                (action, held if held and action.pk == held_for else _status_form(action))
+                for action in actions
+            ],
             bringable=selectors.bringable_actions(review=review) if can["bring_in_action"] else [],
-            statuses=forms.ActionStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
         ),
     )
 
@@ -526,11 +544,14 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     action = Action.objects.filter(review=review, pk=action_pk).first()
     if action is None:
         raise Http404
-    form = forms.ActionStatusForm(request.POST)
+    form = _status_form(action, request.POST)
     if not form.is_valid():
         return _back(
             request, "reviews:actions", review, error=str(next(iter(form.errors.values()))[0])
         )
+    if hold_once(form):
+        add = _action_form(review, request, posted=False)
+        return _actions_page(request, review, member, add, held=form, held_for=action.pk)
     try:
         services.action_update(action=action, actor=member, **form.cleaned_data)
     except ReviewError as error:
