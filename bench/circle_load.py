@@ -9,7 +9,8 @@ For each database the script makes a fresh one in a temporary directory (SQLite)
 throwaway database on 127.0.0.1:5432 (PostgreSQL, user postgres), migrates it, loads the demo
 partnership and starts gunicorn on a free port on 127.0.0.1. Then every simulated participant,
 with its own cookies like a browser of its own, opens the demo's open circle, joins it, checks
-in and, until the time is up:
+in and, until the time is up (its page polls from the moment it has joined, as a loaded page
+does, but only requests sent in the timed window count in the figures):
 
 - polls GET /circles/c/<code>/live/?v=<version>&s=reflect at the interval the page's poller
   names, as its HTMX does (every 2 s; less often in a circle of more than 250 people): 204
@@ -145,6 +146,7 @@ class Stats:
     polls_changed: int = 0
     polls_unchanged: int = 0
     polls_resync: int = 0
+    polls_while_joining: int = 0
     changed_bytes: list[int] = field(default_factory=list)
     posts_ok: int = 0
     acknowledged: list[str] = field(default_factory=list)
@@ -153,6 +155,10 @@ class Stats:
     setup_errors: Counter[str] = field(default_factory=Counter)
     joined: int = 0
     poll_seconds: Counter[float] = field(default_factory=Counter)
+    # When each timed request was sent, in seconds from the start of the run, in the same
+    # order as post_ms and poll_ms: a slow spell shows when it happened.
+    post_at: list[float] = field(default_factory=list)
+    poll_at: list[float] = field(default_factory=list)
 
 
 def restart_postgres() -> float:
@@ -176,6 +182,14 @@ def restart_postgres() -> float:
 VERSION = re.compile(r"[?&]v=(\d+)")
 POLL_INTERVAL = re.compile(r'hx-trigger="every (\d+)s')
 PROMPT = re.compile(r'<option value="(\d+)"')
+
+
+@dataclass
+class Window:
+    """The timed part of the run: unset while participants are still joining."""
+
+    start: float | None = None
+    until: float | None = None
 
 
 class Participant:
@@ -231,11 +245,17 @@ class Participant:
         found = POLL_INTERVAL.search(html)
         return float(found.group(1)) if found else self.poll_every
 
-    async def poll_loop(self, start: float, until: float) -> None:
-        tick = start + random.uniform(0, self.poll_every)
-        while tick < until:
+    async def poll_loop(self, window: Window) -> None:
+        """Poll as the loaded room page does, from the moment this participant has joined
+        (so the first to join keep up while the rest join, as real pages would); only polls
+        sent in the timed window count in the figures."""
+        tick = time.monotonic() + random.uniform(0, self.poll_every)
+        while window.until is None or tick < window.until:
             await asyncio.sleep(max(0.0, tick - time.monotonic()))
             began = time.monotonic()
+            # Seconds into the timed window when this poll was sent; None before it began.
+            offset = began - window.start if window.start is not None else None
+            timed = offset is not None and offset >= 0
             try:
                 response = await self.client.get(
                     self.room + "live/", params={"v": self.version, "s": "reflect"}
@@ -244,22 +264,28 @@ class Participant:
                 self.stats.errors[f"poll: {describe(error)}"] += 1
             else:
                 elapsed = (time.monotonic() - began) * 1000
-                if response.status == 204 and "HX-Refresh" not in response.headers:
+                if offset is None or offset < 0:
+                    self.stats.polls_while_joining += 1
+                elif response.status == 204 and "HX-Refresh" not in response.headers:
                     self.stats.polls_unchanged += 1
                     self.stats.poll_ms.append(elapsed)
+                    self.stats.poll_at.append(offset)
                 elif response.status == 200:
                     self.stats.polls_changed += 1
                     self.stats.poll_ms.append(elapsed)
+                    self.stats.poll_at.append(offset)
                     self.stats.changed_bytes.append(len(response.text.encode()))
                     if 'id="circle-board-wrap"' in response.text:
                         self.stats.polls_resync += 1
+                if response.status == 200:
                     found = VERSION.search(response.text)
                     if found:
                         self.version = found.group(1)
                     self.poll_every = self._interval(response.text)
-                else:
+                elif response.status != 204:
                     self.stats.errors[f"poll: HTTP {response.status}"] += 1
-            self.stats.poll_seconds[self.poll_every] += 1
+            if timed:
+                self.stats.poll_seconds[self.poll_every] += 1
             tick += self.poll_every  # like HTMX's "every Ns": the next poll N s after this one
             tick = max(tick, time.monotonic())
 
@@ -275,14 +301,14 @@ class Participant:
                 text=text,
                 form_token="".join(random.choice(string.ascii_letters) for _ in range(22)),
             )
-            if await self.send(data, until + GRACE_SECONDS / 2):
+            if await self.send(data, start, until + GRACE_SECONDS / 2):
                 self.stats.acknowledged.append(marker)
             else:
                 self.stats.unacknowledged.append(marker)
             when += random.uniform(0.5 * every, 1.5 * every)
             when = max(when, time.monotonic())
 
-    async def send(self, data: dict[str, str], give_up_at: float) -> bool:
+    async def send(self, data: dict[str, str], start: float, give_up_at: float) -> bool:
         """Post until saved, as a person presses "Send again": the same words, the same token."""
         began = time.monotonic()
         attempt = 0
@@ -298,6 +324,7 @@ class Participant:
                     now = time.monotonic()
                     self.stats.posts_ok += 1
                     self.stats.post_ms.append((now - sent) * 1000)
+                    self.stats.post_at.append(sent - start)
                     self.stats.saved_ms.append((now - began) * 1000)
                     if attempt > 1:
                         self.stats.retried_saved_ms.append((now - began) * 1000)
@@ -329,9 +356,15 @@ async def drive(
     people = [Participant(n, base_url, code, run_id, stats) for n in range(participants)]
     gate = asyncio.Semaphore(SETUP_CONCURRENCY)
 
+    window = Window()
+    tasks: list[asyncio.Task[None]] = []
+
     async def set_up(person: Participant) -> bool:
         async with gate:
-            return await person.setup()
+            ready = await person.setup()
+        if ready:
+            tasks.append(asyncio.create_task(person.poll_loop(window)))
+        return ready
 
     try:
         ready = await asyncio.wait_for(
@@ -339,9 +372,8 @@ async def drive(
         )
         active = [p for p, ok in zip(people, ready, strict=True) if ok]
         stats.joined = len(active)
-        start = time.monotonic()
-        until = start + seconds
-        tasks = [asyncio.create_task(p.poll_loop(start, until)) for p in active]
+        start = window.start = time.monotonic()
+        until = window.until = start + seconds
         tasks += [asyncio.create_task(p.post_loop(start, until, post_every)) for p in active]
         restarted = None
         if restart:
@@ -435,6 +467,26 @@ def bench_one(
         shutil.rmtree(home, ignore_errors=True)
 
 
+TIMELINE_STEP = 10.0
+
+
+def print_timeline(stats: Stats, seconds: float) -> None:
+    """p95 and slowest request in each 10 s of the run, so a slow spell can be placed (the
+    join burst's end, a database checkpoint) rather than only counted."""
+    print(f"  {'p95 / max (ms), sent in':<24}{'posts':>16}{'polls':>16}")
+    start = 0.0
+    while start < seconds:
+        cells = []
+        for at, values in ((stats.post_at, stats.post_ms), (stats.poll_at, stats.poll_ms)):
+            spell = [
+                v for t, v in zip(at, values, strict=True) if start <= t < start + TIMELINE_STEP
+            ]
+            cells.append(f"{percentile(spell, 0.95):.0f} / {max(spell):.0f}" if spell else "none")
+        label = f"{start:g}-{start + TIMELINE_STEP:g} s"
+        print(f"    {label:<22}{cells[0]:>16}{cells[1]:>16}")
+        start += TIMELINE_STEP
+
+
 def report(result: Result, participants: int, seconds: float, post_every: float) -> None:
     s = result.stats
     name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[result.kind]
@@ -456,6 +508,7 @@ def report(result: Result, participants: int, seconds: float, post_every: float)
         f"  polls                     {polls}  ({polls / result.seconds:.1f}/s; "
         f"{s.polls_changed} with changes, {s.polls_unchanged} unchanged)"
     )
+    print(f"  polls while others joined {s.polls_while_joining}  (not timed)")
     told = ", ".join(f"{n} every {every:g} s" for every, n in sorted(s.poll_seconds.items()))
     print(f"  pages were told to poll   {told or 'never'}")
     mean_bytes = sum(s.changed_bytes) / len(s.changed_bytes) if s.changed_bytes else 0
@@ -473,6 +526,7 @@ def report(result: Result, participants: int, seconds: float, post_every: float)
         row = [percentile(values, q) for q in (0.50, 0.95, 0.99)]
         row.append(max(values) if values else float("nan"))
         print(f"  {label:<24}" + "".join(f"{v:>8.0f}" for v in row))
+    print_timeline(s, result.seconds)
     errors = sum(s.errors.values())
     print(f"  other errors              {errors}" + (f"  {dict(s.errors)}" if errors else ""))
     print(f"  reflections in database   {result.reflections}")

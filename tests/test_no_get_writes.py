@@ -27,6 +27,7 @@ from village.conversations import services as conversation_services
 from village.conversations.models import Action as ConversationAction
 from village.conversations.models import Conversation, Link, Statement
 from village.demo import demo_load
+from village.language.models import GlossaryEntry
 from village.people import services as people_services
 from village.people.models import Invitation, Member, Partnership, Role
 from village.pulse.models import Round
@@ -150,6 +151,11 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
                 partnership=demo.partnership
             ).values_list("member_id", flat=True)
             for parts in _review_parts(pk)
+        ]
+    elif route.namespace == "language":
+        own = GlossaryEntry.objects.filter(partnership=demo.partnership, builtin="")
+        contexts = [
+            {"key": key} for key in ("placement", "siblings", *(f"own-{e.pk}" for e in own))
         ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]

@@ -41,6 +41,25 @@ def test_production_starts_when_configured() -> None:
     assert result.returncode == 0, result.stderr
 
 
+def test_a_web_server_process_builds_the_lens_before_its_first_request() -> None:
+    """Found with bench/circle_load.py: built on first use, the lens was built by the first
+    posts after a start, in every thread at once, and held every request up for seconds."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import village.config.wsgi\n"
+            "from village.engines.lens.matcher import default_matcher\n"
+            "print(default_matcher.cache_info().currsize)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1"
+
+
 @pytest.mark.django_db
 def test_demo_loads_every_role_once(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("demo")

@@ -1,10 +1,10 @@
 """The demo partnership: six agencies, teams (some inside a parent team) of 2-6 people with
 their career stages, about sixty members in every role, two circles and a saved circle
 template, a brave conversation (conversations/demo.py), the default charter with two
-quarters of values reviews (reviews/demo.py), and check-ins: for staff, two closed
-rounds with reports and one open; for families (parents, carers and people with lived
-experience), one closed round with a report and one open, with the questions written for
-them.
+quarters of values reviews (reviews/demo.py), a glossary of its own (language/demo.py), and
+check-ins: for staff, two closed rounds with reports and one open; for families (parents,
+carers and people with lived experience), one closed round with a report and one open, with
+the questions written for them.
 
 Loading it twice changes nothing. Everyone signs in with DEMO_PASSWORD.
 """
@@ -23,6 +23,7 @@ from village.circles.models import Circle, Moment, Phase
 from village.circles.starters import REGULAR
 from village.conversations.demo import demo_conversation
 from village.engines.instruments import get_instrument
+from village.language.demo import demo_glossary
 from village.people import services as people
 from village.people.models import (
     Agency,
@@ -594,4 +595,5 @@ def demo_load() -> tuple[Partnership, bool]:
             agencies=agencies,
             members=[*members.values(), *staff, *families],
         )
+        demo_glossary(admin=members["admin@demo.village"])
     return partnership, True

@@ -1,5 +1,6 @@
-"""Form pieces shared by the apps: a phone-friendly date-time input, an opening window, and
-the one box people type a circle, check-in or conversation code into."""
+"""Form pieces shared by the apps: a phone-friendly date-time input, an opening window, the
+owner and due date every action has, and the one box people type a circle, check-in or
+conversation code into."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from village.people.models import Agency
 
 LONG_TEXT_LIMIT = 20_000
 
@@ -20,6 +23,30 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self) -> None:
         super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+def owner_agency_field() -> forms.ModelChoiceField:
+    """Which agency owns an action. The form sets the partnership's agencies as its choices."""
+    return forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label=_("Which agency owns it"),
+        error_messages=dict(
+            required=_("Choose the agency that owns it."),
+            invalid_choice=_("Choose one of the partnership's agencies."),
+        ),
+    )
+
+
+def due_on_field() -> forms.DateField:
+    """When an action is due, with the browser's own date picker."""
+    return forms.DateField(
+        label=_("Due by"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=dict(
+            required=_("Say when it is due."),
+            invalid=_("Enter the due date, for example 14/03/2030."),
+        ),
+    )
 
 
 class OpeningWindowForm(forms.Form):

@@ -19,6 +19,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.conftest import PASSWORD
+from village.people import services as people_services
+from village.people.models import Agency, Member
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
 # thread with a running loop unless told it is safe (the tests make no async ORM calls).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -199,6 +203,35 @@ def screenshot(page: Any, name: str) -> None:
         Path(folder).mkdir(parents=True, exist_ok=True)
         width = page.viewport_size["width"]
         page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
+
+
+@pytest.fixture
+def person(agency: Agency) -> Callable[..., Member]:
+    """Makes a signed-up member of the test partnership with a role and a constituency."""
+
+    def make(email: str, name: str, role: str, constituency: str) -> Member:
+        user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
+        return people_services.member_create(
+            partnership=agency.partnership,
+            user=user,
+            display_name=name,
+            roles=[role],
+            constituency=constituency,
+            agency=agency,
+        )
+
+    return make
+
+
+def both_widths(page: Any, check_page: Any, name: str, where: str) -> None:
+    """Check the page (axe, no sideways scroll) at 320 px and 1280 px, saving a screenshot
+    of each, and leave it at the width it had."""
+    size = page.viewport_size
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        check_page(page, f"{where} at {width} px")
+        screenshot(page, name)
+    page.set_viewport_size(size)
 
 
 def sign_in(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import both_widths, sign_in
 from tests.conftest import PASSWORD
 from tests.reviews.conftest import person
 from village.people.models import Agency, Constituency, Member, Role
@@ -18,13 +18,6 @@ from village.reviews import services
 from village.reviews.models import Clause, ClauseKind
 
 pytestmark = pytest.mark.browser
-
-
-def _both_widths(page: Any, check_page: Any, name: str) -> None:
-    for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        check_page(page, f"{name} at {width} px")
-        screenshot(page, name)
 
 
 def test_a_family_member_reads_the_charter_its_changes_and_an_amendment(
@@ -61,20 +54,20 @@ def test_a_family_member_reads_the_charter_its_changes_and_an_amendment(
     page.get_by_role("link", name="Charter").click()
     expect(page.get_by_role("heading", name="The charter", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Family rights")).to_be_visible()
-    _both_widths(page, check_page, "charter")
+    both_widths(page, check_page, "charter", "charter")
 
     page.goto("/reviews/charter/versions/")
     page.get_by_role("button", name="Show what changed").click()
     expect(page.get_by_role("heading", name="From version 1 to version 2")).to_be_visible()
     expect(page.locator("ins").first).to_contain_text("added:")
-    _both_widths(page, check_page, "charter-differences")
+    both_widths(page, check_page, "charter-differences", "charter-differences")
 
     page.goto(f"/reviews/charter/amendments/{amendment.pk}/")
     expect(page.get_by_role("heading", name="Where each constituency stands")).to_be_visible()
     expect(
         page.get_by_text("It is accepted only when every constituency says yes.")
     ).to_be_visible()
-    _both_widths(page, check_page, "amendment")
+    both_widths(page, check_page, "amendment", "amendment")
     page.get_by_label("Your comment").fill("I agree: my record had mistakes in it.")
     page.get_by_role("button", name="Add my comment").click()
     expect(page.get_by_text("I agree: my record had mistakes in it.")).to_be_visible()

@@ -17,14 +17,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, tick
+from tests.browser.conftest import PASSWORD, sign_in, tick
 from village.people import services as people_services
 from village.people.models import Agency, Constituency, Member, Role
 
 pytestmark = pytest.mark.browser
 
 FACILITATOR_EMAIL = "fran.facilitator@example.org"
-FACILITATOR_PASSWORD = "a-long-browser-test-password-7"
 # Polling runs every 2 s, so a new reflection must show within 3 s; allow a little for paint.
 LIVE_TIMEOUT_MS = 3_500
 # A phase change reaches guests on their next poll, which swaps the parts that change.
@@ -34,7 +33,7 @@ PHASE_TIMEOUT_MS = 8_000
 @pytest.fixture
 def facilitator(agency: Agency) -> Member:
     user = people_services.user_create(
-        email=FACILITATOR_EMAIL, password=FACILITATOR_PASSWORD, email_verified=True
+        email=FACILITATOR_EMAIL, password=PASSWORD, email_verified=True
     )
     return people_services.member_create(
         partnership=agency.partnership,
@@ -170,6 +169,33 @@ def move_by_keyboard(page: Any, text: str, theme: str) -> None:
     expect(moved.get_by_role("link", name=re.compile("^Move"))).to_be_focused()
 
 
+def drag_card(page: Any, card: Any, target: Any) -> None:
+    """Drags a card to a theme with the mouse. Playwright's drag_to measures the card and then
+    presses, so a poll that redraws the board in between made it pick up the card beside it.
+    Here the pointer rests on the card and the page says which card is under it before the
+    press; the board is measured again until they match."""
+    wanted = card.get_attribute("id")
+    for _attempt in range(10):
+        card.scroll_into_view_if_needed()
+        box = card.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        under = page.evaluate(
+            """([x, y]) => {
+                const card = document.elementFromPoint(x, y)?.closest(".village-reflection");
+                return card ? card.id : null;
+            }""",
+            [x, y],
+        )
+        if under == wanted:
+            break
+    assert under == wanted, "the card to drag never settled under the pointer"
+    page.mouse.down()
+    drop = target.bounding_box()
+    page.mouse.move(drop["x"] + drop["width"] / 2, drop["y"] + drop["height"] / 2, steps=5)
+    page.mouse.up()
+
+
 def test_a_circle_from_opening_to_summary(
     new_page: Any, check_page: Any, facilitator: Member, agency: Agency
 ) -> None:
@@ -178,7 +204,7 @@ def test_a_circle_from_opening_to_summary(
     ben = new_page(width=375)
 
     # --- The facilitator opens a circle.
-    sign_in(fac, check_page, email=FACILITATOR_EMAIL, password=FACILITATOR_PASSWORD)
+    sign_in(fac, check_page, email=FACILITATOR_EMAIL, password=PASSWORD)
     code = create_circle(fac, check_page)
 
     # --- Two guests join with the code, agree, and check in.
@@ -268,10 +294,11 @@ def test_a_circle_from_opening_to_summary(
     add_theme(fac, "Working together")
     add_theme(fac, "Knowing what to expect")
     move_by_keyboard(fac, ann_text, "Working together")
-    ungrouped = fac.locator("#board-ungrouped")
     fac.wait_for_load_state("load")  # drag and drop is the page script's
-    ungrouped.locator("li", has_text=ben_text).drag_to(
-        fac.locator(".village-theme", has_text="Knowing what to expect")
+    drag_card(
+        fac,
+        fac.locator("#board-ungrouped li", has_text=ben_text),
+        fac.locator(".village-theme", has_text="Knowing what to expect"),
     )
     knowing = fac.locator(".village-theme", has_text="Knowing what to expect")
     expect(knowing.locator("li", has_text=ben_text)).to_be_visible()

@@ -8,21 +8,18 @@ set to a folder, the facilitator page, the room and the summary are saved there 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PASSWORD, screenshot, sign_in
 from tests.browser.test_circle_journey import (
     FACILITATOR_EMAIL,
-    FACILITATOR_PASSWORD,
     PHASE_TIMEOUT_MS,
     assert_not_reloaded,
     facilitator,
@@ -38,14 +35,6 @@ pytestmark = pytest.mark.browser
 __all__ = ["facilitator"]  # the fixture, shared with the journey
 
 WIDTHS = (320, 1280)
-
-
-def shoot(page: Any, name: str) -> None:
-    """Save a full-page screenshot when VILLAGE_SCREENSHOTS names a folder."""
-    folder = os.environ.get("VILLAGE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -105,7 +94,7 @@ def test_words_being_written_are_kept_when_the_circle_moves_on(
     _guest_posts(circle, ["Peer support keeps me going."])
     guest = new_page(width=width)
     _join(guest, circle, check_page, f"{width} px")
-    shoot(guest, f"room-reflect-{width}")
+    screenshot(guest, "room-reflect")
     half_written = "Nobody tells us when the duty rota changes, and"
     guest.get_by_label("Your reflection").fill(half_written)
     mark_page(guest)
@@ -117,7 +106,7 @@ def test_words_being_written_are_kept_when_the_circle_moves_on(
     expect(guest.locator("[aria-current=step]")).to_contain_text("Group into themes")
     assert_not_reloaded(guest)
     check_page(guest, f"room after the step changed while writing ({width} px)")
-    shoot(guest, f"room-kept-words-{width}")
+    screenshot(guest, "room-kept-words")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -134,7 +123,7 @@ def test_grouping_by_keyboard_undo_and_an_ended_circle_read_only(
     fac = new_page(width=width)
     guest = new_page(width=width)
     _join(guest, circle, check_page, f"guest, {width} px")
-    sign_in(fac, check_page, email=FACILITATOR_EMAIL, password=FACILITATOR_PASSWORD)
+    sign_in(fac, check_page, email=FACILITATOR_EMAIL, password=PASSWORD)
     fac.goto(f"/circles/{circle.pk}/facilitate/")
     expect(fac.get_by_role("heading", level=1, name="Thursday circle")).to_be_visible()
     check_page(fac, f"facilitate page ({width} px)")
@@ -153,7 +142,7 @@ def test_grouping_by_keyboard_undo_and_an_ended_circle_read_only(
     expect(fac.locator(".village-theme__name", has_text="Who to call")).to_be_visible()
     move_by_keyboard(fac, "I never know who is on duty.", "Who to call")
     check_page(fac, f"facilitate page after a keyboard move ({width} px)")
-    shoot(fac, f"facilitate-grouping-{width}")
+    screenshot(fac, "facilitate-grouping")
     fac.get_by_role("button", name=re.compile("^Undo")).click()
     expect(fac.locator("#circle-status")).to_contain_text("Undone: 1 reflection is back.")
     expect(
@@ -173,7 +162,7 @@ def test_grouping_by_keyboard_undo_and_an_ended_circle_read_only(
         fac.get_by_text("This circle has ended. It can be read but not changed.")
     ).to_be_visible()
     check_page(fac, f"facilitate page, ended ({width} px)")
-    shoot(fac, f"facilitate-ended-{width}")
+    screenshot(fac, "facilitate-ended")
     main = fac.locator("main")
     expect(main.get_by_role("button")).to_have_count(0)
     expect(main.get_by_role("link", name=re.compile("^Move"))).to_have_count(0)
@@ -188,8 +177,8 @@ def test_grouping_by_keyboard_undo_and_an_ended_circle_read_only(
     )
     expect(guest.locator("main").get_by_role("button")).to_have_count(0)
     check_page(guest, f"room, ended ({width} px)")
-    shoot(guest, f"room-ended-{width}")
+    screenshot(guest, "room-ended")
     guest.get_by_role("link", name="See the summary").click()
     expect(guest.get_by_role("button", name="Print this summary")).to_be_visible()
     check_page(guest, f"summary ({width} px)")
-    shoot(guest, f"summary-{width}")
+    screenshot(guest, "summary")

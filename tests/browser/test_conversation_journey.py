@@ -16,13 +16,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, tick
-from village.people import services as people_services
-from village.people.models import Agency, Constituency, Member, Role
+from tests.browser.conftest import PASSWORD, both_widths, sign_in, tick
+from village.people.models import Constituency, Member, Role
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-browser-test-password-7"
 QUESTION = "How should our services work with families affected by substance use?"
 SEEDS = [
     "Families should be able to read their own case notes.",
@@ -31,33 +29,6 @@ SEEDS = [
 ]
 MUM_STATEMENT = "Parents who are non-compliant still need someone to listen"
 LIVE_TIMEOUT_MS = 5_000
-
-
-@pytest.fixture
-def person(agency: Agency) -> Callable[..., Member]:
-    def make(email: str, name: str, role: str, constituency: str) -> Member:
-        user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
-        return people_services.member_create(
-            partnership=agency.partnership,
-            user=user,
-            display_name=name,
-            roles=[role],
-            constituency=constituency,
-            agency=agency,
-        )
-
-    return make
-
-
-def both_widths(page: Any, check_page: Any, name: str, where: str) -> None:
-    """Check the page (axe, no sideways scroll) at 320 px and 1280 px, saving a screenshot
-    of each, and leave it at the width it had."""
-    size = page.viewport_size
-    for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": size["height"]})
-        check_page(page, f"{where} at {width} px")
-        screenshot(page, name)
-    page.set_viewport_size(size)
 
 
 def create_conversation(fac: Any, check_page: Any) -> None:

@@ -20,9 +20,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, tick
-from tests.browser.test_conversation_journey import PASSWORD, both_widths
-from village.people import services as people_services
+from tests.browser.conftest import PASSWORD, both_widths, sign_in, tick
 from village.people.models import Agency, Constituency, Member, Role
 from village.reviews import services
 from village.reviews.models import Review, Value
@@ -30,22 +28,6 @@ from village.reviews.models import Review, Value
 pytestmark = pytest.mark.browser
 
 ACTION = "Invite two parents onto every commissioning panel"
-
-
-@pytest.fixture
-def person(agency: Agency) -> Callable[..., Member]:
-    def make(email: str, name: str, role: str, constituency: str) -> Member:
-        user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
-        return people_services.member_create(
-            partnership=agency.partnership,
-            user=user,
-            display_name=name,
-            roles=[role],
-            constituency=constituency,
-            agency=agency,
-        )
-
-    return make
 
 
 def seed_panels(review: Review, person: Callable[..., Member], values: list[Value]) -> Value:

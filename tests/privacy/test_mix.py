@@ -4,16 +4,18 @@ minimum, nothing lost when the server stops before release, and no double answer
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.pulse.conftest import full_answers
+from village.circles import changes
 from village.circles import services as circle_services
 from village.circles.models import CheckIn, Circle, Moment, PendingAnswer, Phase, Theme
 from village.people.models import Member, Role
@@ -137,6 +139,43 @@ def test_the_worker_releases_a_live_circles_moods_in_batches(circle: Circle) -> 
     assert circle_services.circles_release_due() == 1
     assert CheckIn.objects.count() == 5 and PendingAnswer.objects.count() == 5
     assert circle_services.circles_release_due() == 0, "never fewer than the minimum behind"
+
+
+@pytest.mark.django_db(transaction=True)  # two connections: the release and a post
+def test_releasing_moods_does_not_wait_for_the_circle_a_post_is_saving_to(circle: Circle) -> None:
+    """Found with bench/circle_load.py at 1,000 people: the worker's release locked the
+    circle's row for the whole batch, so every post (which moves the circle's version on)
+    waited seconds behind it. A release now locks only the answers it takes: it goes ahead
+    while another connection holds the circle's row, as a post does while it saves."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    for i in range(10):
+        person = circle_services.participant_join(circle=circle, member=None, browser_key=f"p{i}")
+        circle_services.checkin_record(
+            circle=circle, participant=person, moment=Moment.ARRIVE, score=3
+        )
+    held, done = threading.Event(), threading.Event()
+
+    def post_saving() -> None:
+        with transaction.atomic():
+            changes.changed(circle)  # a post moves the version on, and holds the row till commit
+            held.set()
+            done.wait(timeout=30)
+        connection.close()
+
+    other = threading.Thread(target=post_saving)
+    other.start()
+    assert held.wait(timeout=30)
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '2s'")
+    try:
+        assert circle_services.circles_release_due() == 1
+    finally:
+        done.set()
+        other.join(timeout=30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert CheckIn.objects.count() == 5 and PendingAnswer.objects.count() == 5
 
 
 def test_nothing_is_lost_if_the_server_stops_before_release(

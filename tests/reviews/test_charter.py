@@ -7,6 +7,7 @@ import pytest
 
 from tests.reviews.conftest import Partners
 from village.engines.lens import find
+from village.language import services as language_services
 from village.people.models import AuditEvent
 from village.reviews import selectors, services
 from village.reviews.differences import Piece, word_diff
@@ -278,3 +279,36 @@ def test_the_default_loads_only_when_there_is_no_draft(
         services.charter_load_default(partnership=partners.partnership, actor=partners.facilitator)
     with pytest.raises(ReviewError, match="facilitator or an admin"):
         services.charter_load_default(partnership=partners.partnership, actor=partners.leads[0])
+
+
+def test_the_lens_before_publishing_reads_with_the_partnerships_own_glossary(
+    draft: CharterVersion, partners: Partners
+) -> None:
+    value = Value.objects.get(version=draft, key="family-rights")
+    services.value_update(
+        value=value,
+        actor=partners.facilitator,
+        text=ValueText(
+            name=value.name,
+            description=value.description,
+            plain="No parent is called a pushy parent for asking.",
+            principles=value.principles,
+            assumptions=value.assumptions,
+            foundations=value.foundations,
+        ),
+    )
+    assert selectors.lens_findings(version=draft) == []
+    language_services.own_entry_add(
+        actor=partners.admin,
+        partnership=partners.partnership,
+        term="pushy parent",
+        other_forms=[],
+        category="blaming",
+        severity="warning",
+        alternatives=["a parent speaking up"],
+        reason="Families asked us.",
+        source_title="Our language policy",
+        source_url="https://example.org/policy",
+    )
+    [note] = selectors.lens_findings(version=draft)
+    assert [f.text for f in note.findings] == ["pushy parent"]

@@ -11,11 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from village.circles.models import CHECKIN_WORD_MAX_LENGTH, REFLECTION_MAX_LENGTH, Prompt, Theme
 from village.circles.starters import Starter
-from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.forms import (
+    LONG_TEXT_LIMIT,
+    DateTimeInput,
+    OpeningWindowForm,
+    due_on_field,
+    owner_agency_field,
+)
 from village.language.after_post import HintsOnceForm
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
-from village.people.models import Agency
 
 TOO_LONG = _("Please keep it to 2,000 characters. This is much longer than that.")
 
@@ -308,22 +313,8 @@ class ActionForm(HintsOnceForm, OnceForm):
             max_length=_("Keep the action to 500 characters."),
         ),
     )
-    owner_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
-        label=_("Which agency owns it"),
-        error_messages=dict(
-            required=_("Choose the agency that owns it."),
-            invalid_choice=_("Choose one of the partnership's agencies."),
-        ),
-    )
-    due_on = forms.DateField(
-        label=_("Due by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages=dict(
-            required=_("Say when it is due."),
-            invalid=_("Enter the due date, for example 14/03/2030."),
-        ),
-    )
+    owner_agency = owner_agency_field()
+    due_on = due_on_field()
     theme = forms.ModelChoiceField(
         queryset=Theme.objects.none(),
         label=_("Theme (optional)"),

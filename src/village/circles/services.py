@@ -298,10 +298,17 @@ def pending_release(*, circle: Circle, purpose: str, final: bool = False) -> int
 
     Moods become check-in rows with fresh random keys, dots are added to the themes, the
     same transaction marks those participants done and deletes the pending rows, so a dump
-    shows at most which batch an answer came in. Safe to re-run; ``final`` releases all."""
+    shows at most which batch an answer came in. Safe to re-run; ``final`` releases all.
+
+    Only the waiting answers are locked, not the circle: every post moves the circle's version
+    on, and a post must never wait for a large batch. Answers another release holds are
+    skipped, so two workers never release the same answer."""
     with transaction.atomic():
-        Circle.objects.select_for_update().filter(pk=circle.pk).exists()
-        pending = list(PendingAnswer.objects.filter(circle=circle, purpose=purpose))
+        pending = list(
+            PendingAnswer.objects.select_for_update(skip_locked=True).filter(
+                circle=circle, purpose=purpose
+            )
+        )
         size = release_size(
             pending=len(pending), minimum=circle.partnership.min_group_size, final=final
         )

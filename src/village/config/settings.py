@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "village.people.middleware.MemberMiddleware",
+    "village.language.middleware.GlossaryMiddleware",
     "village.people.browser_key.BrowserKeyMiddleware",
     "village.people.middleware.AdminMFAMiddleware",
     "village.errors.FaultMiddleware",

@@ -21,10 +21,16 @@ from village.conversations.models import (
     Moderation,
     Statement,
 )
-from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.forms import (
+    LONG_TEXT_LIMIT,
+    DateTimeInput,
+    OpeningWindowForm,
+    due_on_field,
+    owner_agency_field,
+)
 from village.language.after_post import HintsOnceForm
 from village.once import OnceForm
-from village.people.models import Agency, Member
+from village.people.models import Member
 
 _EXPECTED_ERRORS = dict(
     invalid=_("Enter a whole number of people, or leave it empty."),
@@ -471,22 +477,8 @@ class ActionForm(OnceForm):
             max_length=_("Keep the action to 500 characters."),
         ),
     )
-    owner_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
-        label=_("Which agency owns it"),
-        error_messages=dict(
-            required=_("Choose the agency that owns it."),
-            invalid_choice=_("Choose one of the partnership's agencies."),
-        ),
-    )
-    due_on = forms.DateField(
-        label=_("Due by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages=dict(
-            required=_("Say when it is due."),
-            invalid=_("Enter the due date, for example 14/03/2030."),
-        ),
-    )
+    owner_agency = owner_agency_field()
+    due_on = due_on_field()
 
     def __init__(self, *args: Any, statements: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,6 +26,7 @@ from village.exports import csv_text
 from village.htmx import is_htmx
 from village.language import selectors as language_selectors
 from village.language.after_post import hold_once
+from village.language.middleware import current_partnership_id
 from village.once import run_once
 from village.pdf import PdfUnavailable, pdf_from_html
 from village.people import throttle
@@ -547,7 +548,7 @@ def _write_checks(conversation: Conversation, text: str) -> dict[str, Any]:
     lens's suggestions, statements that say much the same, and whether it is too long."""
     return {
         "identifying_hints": identifying_hints(text),
-        "lens": language_selectors.hints_for(text=text),
+        "lens": language_selectors.hints_for(text=text, partnership_id=current_partnership_id()),
         "similar": selectors.similar_to(conversation=conversation, text=text),
         "too_long": len(" ".join(text.split())) > conversation.statement_max_length,
     }

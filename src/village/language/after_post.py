@@ -17,6 +17,7 @@ from django import forms
 from django.http import QueryDict
 
 from village.language import selectors
+from village.language.middleware import current_partnership_id
 from village.language.widgets import HintedTextarea, HintedTextInput
 
 CONFIRMED = "confirmed"
@@ -56,7 +57,7 @@ class HintsOnceForm(forms.Form):
         if self._marks[HINTS_SHOWN]:
             return False
         return any(
-            selectors.hints_for(text=text)
+            selectors.hints_for(text=text, partnership_id=current_partnership_id())
             for name, field in self.fields.items()
             if isinstance(field.widget, _HINTED) or name in self.hinted_fields
             if isinstance(text := self.cleaned_data.get(name), str) and text

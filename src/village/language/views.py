@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from village.errors import UserError
 from village.exports import csv_text
-from village.language import forms, selectors
+from village.language import access, forms, selectors, services
+from village.language.models import TERM_MAX, GlossaryEntry
+from village.once import run_once
 from village.people import throttle
 
 _BOX_ID = re.compile(r"[A-Za-z][\w-]{0,99}")
@@ -21,9 +28,10 @@ _BOX_ID = re.compile(r"[A-Za-z][\w-]{0,99}")
 def hints(request: HttpRequest) -> HttpResponse:
     """The hints for a draft as it is typed. A post, so a draft never sits in an address that
     proxies and browsers keep; it writes nothing and logs nothing. Anyone who can see a text
-    box may ask: the answer depends only on the words sent. A client asking faster than any
-    typist gets an empty panel (429) for the rest of the minute: the page keeps the hints
-    it has, and a post shows them all the same."""
+    box may ask: the answer depends on the words sent and, for a signed-in member, on their
+    partnership's glossary. A client asking faster than any typist gets an empty panel (429)
+    for the rest of the minute: the page keeps the hints it has, and a post shows them all
+    the same."""
     try:
         throttle.check(request, action="hints")
     except throttle.Throttled:
@@ -33,7 +41,10 @@ def hints(request: HttpRequest) -> HttpResponse:
         request,
         "language/_hints.html",
         {
-            "findings": selectors.hints_for(text=str(request.POST.get("text", ""))),
+            "findings": selectors.hints_for(
+                text=str(request.POST.get("text", "")),
+                partnership_id=access.reader_partnership_id(request),
+            ),
             "box": box if _BOX_ID.fullmatch(box) else "",
         },
     )
@@ -49,7 +60,9 @@ def check_document(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form}
     if posted and form.is_valid():
         text = form.cleaned_data["text"]
-        findings = selectors.document_findings(text=text)
+        findings = selectors.document_findings(
+            text=text, partnership_id=access.reader_partnership_id(request)
+        )
         context.update(
             findings=findings,
             pieces=selectors.pieces(text=text, findings=findings),
@@ -68,7 +81,9 @@ def check_download(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             "Check the words again, then download.", status=400, content_type="text/plain"
         )
-    findings = selectors.document_findings(text=form.cleaned_data["text"])
+    findings = selectors.document_findings(
+        text=form.cleaned_data["text"], partnership_id=access.reader_partnership_id(request)
+    )
     if form.cleaned_data["format"] == "json":
         response = HttpResponse(
             json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2),
@@ -102,3 +117,150 @@ def words_that_help(request: HttpRequest) -> HttpResponse:
     """Plain words for the vocabulary of trauma and shame recovery, for anyone: families and
     colleagues from other sectors meet these words in meetings and plans."""
     return render(request, "language/words.html", {"terms": selectors.words_that_help()})
+
+
+GLOSSARY_PAGE_SIZE = 40
+
+
+@login_required
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    """Admins see every entry their partnership's lens uses, Village's and their own, and can
+    search it and narrow it to the entries that are on, off, their own or changed."""
+    admin = access.access_glossary_admin(request)
+    search = str(request.GET.get("q", ""))[:TERM_MAX]
+    show = str(request.GET.get("show", "all"))
+    show = show if show in selectors.SHOW_CHOICES else "all"
+    rows = selectors.glossary_rows(partnership=admin.partnership, search=search, show=show)
+    page = Paginator(rows, GLOSSARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    keep = urlencode({"q": search, "show": show})
+    return render(
+        request,
+        "language/glossary.html",
+        {"page": page, "search": search, "show": show, "keep": keep, "count": len(rows)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def glossary_add(request: HttpRequest) -> HttpResponse:
+    """Admins add a word the partnership wants flagged, with kinder words, why, and a source."""
+    admin = access.access_glossary_admin(request)
+    form = forms.OwnEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def create() -> HttpResponse:
+            try:
+                entry = services.own_entry_add(
+                    actor=admin, partnership=admin.partnership, **form.cleaned_data
+                )
+            except UserError as error:
+                form.add_error(None, str(error))
+                return render(request, "language/glossary_add.html", {"form": form})
+            messages.success(
+                request,
+                _("“%(term)s” is in your glossary. Text boxes flag it from now on.")
+                % {"term": entry.term},
+            )
+            return redirect("language:glossary")
+
+        return run_once(request, create)
+    return render(request, "language/glossary_add.html", {"form": form})
+
+
+def _own_initial(entry: GlossaryEntry) -> dict[str, object]:
+    return {
+        name: getattr(entry, name)
+        for name in (
+            "term",
+            "other_forms",
+            "category",
+            "severity",
+            "alternatives",
+            "reason",
+            "source_title",
+            "source_url",
+        )
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def glossary_entry(request: HttpRequest, key: str) -> HttpResponse:
+    """One entry: change its words (a new source for the new words), or turn it off or on."""
+    admin, row, entry = access.access_glossary_entry(request, key)
+    posted = request.POST if request.method == "POST" else None
+    form: forms.WordsFields
+    if entry.is_own:
+        form = forms.OwnEntryForm(posted, initial=_own_initial(entry))
+    else:
+        form = forms.WordsFields(
+            posted,
+            initial={
+                "alternatives": list(row.alternatives),
+                "reason": row.reason,
+                "source_title": entry.source_title,
+                "source_url": entry.source_url,
+            },
+        )
+    if posted is not None and form.is_valid():
+        try:
+            if entry.is_own:
+                services.own_entry_update(actor=admin, entry=entry, **form.cleaned_data)
+            else:
+                services.builtin_entry_edit(actor=admin, entry=entry, **form.cleaned_data)
+        except UserError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved. Text boxes use the new words from now on."))
+            return redirect("language:glossary_entry", key=row.key)
+    return render(request, "language/glossary_entry.html", {"row": row, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def glossary_off(request: HttpRequest, key: str) -> HttpResponse:
+    """Turn an entry off, saying where the decision comes from. It can be turned on again."""
+    admin, row, entry = access.access_glossary_entry(request, key)
+    form = forms.TurnOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_turn_off(actor=admin, entry=entry, **form.cleaned_data)
+        except UserError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(term)s” is off. Text boxes no longer flag it. You can turn it on again.")
+                % {"term": row.term},
+            )
+            return redirect("language:glossary_entry", key=row.key)
+    return render(request, "language/glossary_off.html", {"row": row, "form": form})
+
+
+@login_required
+@require_POST
+def glossary_on(request: HttpRequest, key: str) -> HttpResponse:
+    """Turn an entry on again, as it was before it was turned off."""
+    admin, row, entry = access.access_glossary_entry(request, key)
+    try:
+        services.entry_turn_on(actor=admin, entry=entry)
+    except UserError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("“%(term)s” is on again.") % {"term": row.term})
+    return redirect("language:glossary_entry", key=row.key)
+
+
+@login_required
+@require_POST
+def glossary_reset(request: HttpRequest, key: str) -> HttpResponse:
+    """Use Village's own words for one of its entries again."""
+    admin, row, entry = access.access_glossary_entry(request, key)
+    try:
+        services.builtin_entry_reset(actor=admin, entry=entry)
+    except UserError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("“%(term)s” uses Village's words again.") % {"term": row.term})
+    return redirect("language:glossary_entry", key=row.key)

@@ -1,5 +1,6 @@
 """Text boxes that carry the language hints panel with them, so any form gets live hints by
-choosing the widget: the panel follows the box wherever the form is drawn."""
+choosing the widget: the panel follows the box wherever the form is drawn. The hints use the
+glossary of the partnership the page is drawn for (see :mod:`.middleware`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django import forms
 
 from village.language import selectors
+from village.language.middleware import current_partnership_id
 
 
 class _Hinted:
@@ -20,7 +22,11 @@ class _Hinted:
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
         text = context["widget"]["value"] or ""
-        context["hints"] = selectors.hints_for(text=str(text)) if text else []
+        context["hints"] = (
+            selectors.hints_for(text=str(text), partnership_id=current_partnership_id())
+            if text
+            else []
+        )
         context["handed_back"] = self.handed_back
         return context
 

@@ -2,8 +2,9 @@
 to, never the code.
 
 Targets are named by what people call them: a circle's or check-in's title, a member's name,
-a team's name, an invitation's address. Themes, actions and reflections are never named
-(their words may come from what people wrote), so their sentences say "a theme".
+a team's name, an invitation's address, a glossary entry's term. Themes, actions and
+reflections are never named (their words may come from what people wrote), so their
+sentences say "a theme".
 """
 
 from __future__ import annotations
@@ -113,6 +114,11 @@ PHRASES = {
     "member.deactivate": gettext_lazy("Deactivated {target}"),
     "team.create": gettext_lazy("Made the team {target}"),
     "team.update": gettext_lazy("Changed the team {target}"),
+    "glossary.add": gettext_lazy("Added {target} to the partnership's glossary"),
+    "glossary.edit": gettext_lazy("Changed the words for {target} in the partnership's glossary"),
+    "glossary.reset": gettext_lazy("Went back to Village's words for {target} in the glossary"),
+    "glossary.off": gettext_lazy("Turned off {target} in the partnership's glossary"),
+    "glossary.on": gettext_lazy("Turned on {target} in the partnership's glossary again"),
 }
 # Codes with a part that varies: the circle's step, the instrument's id.
 STEPS = {
@@ -134,6 +140,7 @@ NAMES = {
     "Team": ("people", "Team", "name", True),
     "Member": ("people", "Member", "display_name", False),
     "Invitation": ("people", "Invitation", "email", False),
+    "GlossaryEntry": ("language", "GlossaryEntry", "term", True),
 }
 
 

@@ -9,7 +9,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.forms import (
+    LONG_TEXT_LIMIT,
+    DateTimeInput,
+    OpeningWindowForm,
+    due_on_field,
+    owner_agency_field,
+)
 from village.language.after_post import HintsOnceForm
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
@@ -201,22 +207,8 @@ class ActionForm(HintsOnceForm, OnceForm):
         empty_label=_("More than one, or none in particular"),
         error_messages=_VALUE_ERRORS,
     )
-    owner_agency = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
-        label=_("Which agency owns it"),
-        error_messages=dict(
-            required=_("Choose the agency that owns it."),
-            invalid_choice=_("Choose one of the partnership's agencies."),
-        ),
-    )
-    due_on = forms.DateField(
-        label=_("Due by"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages=dict(
-            required=_("Say when it is due."),
-            invalid=_("Enter the due date, for example 14/03/2030."),
-        ),
-    )
+    owner_agency = owner_agency_field()
+    due_on = due_on_field()
     milestones = forms.CharField(
         label=_("Milestones, one a line"),
         help_text=_("The steps on the way, if any."),

@@ -21,7 +21,7 @@ from village.circles import selectors as circle_selectors
 from village.conversations import selectors as conversation_selectors
 from village.engines.disclosure import DisclosureGuard, Population, Query, Respondent
 from village.engines.lens import Finding
-from village.engines.lens import find as lens_find
+from village.language import selectors as language_selectors
 from village.people.models import Agency, Member, Partnership
 from village.people.selectors import agencies_for, disclosure_policy
 from village.reviews.differences import Piece, word_diff
@@ -56,8 +56,6 @@ QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 # A gap between an agency's own rating and a panel's of this many points or more is flagged.
 GAP_FLAG = 2.0
 TREND_QUARTERS = 8
-# The lens's findings at this severity and above are shown before publishing.
-LENS_SEVERITY = "suggestion"
 PANEL = "panel"
 SCORE = "score"
 
@@ -253,10 +251,13 @@ class LensNote:
 
 
 def lens_findings(*, version: CharterVersion) -> list[LensNote]:
-    """Each value whose plain-language version the lens has something to say about."""
+    """Each value whose plain-language version the lens has something to say about (suggestion
+    and above), read with the partnership's own glossary."""
     notes = []
     for value in values_of(version=version):
-        found = lens_find(value.plain, min_severity=LENS_SEVERITY)
+        found = language_selectors.document_findings(
+            text=value.plain, partnership_id=version.charter.partnership_id
+        )
         if found:
             notes.append(LensNote(value=value, findings=tuple(found)))
     return notes

@@ -81,6 +81,12 @@ def test_own_entry_replaces_a_shipped_one() -> None:
         ({"colour": "blue"}, "unknown setting"),
         ({"disable": "siblings"}, "'disable' must be a list"),
         ({"entries": [{"id": "x"}]}, "entries: entry 1"),
+        ({"edit": {"no-such-entry": {"reason": "R", "sources": ["nlc"]}}}, "no-such-entry"),
+        ({"edit": {"placement": {"reason": "R"}}}, "'sources' must list at least one"),
+        ({"edit": {"placement": {"sources": ["nlc"]}}}, "give new alternatives, a new reason"),
+        ({"edit": {"placement": {"tone": "x", "sources": ["nlc"]}}}, "unknown field"),
+        ({"edit": {"placement": "home"}}, "give alternatives, reason and sources"),
+        ({"edit": ["placement"]}, "'edit' must map entry ids"),
     ],
 )
 def test_bad_settings_are_explained(data: dict[str, object], message: str) -> None:
@@ -91,3 +97,48 @@ def test_bad_settings_are_explained(data: dict[str, object], message: str) -> No
 def test_unreadable_settings_file(tmp_path: Path) -> None:
     with pytest.raises(GlossaryError, match="cannot read the settings file"):
         load_config(tmp_path / "missing.yaml")
+
+
+OUR_SOURCE = {"title": "Our language policy", "url": "https://example.org/policy"}
+
+
+def test_an_edit_puts_a_shipped_entry_in_the_partnerships_words_and_source() -> None:
+    edit = {
+        "alternatives": ["where Sam lives"],
+        "reason": "Our  young people\nasked.",
+        "sources": [OUR_SOURCE],
+    }
+    matcher = Matcher(apply_config(parse_config({"edit": {"placement": edit}})))
+    (finding,) = [f for f in matcher.find(TEXT) if f.entry_id == "placement"]
+    assert finding.alternatives == ("where Sam lives",)
+    assert finding.reason == "Our young people asked."
+    assert finding.source.title == "Our language policy"
+    assert finding.severity == "warning"  # everything else stays as shipped
+    assert matcher.entry_for("placements") == finding.entry
+
+
+def test_an_edit_of_only_the_reason_keeps_the_shipped_alternatives() -> None:
+    shipped = apply_config(parse_config({})).get("placement")
+    edit = {"reason": "Because.", "sources": [OUR_SOURCE]}
+    edited = apply_config(parse_config({"edit": {"placement": edit}})).get("placement")
+    assert shipped is not None and edited is not None
+    assert edited.alternatives == shipped.alternatives and edited.reason == "Because."
+
+
+def test_an_own_entry_is_found_and_a_turned_off_one_is_not() -> None:
+    own = {
+        "id": "own-1",
+        "term": "pushy parent",
+        "variants": ["pushy parent", "pushy parents"],
+        "alternatives": ["someone who needs us often"],
+        "category": "stigmatising",
+        "severity": "warning",
+        "reason": "It mocks people who need help.",
+        "sources": [OUR_SOURCE],
+    }
+    text = "Pushy-parents asked why the placement is far away."
+    before = {f.entry_id for f in Matcher(apply_config(parse_config({}))).find(text)}
+    after = Matcher(apply_config(parse_config({"entries": [own], "disable": ["placement"]})))
+    assert "placement" in before and "own-1" not in before
+    assert [(f.entry_id, f.text) for f in after.find(text)] == [("own-1", "Pushy-parents")]
+    assert after.entry_for("placement") is None

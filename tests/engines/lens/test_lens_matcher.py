@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from village.engines.lens import patterns
 from village.engines.lens.matcher import find
 
 
@@ -52,6 +53,21 @@ def test_multiword_terms_across_line_breaks() -> None:
     ]
     assert (found[0].line, found[0].end_line) == (1, 2)
     assert (found[1].line, found[1].end_line) == (2, 3)
+
+
+def test_unusual_spaces_and_hyphens_between_words() -> None:
+    text = "She was attention\u00adseeking; he was placed\u00a0out of\u2003area."
+    assert hits(text) == [
+        ("attention-seeking", "attention\u00adseeking"),
+        ("placement", "placed\u00a0out of\u2003area"),
+    ]
+
+
+def test_offsets_stay_exact_after_a_letter_that_grows_when_lower_cased() -> None:
+    # "İ" is two characters in lower case: the lens must still point at the right words.
+    text = "İİİ said the respite was good."
+    (found,) = find(text)
+    assert text[found.start : found.end] == "respite"
 
 
 def test_no_match_across_sentence_punctuation() -> None:
@@ -178,3 +194,9 @@ def test_findings_are_consistent_with_the_text(text: str) -> None:
         line_start = text.rfind("\n", 0, finding.start) + 1
         assert finding.line == text.count("\n", 0, finding.start) + 1
         assert finding.column == finding.start - line_start + 1
+
+
+def test_the_lens_knows_every_white_space_character() -> None:
+    """fold() lists them by hand, for speed; Python's own list is the test."""
+    every = {chr(code) for code in range(0x110000) if chr(code).isspace()}
+    assert every == set(patterns.OTHER_WHITESPACE) | {" "}

@@ -9,16 +9,20 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import TextIO
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TextIO
 
 from village.engines.lens import extract, output
-from village.engines.lens.config import apply_config, load_config
+from village.engines.lens.config import PartnershipConfig, apply_config, load_config, parse_config
 from village.engines.lens.glossary import SEVERITIES, GlossaryError, severity_rank
 from village.engines.lens.matcher import Matcher, default_matcher
 from village.engines.lens.vocabulary import explain
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+# Reads a partnership's glossary settings (plain data, as for --config) by its short name,
+# or None when no partnership has it. `village lens` passes one that reads the database.
+SettingsLoader = Callable[[str], Mapping[str, Any] | None]
 
 _EPILOG = f"""\
 Reads .txt, .md, .html, .docx and .pdf files (a directory: every such file inside it), or
@@ -37,7 +41,7 @@ Severities: {" < ".join(SEVERITIES)}.
 Exit status:
   0  no finding at or above --fail-on (or --fail-on not given)
   1  at least one finding at or above --fail-on
-  2  a file could not be read, or the options or --config file are wrong
+  2  a file could not be read, or the options, --config file or --partnership are wrong
 """
 
 
@@ -66,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         help="report only findings at least this severe (default: info)",
     )
     parser.add_argument("--config", metavar="FILE", help="partnership settings (YAML)")
+    parser.add_argument(
+        "--partnership",
+        metavar="SLUG",
+        help="use this partnership's glossary, as its admins set it in Village (reads the "
+        "database)",
+    )
     parser.add_argument(
         "--encoding", default="utf-8", help="encoding of text files (default: utf-8)"
     )
@@ -114,8 +124,24 @@ def _explain(word: str, out: TextIO, matcher: Matcher) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; returns the exit status."""
+def _config(args: argparse.Namespace, load_settings: SettingsLoader | None) -> PartnershipConfig:
+    """The settings from --config or --partnership, or none; GlossaryError when wrong."""
+    if args.config and args.partnership:
+        raise GlossaryError("give --config or --partnership, not both")
+    if args.config:
+        return load_config(args.config)
+    if not args.partnership:
+        return PartnershipConfig()
+    if load_settings is None:
+        raise GlossaryError("--partnership needs Village's database: run it as `village lens`")
+    settings = load_settings(args.partnership)
+    if settings is None:
+        raise GlossaryError(f"no partnership has the short name {args.partnership!r}")
+    return parse_config(settings, where=f"the glossary of {args.partnership}")
+
+
+def main(argv: Sequence[str] | None = None, *, load_settings: SettingsLoader | None = None) -> int:
+    """Run the command; returns the exit status. ``load_settings`` reads --partnership."""
     parser = _parser()
     try:
         args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -129,8 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("village lens: --max-mb must be 1 or more", file=sys.stderr)
         return EXIT_ERROR
     try:
+        config = _config(args, load_settings)
         matcher = (
-            Matcher(apply_config(load_config(args.config))) if args.config else default_matcher()
+            Matcher(apply_config(config)) if config != PartnershipConfig() else default_matcher()
         )
     except GlossaryError as error:
         print(f"village lens: {error}", file=sys.stderr)

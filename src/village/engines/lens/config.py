@@ -5,6 +5,8 @@ each partnership decides. The same settings come from a YAML file (``village len
 or, in the web app, from the database as plain dicts; both go through :func:`parse_config`::
 
     disable: [respite, siblings]          # entry ids to switch off
+    edit:                                 # shipped entries in the partnership's own words
+      placement: {alternatives: [home], reason: Our families asked for it., sources: [our_policy]}
     disable_categories: [jargon]          # whole categories to switch off
     severity: {placement: error}          # per entry
     category_severity: {deficit: info}    # per shipped category (per-entry settings win)
@@ -31,17 +33,40 @@ from village.engines.lens.glossary import (
     Entry,
     Glossary,
     GlossaryError,
+    Source,
     check_forms,
     default_glossary,
     default_sources,
     load_yaml_text,
     parse_entries,
     parse_sources,
+    resolve_sources,
+    strings_field,
+    text_field,
 )
 
 _KEYS = frozenset(
-    {"disable", "disable_categories", "severity", "category_severity", "sources", "entries"}
+    {"disable", "disable_categories", "edit", "severity", "category_severity", "sources", "entries"}
 )
+_EDIT_KEYS = frozenset({"alternatives", "reason", "sources"})
+
+
+@dataclass(frozen=True)
+class EntryEdit:
+    """New alternatives or reason for an entry, with the source the new words rest on."""
+
+    sources: tuple[Source, ...]
+    alternatives: tuple[str, ...] = ()
+    reason: str = ""
+
+    def applied_to(self, entry: Entry) -> Entry:
+        """The entry with these words (what is not given keeps the entry's own)."""
+        return dataclasses.replace(
+            entry,
+            alternatives=self.alternatives or entry.alternatives,
+            reason=self.reason or entry.reason,
+            sources=self.sources,
+        )
 
 
 @dataclass(frozen=True)
@@ -51,6 +76,7 @@ class PartnershipConfig:
     disable: frozenset[str] = frozenset()
     disable_categories: frozenset[str] = frozenset()
     severity: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    edits: Mapping[str, EntryEdit] = dataclasses.field(default_factory=dict)
     category_severity: Mapping[str, str] = dataclasses.field(default_factory=dict)
     entries: tuple[Entry, ...] = ()
 
@@ -73,6 +99,32 @@ def _severities(data: Mapping[str, Any], key: str, where: str) -> dict[str, str]
                 f"{', '.join(SEVERITIES)}"
             )
     return {str(name): str(severity) for name, severity in value.items()}
+
+
+def _edits(
+    data: Mapping[str, Any], sources: Mapping[str, Source], where: str
+) -> dict[str, EntryEdit]:
+    value = data.get("edit", {})
+    if not isinstance(value, Mapping):
+        raise GlossaryError(f"{where}: 'edit' must map entry ids to new words")
+    edits = {}
+    for name, change in value.items():
+        at = f"{where}: edit: {name}"
+        if not isinstance(change, Mapping):
+            raise GlossaryError(f"{at}: give alternatives, reason and sources")
+        unknown = set(change) - _EDIT_KEYS
+        if unknown:
+            raise GlossaryError(f"{at}: unknown field(s) {', '.join(sorted(unknown))}")
+        alternatives = strings_field(change, "alternatives", at, required=False)
+        reason = " ".join(text_field(change, "reason", at, required=False).split())
+        if not alternatives and not reason:
+            raise GlossaryError(f"{at}: give new alternatives, a new reason, or both")
+        edits[str(name)] = EntryEdit(
+            sources=resolve_sources(change.get("sources"), sources=sources, where=at),
+            alternatives=alternatives,
+            reason=reason,
+        )
+    return edits
 
 
 def parse_config(
@@ -98,10 +150,11 @@ def parse_config(
         disable=_names(data, "disable", where),
         disable_categories=_names(data, "disable_categories", where),
         severity=_severities(data, "severity", where),
+        edits=_edits(data, sources, where),
         category_severity=_severities(data, "category_severity", where),
         entries=entries,
     )
-    for name in sorted(config.disable | set(config.severity)):
+    for name in sorted(config.disable | set(config.severity) | set(config.edits)):
         if name not in known_ids:
             raise GlossaryError(f"{where}: no glossary entry has the id {name!r}")
     for name in sorted(config.disable_categories | set(config.category_severity)):
@@ -136,5 +189,8 @@ def apply_config(config: PartnershipConfig, *, glossary: Glossary | None = None)
         )
         if entry.id in own_ids and entry.id not in config.severity:
             severity = entry.severity
+        edit = config.edits.get(entry.id)
+        if edit is not None:
+            entry = edit.applied_to(entry)
         entries.append(dataclasses.replace(entry, severity=severity))
     return Glossary(entries=tuple(entries))

@@ -44,7 +44,13 @@ def _after(text: str, end: int, count: int) -> list[str]:
 
 def _contains(words: Sequence[str], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
-    return any(tuple(words[i : i + size]) == phrase for i in range(len(words) - size + 1))
+    if size == 1:  # most phrases are one word
+        return phrase[0] in words
+    first = phrase[0]
+    return any(
+        words[i] == first and tuple(words[i : i + size]) == phrase
+        for i in range(len(words) - size + 1)
+    )
 
 
 def _holds(rule: ContextRule, before: Sequence[str], after: Sequence[str]) -> bool:
@@ -71,13 +77,14 @@ def _holds(rule: ContextRule, before: Sequence[str], after: Sequence[str]) -> bo
 def _inside_fine_phrase(context: Context, text: str, start: int, end: int) -> bool:
     pattern = _fine_in_pattern(context.fine_in)
     reach = max(len(phrase) for phrase in context.fine_in) * 2 + 8
-    position = max(0, start - reach)
-    high = min(len(text), end + reach)
+    low = max(0, start - reach - 1)  # one character more, to see where a word begins
+    window = patterns.fold(text[low : min(len(text), end + reach)])
+    position = max(0, start - reach) - low
     while True:
-        found = pattern.search(text, position, high)
-        if found is None or found.start() > start:
+        found = pattern.search(window, position)
+        if found is None or found.start() + low > start:
             return False
-        if found.end() >= end:
+        if found.end() + low >= end:
             return True
         position = found.start() + 1
 

@@ -183,7 +183,8 @@ class Glossary:
         return frozenset(entry.id for entry in self.entries)
 
 
-def _text(data: Mapping[str, Any], name: str, where: str, *, required: bool = True) -> str:
+def text_field(data: Mapping[str, Any], name: str, where: str, *, required: bool = True) -> str:
+    """A stripped string field (numbers read as text), or a schema error naming it."""
     value = data.get(name)
     if value is None and not required:
         return ""
@@ -194,9 +195,10 @@ def _text(data: Mapping[str, Any], name: str, where: str, *, required: bool = Tr
     return value.strip()
 
 
-def _strings(
+def strings_field(
     data: Mapping[str, Any], name: str, where: str, *, required: bool = True
 ) -> tuple[str, ...]:
+    """A list of non-empty strings (one string reads as a list of one), stripped."""
     value = data.get(name)
     if value is None and not required:
         return ()
@@ -228,14 +230,14 @@ def parse_source(data: Any, *, where: str) -> Source:
     unknown = set(data) - _SOURCE_KEYS
     if unknown:
         raise GlossaryError(f"{where}: unknown source field(s) {', '.join(sorted(unknown))}")
-    url = _text(data, "url", where)
+    url = text_field(data, "url", where)
     if not url.startswith(("https://", "http://")):
         raise GlossaryError(f"{where}: source url must start with https:// or http://")
     return Source(
-        title=_text(data, "title", where),
+        title=text_field(data, "title", where),
         url=url,
-        publisher=_text(data, "publisher", where, required=False),
-        year=_text(data, "year", where, required=False),
+        publisher=text_field(data, "publisher", where, required=False),
+        year=text_field(data, "year", where, required=False),
     )
 
 
@@ -262,9 +264,9 @@ def _rule(name: str, value: Any, where: str) -> ContextRule:
             raise GlossaryError(f"{where}: 'within' must be a whole number of words, 1 or more")
         within = within_value
         adjacent = adjacent and "within" not in value
-        words = _strings(value, "words", where)
+        words = strings_field(value, "words", where)
     else:
-        words = _strings({name: value}, name, where)
+        words = strings_field({name: value}, name, where)
     phrases = tuple(tuple(patterns.tokens(form)) for form in _expanded(words, where))
     if not all(phrases):
         raise GlossaryError(f"{where}: every word or phrase must contain letters or digits")
@@ -290,11 +292,28 @@ def parse_context(data: Any, *, where: str) -> Context:
             f"{where}: unknown context rule(s) {', '.join(sorted(unknown))}; "
             f"use fine_in, {', '.join(_RULE_KINDS)}"
         )
-    fine_in = _expanded(_strings(data, "fine_in", where, required=False), f"{where}: fine_in")
+    fine_in = _expanded(strings_field(data, "fine_in", where, required=False), f"{where}: fine_in")
     rules = tuple(
         _rule(name, data[name], f"{where}: {name}") for name in _RULE_KINDS if name in data
     )
     return Context(fine_in=fine_in, rules=rules)
+
+
+def resolve_sources(raw: Any, *, sources: Mapping[str, Source], where: str) -> tuple[Source, ...]:
+    """A ``sources`` field: keys into ``sources`` or inline source mappings, at least one."""
+    if isinstance(raw, str | Mapping):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise GlossaryError(f"{where}: 'sources' must list at least one source")
+    resolved: list[Source] = []
+    for item in raw:
+        if isinstance(item, str):
+            if item not in sources:
+                raise GlossaryError(f"{where}: unknown source {item!r}")
+            resolved.append(sources[item])
+        else:
+            resolved.append(parse_source(item, where=f"{where}: sources"))
+    return tuple(resolved)
 
 
 def parse_entry(data: Any, *, sources: Mapping[str, Source], where: str) -> Entry:
@@ -308,40 +327,30 @@ def parse_entry(data: Any, *, sources: Mapping[str, Source], where: str) -> Entr
     unknown = set(data) - _ENTRY_KEYS
     if unknown:
         raise GlossaryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    variants = _expanded(_strings(data, "variants", where, required=False), f"{where}: variants")
-    exact = _expanded(_strings(data, "exact", where, required=False), f"{where}: exact")
+    variants = _expanded(
+        strings_field(data, "variants", where, required=False), f"{where}: variants"
+    )
+    exact = _expanded(strings_field(data, "exact", where, required=False), f"{where}: exact")
     if not variants and not exact:
         raise GlossaryError(f"{where}: give at least one form in 'variants' or 'exact'")
-    category = _text(data, "category", where)
+    category = text_field(data, "category", where)
     if category not in CATEGORIES:
         raise GlossaryError(f"{where}: category {category!r} is not one of {', '.join(CATEGORIES)}")
-    severity = _text(data, "severity", where)
+    severity = text_field(data, "severity", where)
     if severity not in SEVERITIES:
         raise GlossaryError(f"{where}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
-    raw_sources = data.get("sources")
-    if isinstance(raw_sources, str | Mapping):
-        raw_sources = [raw_sources]
-    if not isinstance(raw_sources, list) or not raw_sources:
-        raise GlossaryError(f"{where}: 'sources' must list at least one source")
-    resolved: list[Source] = []
-    for item in raw_sources:
-        if isinstance(item, str):
-            if item not in sources:
-                raise GlossaryError(f"{where}: unknown source {item!r}")
-            resolved.append(sources[item])
-        else:
-            resolved.append(parse_source(item, where=f"{where}: sources"))
+    resolved = resolve_sources(data.get("sources"), sources=sources, where=where)
     return Entry(
         id=entry_id,
-        term=_text(data, "term", where),
+        term=text_field(data, "term", where),
         variants=variants,
         exact=exact,
-        alternatives=_strings(data, "alternatives", where),
+        alternatives=strings_field(data, "alternatives", where),
         category=category,
         severity=severity,
-        reason=" ".join(_text(data, "reason", where).split()),
-        sources=tuple(resolved),
-        fine_when=" ".join(_text(data, "fine_when", where, required=False).split()),
+        reason=" ".join(text_field(data, "reason", where).split()),
+        sources=resolved,
+        fine_when=" ".join(text_field(data, "fine_when", where, required=False).split()),
         context=parse_context(data.get("context"), where=f"{where}: context"),
     )
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from village.engines.lens import context, patterns
 from village.engines.lens.glossary import Entry, Glossary, Source, default_glossary, severity_rank
+from village.engines.lens.kept import kept
 from village.engines.lens.suppression import Suppressions
 
 _WORD_CHAR = re.compile(r"\w")
@@ -111,7 +112,6 @@ class Matcher:
                 self._add(patterns.key(form), entry, patterns.exact_key(form))
                 forms.append(form)
         self._pattern = patterns.compile_forms(forms)
-        self._lower_pattern = patterns.compile_forms(forms, ignore_case=False)
 
     def _add(self, form_key: str, entry: Entry, exact: str | None) -> None:
         bucket = self._candidates.setdefault(form_key, [])
@@ -128,23 +128,24 @@ class Matcher:
         candidates = self._candidates.get(patterns.key(word.strip()), ())
         return candidates[0][0] if candidates else None
 
-    def _entry_at(self, text: str, start: int, end: int) -> Entry | None:
-        surface = text[start:end]
-        candidates = self._candidates.get(patterns.key(surface), ())
+    def _entry_at(self, text: str, folded: str, start: int, end: int) -> Entry | None:
+        # The folded text without its spaces is the words' key (patterns.key), found
+        # without reading them again.
+        candidates = self._candidates.get(folded[start:end].replace(" ", ""), ())
         for entry, exact in candidates:
-            if exact is not None and patterns.exact_key(surface) != exact:
+            if exact is not None and patterns.exact_key(text[start:end]) != exact:
                 continue
             if context.allows(entry.context, text, start, end):
                 return entry
         return None
 
-    def _accept(self, text: str, start: int, end: int) -> tuple[Entry, int] | None:
-        entry = self._entry_at(text, start, end)
+    def _accept(self, text: str, folded: str, start: int, end: int) -> tuple[Entry, int] | None:
+        entry = self._entry_at(text, folded, start, end)
         if entry is not None:
             return entry, end
         for cut in range(end - 1, start, -1):
             if _WORD_CHAR.match(text, cut) is None and _WORD_CHAR.match(text, cut - 1):
-                entry = self._entry_at(text, start, cut)
+                entry = self._entry_at(text, folded, start, cut)
                 if entry is not None:
                     return entry, cut
         return None
@@ -155,15 +156,11 @@ class Matcher:
         suppressions = Suppressions(text)
         lines: _Lines | None = None
         findings: list[Finding] = []
-        haystack = text.lower()
-        if len(haystack) == len(text):
-            search = self._lower_pattern.search
-        else:  # a few characters grow when lower-cased; offsets would drift
-            haystack, search = text, self._pattern.search
+        haystack, search = patterns.fold(text), self._pattern.search
         position = 0
         while (match := search(haystack, position)) is not None:
             start = match.start()
-            accepted = self._accept(text, start, match.end())
+            accepted = self._accept(text, haystack, start, match.end())
             if accepted is None:
                 position = start + 1
                 continue
@@ -197,8 +194,9 @@ class Matcher:
 
 @cache
 def default_matcher() -> Matcher:
-    """The shipped glossary, compiled once per process."""
-    return Matcher(default_glossary())
+    """The shipped glossary, compiled once per process, and kept between processes (see
+    :mod:`village.engines.lens.kept`)."""
+    return kept("matcher", lambda: Matcher(default_glossary()))
 
 
 def find(text: str, *, matcher: Matcher | None = None, min_severity: str = "info") -> list[Finding]:

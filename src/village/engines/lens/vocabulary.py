@@ -122,10 +122,11 @@ class Vocabulary:
     def mentions(self, text: str) -> list[Mention]:
         """Every vocabulary term used in ``text``, in order, for explaining beside it."""
         found: list[Mention] = []
-        for match in self._pattern.finditer(text):
-            term = self._form(match.group())
+        for match in self._pattern.finditer(patterns.fold(text)):
+            words = text[match.start() : match.end()]
+            term = self._form(words)
             if term is not None:
-                found.append(Mention(match.start(), match.end(), match.group(), term))
+                found.append(Mention(match.start(), match.end(), words, term))
         return found
 
 
