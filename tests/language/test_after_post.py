@@ -24,6 +24,8 @@ from village.circles import services as circle_services
 from village.circles.models import Action as CircleAction
 from village.circles.models import Circle, Phase, Reflection
 from village.conversations.models import Conversation, Link, Statement
+from village.language import selectors as language_selectors
+from village.language import services as language_services
 from village.people.models import Member, Role, SupportLink
 from village.pulse.models import PendingResponse, Round
 from village.reviews import services as review_services
@@ -264,8 +266,7 @@ def _value_edit(request: pytest.FixtureRequest) -> Box:
     )
 
 
-def _clause_add(request: pytest.FixtureRequest) -> Box:
-    people, version = _draft_box(request)
+def _clause_add_box(people: Partners, version: CharterVersion) -> Box:
     value = _first_value(version)
     return Box(
         client_for(people.facilitator),
@@ -273,6 +274,10 @@ def _clause_add(request: pytest.FixtureRequest) -> Box:
         lambda text: {"kind": "right", "parties": ["families"], "text": text},
         lambda text: Clause.objects.filter(text=text).exists(),
     )
+
+
+def _clause_add(request: pytest.FixtureRequest) -> Box:
+    return _clause_add_box(*_draft_box(request))
 
 
 def _clause_edit(request: pytest.FixtureRequest) -> Box:
@@ -462,3 +467,38 @@ def test_hostile_marks_never_break_the_page_or_skip_the_look(circle: Circle, mar
     assert "<script>" not in response.content.decode()
     if mark in ("", "False", "0"):
         assert response.status_code == 200 and not box.kept(FLAGGED)
+
+
+def test_the_partnership_glossary_decides_what_is_held(
+    partners: Partners, draft: CharterVersion
+) -> None:
+    """A post is held for the words its own partnership flags, as the panel shows them, and
+    not for a shipped entry the partnership turned off."""
+    language_services.own_entry_add(
+        actor=partners.admin,
+        partnership=partners.partnership,
+        term="pushy parent",
+        other_forms=["pushy parents"],
+        category="blaming",
+        severity="warning",
+        alternatives=["a parent speaking up for their child"],
+        reason="Families told us it makes them sound like a nuisance for asking.",
+        source_title="Our language policy",
+        source_url="https://example.org/policy",
+    )
+    found = language_selectors.entry_to_change(
+        partnership=partners.partnership, key="non-compliant"
+    )
+    assert found is not None
+    language_services.entry_turn_off(
+        actor=partners.admin,
+        entry=found[1],
+        source_title="Our language policy",
+        source_url="https://example.org/policy",
+    )
+    box = _clause_add_box(partners, draft)
+    own = "Pushy parents should be heard first"
+    page = box.post(own).content.decode()
+    assert 'data-from="Pushy parents"' in page and not box.kept(own)
+    assert box.post(FLAGGED).status_code == 302
+    assert box.kept(FLAGGED)
