@@ -29,6 +29,7 @@ from village.exports import csv_text
 from village.forms import JoinCodeForm
 from village.htmx import is_htmx
 from village.language.after_post import hold_once
+from village.language.middleware import read_with
 from village.once import new_token, run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
@@ -52,10 +53,12 @@ def _circle_for_code(request: HttpRequest, code: str) -> Circle:
     if throttle.is_over(request, action="code"):
         raise throttle.Throttled(throttle.message("code"))
     try:
-        return access.access_circle_by_code(code=code)
+        circle = access.access_circle_by_code(code=code)
     except Http404:
         throttle.check(request, action="code")
         raise Http404(_("We could not find a circle with that code.")) from None
+    read_with(partnership_id=circle.partnership_id)
+    return circle
 
 
 def _joined(request: HttpRequest, code: str) -> tuple[Circle, Participant]:

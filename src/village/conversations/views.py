@@ -26,7 +26,7 @@ from village.exports import csv_text
 from village.htmx import is_htmx
 from village.language import selectors as language_selectors
 from village.language.after_post import hold_once
-from village.language.middleware import current_partnership_id
+from village.language.middleware import current_partnership_id, read_with
 from village.once import run_once
 from village.pdf import PdfUnavailable, pdf_from_html
 from village.people import throttle
@@ -428,9 +428,11 @@ def _join_page(
 
 
 def _participant(request: HttpRequest, pk: int) -> tuple[Conversation, Voter]:
-    return access.access_participation(
+    conversation, voter = access.access_participation(
         pk=pk, member=_member(request), browser_key=browser_key(request)
     )
+    read_with(partnership_id=conversation.partnership_id)
+    return conversation, voter
 
 
 SAVED = {

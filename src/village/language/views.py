@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from village.errors import UserError
 from village.exports import csv_text
 from village.language import access, forms, selectors, services
+from village.language.middleware import page_from_token
 from village.language.models import TERM_MAX, GlossaryEntry
 from village.once import run_once
 from village.people import throttle
@@ -43,7 +44,8 @@ def hints(request: HttpRequest) -> HttpResponse:
         {
             "findings": selectors.hints_for(
                 text=str(request.POST.get("text", "")),
-                partnership_id=access.reader_partnership_id(request),
+                partnership_id=page_from_token(str(request.POST.get("glossary", "")))
+                or access.reader_partnership_id(request),
             ),
             "box": box if _BOX_ID.fullmatch(box) else "",
         },

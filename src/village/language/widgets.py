@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from village.language import selectors
-from village.language.middleware import current_partnership_id
+from village.language.middleware import current_partnership_id, page_token
 
 
 class _Hinted:
@@ -28,6 +28,7 @@ class _Hinted:
             else []
         )
         context["handed_back"] = self.handed_back
+        context["page_glossary"] = page_token()
         return context
 
 

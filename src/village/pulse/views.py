@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.language.after_post import hold_once
+from village.language.middleware import read_with
 from village.once import run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
@@ -49,6 +50,7 @@ def _round_for_code(request: HttpRequest, code: str) -> Round:
     if round_ is None:
         throttle.check(request, action="code")
         raise Http404(_("We could not find a check-in with that code."))
+    read_with(partnership_id=round_.partnership_id)
     return round_
 
 

@@ -38,6 +38,7 @@
       var body = new FormData();
       body.append("text", box.value);
       body.append("for", box.id);
+      body.append("glossary", panel.getAttribute("data-glossary") || "");
       var ticket = ++asked;
       var sent = box.value;
       fetch(url, {
