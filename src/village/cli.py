@@ -22,10 +22,14 @@ ENGINE_COMMANDS: dict[str, str] = {
 
 
 def _django() -> None:
+    """Set Django up, once: setting it up again would configure logging again, onto whatever
+    stream is standard error at the time."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "village.config.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
 
 
 def partnership_glossary(slug: str) -> Mapping[str, Any] | None:

@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
 from village.people import services as people_services
-from village.people.models import Agency, Member
+from village.people.models import Agency, Constituency, Member
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
 # thread with a running loop unless told it is safe (the tests make no async ORM calls).
@@ -205,20 +205,33 @@ def screenshot(page: Any, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}-{width}.png"), full_page=True)
 
 
+def add_person(
+    agency: Agency,
+    email: str,
+    name: str,
+    role: str,
+    constituency: str = Constituency.FRONTLINE,
+    **place: Any,
+) -> Member:
+    """A signed-up member of the agency's partnership, who signs in with PASSWORD."""
+    user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
+    return people_services.member_create(
+        partnership=agency.partnership,
+        user=user,
+        display_name=name,
+        roles=[role],
+        constituency=constituency,
+        agency=agency,
+        **place,
+    )
+
+
 @pytest.fixture
 def person(agency: Agency) -> Callable[..., Member]:
     """Makes a signed-up member of the test partnership with a role and a constituency."""
 
     def make(email: str, name: str, role: str, constituency: str) -> Member:
-        user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
-        return people_services.member_create(
-            partnership=agency.partnership,
-            user=user,
-            display_name=name,
-            roles=[role],
-            constituency=constituency,
-            agency=agency,
-        )
+        return add_person(agency, email, name, role, constituency)
 
     return make
 

@@ -15,16 +15,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import PASSWORD, add_person, screenshot, sign_in
 from tests.pulse.conftest import full_answers
 from village.people import services as people_services
-from village.people.models import Agency, CareerStage, Constituency, Member, Role
+from village.people.models import Agency, CareerStage, Constituency, Role
 from village.pulse import services as pulse_services
 from village.pulse.models import Round
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-browser-test-password-9"
 MIN_TEXT_PX = 12
 # Every text, bar and chart box as drawn: sizes are the computed font size times the
 # drawing's scale on screen, so a scaled-down drawing shows its real, smaller text.
@@ -77,24 +76,11 @@ def assert_charts_readable(page: Any, where: str) -> int:
     return len(charts)
 
 
-def _member(agency: Agency, email: str, name: str, role: str, **place: Any) -> Member:
-    user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
-    return people_services.member_create(
-        partnership=agency.partnership,
-        user=user,
-        display_name=name,
-        roles=[role],
-        constituency=Constituency.FRONTLINE,
-        agency=agency,
-        **place,
-    )
-
-
 @pytest.fixture
 def reports(agency: Agency) -> dict[str, Any]:
     """Three closed rounds: two with enough answers to show, one too small to show."""
     partnership = agency.partnership
-    lead = _member(agency, "lee.lead@example.org", "Lee Lead", Role.PARTNER_LEAD)
+    lead = add_person(agency, "lee.lead@example.org", "Lee Lead", Role.PARTNER_LEAD)
     parent = people_services.team_create(
         partnership=partnership,
         agency=agency,

@@ -13,28 +13,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PASSWORD, add_person, sign_in
 from village.engines.instruments import get_instrument
 from village.people import services as people_services
-from village.people.models import Agency, Constituency, Member, Role
+from village.people.models import Agency, Role
 from village.pulse import services as pulse_services
 from village.pulse.models import Round
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a-long-browser-test-password-8"
-
-
-def _person(agency: Agency, email: str, name: str, role: str) -> Member:
-    user = people_services.user_create(email=email, password=PASSWORD, email_verified=True)
-    return people_services.member_create(
-        partnership=agency.partnership,
-        user=user,
-        display_name=name,
-        roles=[role],
-        constituency=Constituency.FRONTLINE,
-        agency=agency,
-    )
 
 
 def _answers(instrument_ids: list[str], value: int) -> dict[str, dict[str, int]]:
@@ -45,13 +31,13 @@ def _answers(instrument_ids: list[str], value: int) -> dict[str, dict[str, int]]
 
 @pytest.fixture
 def rounds(agency: Agency) -> dict[str, Any]:
-    staff = _person(agency, "sam.staff@example.org", "Sam Staff", Role.STAFF)
-    lead = _person(agency, "lee.lead@example.org", "Lee Lead", Role.PARTNER_LEAD)
+    staff = add_person(agency, "sam.staff@example.org", "Sam Staff", Role.STAFF)
+    lead = add_person(agency, "lee.lead@example.org", "Lee Lead", Role.PARTNER_LEAD)
     small = people_services.agency_create(
         partnership=agency.partnership, name="Tiny Housing", sector="housing"
     )
     answering = [
-        _person(agency if i < 6 else small, f"staff{i}@example.org", f"Staff {i}", Role.STAFF)
+        add_person(agency if i < 6 else small, f"staff{i}@example.org", f"Staff {i}", Role.STAFF)
         for i in range(8)
     ]
     now = timezone.now()

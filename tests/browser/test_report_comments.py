@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
-from tests.browser.test_pulse_journey import PASSWORD, _answers, _person
+from tests.browser.conftest import PASSWORD, add_person, sign_in
+from tests.browser.test_pulse_journey import _answers
 from village.people.models import Agency, Role
 from village.pulse import services as pulse_services
 from village.pulse.models import Round
@@ -23,8 +23,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 @pytest.fixture
 def reported(agency: Agency) -> Round:
-    lead = _person(agency, "lee.lead@example.org", "Lee Lead", Role.PARTNER_LEAD)
-    staff = [_person(agency, f"staff{i}@example.org", f"Staff {i}", Role.STAFF) for i in range(60)]
+    lead = add_person(agency, "lee.lead@example.org", "Lee Lead", Role.PARTNER_LEAD)
+    staff = [
+        add_person(agency, f"staff{i}@example.org", f"Staff {i}", Role.STAFF) for i in range(60)
+    ]
     now = timezone.now()
     round_ = pulse_services.round_schedule(
         partnership=agency.partnership,

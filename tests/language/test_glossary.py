@@ -5,6 +5,7 @@ source and an audit entry; every text box, the hints endpoint, the document chec
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -238,6 +239,36 @@ def test_guests_and_other_partnerships_get_no_hints_from_it(
     for client in (Client(), guest_in(circle), client_for(other_staff)):
         page = _hints(client)
         assert "placement" in page and "pushy" not in page.replace("“pushy parents", "")
+
+
+def test_a_guest_in_a_circle_reads_with_the_partnerships_glossary(
+    own: GlossaryEntry, circle: Circle
+) -> None:
+    """Found: guests (most families) read with Village's glossary alone, whatever their
+    partnership had added. The room's boxes now read with the circle's partnership's, and its
+    live hints carry that partnership, signed, to the hints endpoint."""
+    guest = guest_in(circle)
+    page = guest.get(reverse("circles:room", kwargs={"code": circle.join_code})).content.decode()
+    found = re.search(r'data-glossary="([^"]+)"', page)
+    assert found is not None
+    hints = guest.post(HINTS, {"text": DRAFT, "for": "id_text", "glossary": found.group(1)})
+    assert 'data-from="pushy parents"' in hints.content.decode()
+    held = guest.post(
+        reverse("circles:reflect", kwargs={"code": circle.join_code}),
+        {"prompt": circle.prompts.first().pk, "text": DRAFT},  # type: ignore[union-attr]
+    )
+    assert held.status_code == 200, "held once, without JavaScript, for its hints"
+    assert 'data-from="pushy parents"' in held.content.decode()
+
+
+@pytest.mark.parametrize("token", [str(1), "forged:token", SCRIPT])
+def test_a_page_token_that_does_not_verify_reads_with_villages_glossary(
+    own: GlossaryEntry, circle: Circle, token: str
+) -> None:
+    page = guest_in(circle).post(HINTS, {"text": DRAFT, "for": "id_text", "glossary": token})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "placement" in html and 'data-from="pushy parents"' not in html
 
 
 def test_hints_compare_a_stamp_and_reuse_the_compiled_glossary(

@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,7 @@ from django.urls import reverse
 
 from tests.conftest import client_for, guest_in
 from village.circles.models import Circle, Reflection
+from village.people import throttle
 from village.people.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,46 @@ def test_without_javascript_the_hints_show_after_posting_and_posting_is_not_bloc
     assert not Reflection.objects.exists()
     client.post(url, {**data, "confirmed": "True"})
     assert Reflection.objects.get().text == DRAFT
+
+
+def _limited(settings: Any, *, browser: int = 3, address: int = 6) -> None:
+    settings.VILLAGE_THROTTLE_LIMITS = {
+        "hints": throttle.Limit(browser, address, throttle.MINUTE, "Hints are taking a break.")
+    }
+
+
+def test_a_client_asking_faster_than_anyone_types_gets_an_empty_quiet_429(settings: Any) -> None:
+    _limited(settings, browser=100, address=3)
+    client = Client(REMOTE_ADDR="203.0.113.40")
+    for _ in range(3):
+        assert "hard to reach" in _hints(client, DRAFT)
+    refused = client.post(HINTS, {"text": DRAFT, "for": "id_text"})
+    assert refused.status_code == 429
+    assert refused.content == b""
+    assert refused["Retry-After"] == "60"
+    # Another address is counted on its own.
+    assert "hard to reach" in _hints(Client(REMOTE_ADDR="203.0.113.41"), DRAFT)
+
+
+def test_each_browser_is_counted_even_behind_one_address(circle: Circle, settings: Any) -> None:
+    _limited(settings, browser=2, address=100)
+    first, second = guest_in(circle), guest_in(circle)
+    for _ in range(2):
+        _hints(first, DRAFT)
+    assert first.post(HINTS, {"text": DRAFT}).status_code == 429
+    assert "hard to reach" in _hints(second, DRAFT)
+
+
+def test_the_limit_keeps_no_address_and_logs_none(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    _limited(settings, browser=100, address=1)
+    address = "203.0.113.42"
+    caplog.set_level(logging.DEBUG)
+    client = Client(REMOTE_ADDR=address)
+    _hints(client, DRAFT)
+    assert client.post(HINTS, {"text": DRAFT}).status_code == 429
+    internal = cache._cache  # type: ignore[attr-defined]  # the local-memory cache's own dict
+    assert internal and all(address not in str(key) for key in internal)
+    for record in caplog.records:
+        assert address not in record.getMessage() and address not in repr(record.__dict__)

@@ -36,7 +36,15 @@ def test_every_term_is_explained_with_its_sources() -> None:
         assert f'href="#{term.id}"' in page
         for source in term.sources:
             assert escape(source.title) in page
-    for wanted in ("co-regulation", "dissociation", "repairing rupture", "safe debrief"):
+    for wanted in (
+        "co-regulation",
+        "dissociation",
+        "discombobulation",
+        "repairing rupture",
+        "safe debrief",
+        "holding (in mind)",
+        "softening and soothing",
+    ):
         assert wanted in page
 
 

@@ -18,7 +18,8 @@ from village.forms import (
     due_on_field,
     owner_agency_field,
 )
-from village.language.widgets import HintedTextarea
+from village.language.after_post import HintsOnceForm
+from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 
 TOO_LONG = _("Please keep it to 2,000 characters. This is much longer than that.")
@@ -218,7 +219,7 @@ class CheckInForm(OnceForm):
     )
 
 
-class ReflectionForm(OnceForm):
+class ReflectionForm(HintsOnceForm, OnceForm):
     prompt = forms.ModelChoiceField(
         queryset=Prompt.objects.none(), label=_("Which question is this about?"), empty_label=None
     )
@@ -238,7 +239,6 @@ class ReflectionForm(OnceForm):
         required=False,
         help_text=_("Add your agency or role only if you want to."),
     )
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, prompts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,14 +252,13 @@ class ReflectionForm(OnceForm):
         return data
 
 
-class ReflectionEditForm(forms.Form):
+class ReflectionEditForm(HintsOnceForm):
     text = forms.CharField(
         label=_("Your reflection"),
         widget=HintedTextarea(attrs={"rows": 4}),
         max_length=LONG_TEXT_LIMIT,
         error_messages={"max_length": TOO_LONG, "required": _("Write something, or withdraw it.")},
     )
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ThemeForm(OnceForm, FirstErrorForm):
@@ -304,10 +303,11 @@ class GroupForm(FirstErrorForm):
         self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
 
 
-class ActionForm(OnceForm):
+class ActionForm(HintsOnceForm, OnceForm):
     text = forms.CharField(
         label=_("What will happen"),
         max_length=500,
+        widget=HintedTextInput,
         error_messages=dict(
             required=_("Say what will happen."),
             max_length=_("Keep the action to 500 characters."),

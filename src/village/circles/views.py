@@ -28,7 +28,8 @@ from village.engines.identifying import identifying_hints
 from village.exports import csv_text
 from village.forms import JoinCodeForm
 from village.htmx import is_htmx
-from village.language import selectors as language_selectors
+from village.language.after_post import hold_once
+from village.language.middleware import read_with
 from village.once import new_token, run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
@@ -52,10 +53,12 @@ def _circle_for_code(request: HttpRequest, code: str) -> Circle:
     if throttle.is_over(request, action="code"):
         raise throttle.Throttled(throttle.message("code"))
     try:
-        return access.access_circle_by_code(code=code)
+        circle = access.access_circle_by_code(code=code)
     except Http404:
         throttle.check(request, action="code")
         raise Http404(_("We could not find a circle with that code.")) from None
+    read_with(partnership_id=circle.partnership_id)
+    return circle
 
 
 def _joined(request: HttpRequest, code: str) -> tuple[Circle, Participant]:
@@ -319,16 +322,8 @@ def reflect(request: HttpRequest, code: str) -> HttpResponse:
         return _room_again(request, circle, reflection_form=form)
     text = form.cleaned_data["text"]
     hints = identifying_hints(text)
-    # Without JavaScript the language hints show here, once: the next post goes as it is.
-    if (hints or language_selectors.hints_for(text=text)) and not form.cleaned_data["confirmed"]:
-        data = request.POST.copy()
-        data["confirmed"] = "True"
-        return _room_again(
-            request,
-            circle,
-            reflection_form=forms.ReflectionForm(data, prompts=circle.prompts.all()),
-            identifying_hints=hints,
-        )
+    if hold_once(form, found=bool(hints)):
+        return _room_again(request, circle, reflection_form=form, identifying_hints=hints)
 
     def create() -> HttpResponse:
         try:
@@ -383,12 +378,7 @@ def reflection_edit(request: HttpRequest, code: str, reflection_id: str) -> Http
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         hints = identifying_hints(text)
-        if hints and not form.cleaned_data["confirmed"]:
-            data = request.POST.copy()
-            data["confirmed"] = "True"
-            form = forms.ReflectionEditForm(data)
-            form.is_valid()
-        else:
+        if not hold_once(form, found=bool(hints)):
             try:
                 services.reflection_update(
                     reflection=reflection,
@@ -832,7 +822,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         agencies=agencies_for(partnership=circle.partnership),
         themes=selectors.themes_for(circle=circle),
     )
-    if not form.is_valid():
+    if not form.is_valid() or hold_once(form):
         return render(
             request,
             "circles/facilitate.html",

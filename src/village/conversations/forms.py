@@ -28,6 +28,7 @@ from village.forms import (
     due_on_field,
     owner_agency_field,
 )
+from village.language.after_post import HintsOnceForm
 from village.once import OnceForm
 from village.people.models import Member
 
@@ -396,7 +397,8 @@ class InPersonForm(OnceForm):
         return self.constituencies[self.cleaned_data["constituency"]]
 
 
-class StatementForm(OnceForm):
+class StatementForm(HintsOnceForm, OnceForm):
+    hinted_fields = ("text",)  # its hints show with the write page's other checks
     text = forms.CharField(
         label=_("Your statement"),
         max_length=STATEMENT_HARD_LIMIT * 4,
@@ -406,7 +408,6 @@ class StatementForm(OnceForm):
             max_length=_("That is much too long for a statement. Keep it short."),
         ),
     )
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, check_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

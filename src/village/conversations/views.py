@@ -22,9 +22,11 @@ from village.conversations import access, forms, policy, selectors, services
 from village.conversations.models import STATEMENT_HARD_LIMIT, Conversation, Link, Voter
 from village.conversations.standing import standing_of
 from village.engines.identifying import identifying_hints
-from village.engines.lens import find as lens_find
 from village.exports import csv_text
 from village.htmx import is_htmx
+from village.language import selectors as language_selectors
+from village.language.after_post import hold_once
+from village.language.middleware import current_partnership_id, read_with
 from village.once import run_once
 from village.pdf import PdfUnavailable, pdf_from_html
 from village.people import throttle
@@ -426,9 +428,11 @@ def _join_page(
 
 
 def _participant(request: HttpRequest, pk: int) -> tuple[Conversation, Voter]:
-    return access.access_participation(
+    conversation, voter = access.access_participation(
         pk=pk, member=_member(request), browser_key=browser_key(request)
     )
+    read_with(partnership_id=conversation.partnership_id)
+    return conversation, voter
 
 
 SAVED = {
@@ -546,7 +550,7 @@ def _write_checks(conversation: Conversation, text: str) -> dict[str, Any]:
     lens's suggestions, statements that say much the same, and whether it is too long."""
     return {
         "identifying_hints": identifying_hints(text),
-        "lens": lens_find(text, min_severity="suggestion"),
+        "lens": language_selectors.hints_for(text=text, partnership_id=current_partnership_id()),
         "similar": selectors.similar_to(conversation=conversation, text=text),
         "too_long": len(" ".join(text.split())) > conversation.statement_max_length,
     }
@@ -567,14 +571,11 @@ def write(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["text"]
         checks = _write_checks(conversation, text)
-        needs_look = any(
-            checks[name] for name in ("identifying_hints", "lens", "similar", "too_long")
-        )
-        if needs_look and not form.cleaned_data["confirmed"]:
-            data = request.POST.copy()
-            data["confirmed"] = "" if checks["too_long"] else "True"
-            context.update(checks, form=forms.StatementForm(data, check_url=check_url))
-            context["form"].is_valid()
+        # Too long comes back every time; the other checks (the lens's hints among them,
+        # unless the live checks showed them) come back once, then it goes as it is.
+        found = bool(checks["identifying_hints"] or checks["similar"])
+        if checks["too_long"] or hold_once(form, found=found):
+            context.update(checks)
             return render(request, "conversations/write.html", context)
 
         def create() -> HttpResponse:

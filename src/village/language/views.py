@@ -17,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from village.errors import UserError
 from village.exports import csv_text
 from village.language import access, forms, selectors, services
+from village.language.middleware import page_from_token
 from village.language.models import TERM_MAX, GlossaryEntry
 from village.once import run_once
+from village.people import throttle
 
 _BOX_ID = re.compile(r"[A-Za-z][\w-]{0,99}")
 
@@ -28,7 +30,13 @@ def hints(request: HttpRequest) -> HttpResponse:
     """The hints for a draft as it is typed. A post, so a draft never sits in an address that
     proxies and browsers keep; it writes nothing and logs nothing. Anyone who can see a text
     box may ask: the answer depends on the words sent and, for a signed-in member, on their
-    partnership's glossary."""
+    partnership's glossary. A client asking faster than any typist gets an empty panel (429)
+    for the rest of the minute: the page keeps the hints it has, and a post shows them all
+    the same."""
+    try:
+        throttle.check(request, action="hints")
+    except throttle.Throttled:
+        return HttpResponse("", status=429, headers={"Retry-After": str(throttle.MINUTE)})
     box = str(request.POST.get("for", ""))
     return render(
         request,
@@ -36,7 +44,8 @@ def hints(request: HttpRequest) -> HttpResponse:
         {
             "findings": selectors.hints_for(
                 text=str(request.POST.get("text", "")),
-                partnership_id=access.reader_partnership_id(request),
+                partnership_id=page_from_token(str(request.POST.get("glossary", "")))
+                or access.reader_partnership_id(request),
             ),
             "box": box if _BOX_ID.fullmatch(box) else "",
         },

@@ -9,12 +9,15 @@ from typing import Any
 from django import forms
 
 from village.language import selectors
-from village.language.middleware import current_partnership_id
+from village.language.middleware import current_partnership_id, page_token
 
 
 class _Hinted:
     """Adds the panel's context. When a form comes back after a post (and so always without
-    JavaScript) the panel already holds the hints for the words sent."""
+    JavaScript) the panel already holds the hints for the words sent; `handed_back` says the
+    post was held once for them (village.language.after_post), so the next goes as it is."""
+
+    handed_back = False
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
@@ -24,6 +27,8 @@ class _Hinted:
             if text
             else []
         )
+        context["handed_back"] = self.handed_back
+        context["page_glossary"] = page_token()
         return context
 
 

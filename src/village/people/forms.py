@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from village.language.after_post import HintsOnceForm
 from village.language.widgets import HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, CareerStage, Constituency, Member, Role, Team
@@ -61,7 +62,7 @@ class InvitationForm(OnceForm):
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
 
 
-class SupportLinkForm(forms.Form):
+class SupportLinkForm(HintsOnceForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(
         label=_("Name"),

@@ -75,6 +75,14 @@ LIMITS: dict[str, Limit] = {
             "whoever shared it."
         ),
     ),
+    # Live language hints are asked for at every pause in typing. A fast typist pauses
+    # about twice a second; a room of people on one network shares an address.
+    "hints": Limit(
+        120,
+        600,
+        MINUTE,
+        _("Hints are taking a short break. They come back in a minute; posting still works."),
+    ),
     "pulse": Limit(
         3,
         5,

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from village.errors import UserError
+from village.language.after_post import hold_once
 from village.once import run_once
 from village.people import access, selectors, services
 from village.people.forms import (
@@ -215,19 +216,24 @@ def support_links(request: HttpRequest) -> HttpResponse:
     ]
     formset = SupportLinkFormSet(request.POST or None, initial=initial, prefix="links")
     if request.method == "POST" and formset.is_valid():
-        links = [
-            form.cleaned_data
+        kept = [
+            form
             for form in formset.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
-        links, moved = _moved(links, str(request.POST.get("move", "")))
-        try:
-            services.support_links_replace(partnership=admin.partnership, actor=admin, links=links)
-        except services.SupportLinkError as error:
-            formset.non_form_errors().append(str(error))
-        else:
-            messages.success(request, moved or _("Support links saved."))
-            return redirect("people:support")
+        if not hold_once(*kept):
+            links, moved = _moved(
+                [form.cleaned_data for form in kept], str(request.POST.get("move", ""))
+            )
+            try:
+                services.support_links_replace(
+                    partnership=admin.partnership, actor=admin, links=links
+                )
+            except services.SupportLinkError as error:
+                formset.non_form_errors().append(str(error))
+            else:
+                messages.success(request, moved or _("Support links saved."))
+                return redirect("people:support")
     return render(request, "people/support.html", {"formset": formset})
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from village.engines.instruments import Instrument, Item
 from village.forms import LONG_TEXT_LIMIT, DateTimeInput, OpeningWindowForm
+from village.language.after_post import HintsOnceForm
 from village.language.widgets import HintedTextarea
 from village.once import OnceForm
 from village.people.models import Agency, Role
@@ -178,7 +179,7 @@ class InstrumentForm(forms.Form):
         }
 
 
-class FinishForm(forms.Form):
+class FinishForm(HintsOnceForm):
     """The last page: an optional comment. Nobody is asked about themselves here: a guest's
     own words about their agency or role are never stored or used for breakdowns."""
 
@@ -197,7 +198,6 @@ class FinishForm(forms.Form):
             )
         },
     )
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, question: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

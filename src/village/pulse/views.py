@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from village.engines.identifying import identifying_hints
 from village.exports import csv_text
+from village.language.after_post import hold_once
+from village.language.middleware import read_with
 from village.once import run_once
 from village.people import throttle
 from village.people.browser_key import browser_key
@@ -48,6 +50,7 @@ def _round_for_code(request: HttpRequest, code: str) -> Round:
     if round_ is None:
         throttle.check(request, action="code")
         raise Http404(_("We could not find a check-in with that code."))
+    read_with(partnership_id=round_.partnership_id)
     return round_
 
 
@@ -296,10 +299,8 @@ def _step_form(
     round_: Round,
     step: selectors.Step,
     draft: Any,
-    data: Any = None,
 ) -> forms.InstrumentForm | forms.FinishForm:
-    if data is None and request.method == "POST":
-        data = request.POST
+    data = request.POST if request.method == "POST" else None
     if step.instrument is not None:
         saved = (draft.answers or {}).get(step.instrument.id, {}) if draft else {}
         return forms.InstrumentForm(
@@ -354,10 +355,7 @@ def answer(request: HttpRequest, code: str, step: int) -> HttpResponse:
             elif valid:
                 payload = _step_payload(form, current, valid=True)
                 hints = identifying_hints(payload.get("comment", ""))
-                if hints and not form.cleaned_data.get("confirmed"):
-                    confirmed = request.POST.copy()
-                    confirmed["confirmed"] = "True"
-                    context["form"] = _step_form(request, round_, current, draft, data=confirmed)
+                if isinstance(form, forms.FinishForm) and hold_once(form, found=bool(hints)):
                     context["identifying_hints"] = hints
                     return render(request, "pulse/step.html", context)
                 if not selectors.answers_as_member(round_=round_, member=member):

@@ -16,6 +16,7 @@ from village.forms import (
     due_on_field,
     owner_agency_field,
 )
+from village.language.after_post import HintsOnceForm
 from village.language.widgets import HintedTextarea, HintedTextInput
 from village.once import OnceForm
 from village.people.models import Agency, Member
@@ -69,7 +70,7 @@ class OpenReviewForm(OnceForm):
     )
 
 
-class SelfRatingForm(forms.Form):
+class SelfRatingForm(HintsOnceForm):
     """An agency's own rating of every value: a score, its evidence and links for each.
     A value left unrated is left as it was."""
 
@@ -130,7 +131,7 @@ class PanelRatingForm(OnceForm):
         }
 
 
-class NotRatedForm(forms.Form):
+class NotRatedForm(HintsOnceForm):
     who = forms.ChoiceField(
         label=_("Who did not rate it"),
         error_messages=dict(
@@ -162,7 +163,7 @@ class NotRatedForm(forms.Form):
         self.fields["who"].choices = [("", _("Choose…")), *choices]  # type: ignore[attr-defined]
 
 
-class ShortfallForm(OnceForm):
+class ShortfallForm(HintsOnceForm, OnceForm):
     value = forms.ModelChoiceField(
         queryset=Value.objects.none(), label=_("Which value"), error_messages=_VALUE_ERRORS
     )
@@ -189,7 +190,7 @@ class ShortfallForm(OnceForm):
         self.fields["value"].queryset = values  # type: ignore[attr-defined]
 
 
-class ActionForm(OnceForm):
+class ActionForm(HintsOnceForm, OnceForm):
     text = forms.CharField(
         label=_("What will be done"),
         max_length=ACTION_MAX_LENGTH,
@@ -228,7 +229,7 @@ class ActionForm(OnceForm):
         ]
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(HintsOnceForm):
     status = forms.ChoiceField(
         label=_("Progress"),
         choices=ActionStatus.choices,
@@ -286,7 +287,7 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class VersionForm(forms.Form):
+class VersionForm(HintsOnceForm):
     preamble = _text(_("Opening words"), required=False, rows=5)
     note = _text(
         _("What changed in this version, in a line"),
@@ -295,7 +296,7 @@ class VersionForm(forms.Form):
     )
 
 
-class ValueForm(OnceForm):
+class ValueForm(HintsOnceForm, OnceForm):
     name = _text(_("Name"), error_messages={"required": _("Give the value a name.")})
     description = _text(
         _("Description"), rows=4, error_messages={"required": _("Describe the value.")}
@@ -350,7 +351,7 @@ _PARTIES = forms.MultipleChoiceField(
 )
 
 
-class ClauseForm(OnceForm):
+class ClauseForm(HintsOnceForm, OnceForm):
     kind = forms.ChoiceField(
         label=_("Is it a right or a responsibility?"),
         choices=ClauseKind.choices,
@@ -368,7 +369,7 @@ class ClauseForm(OnceForm):
     )
 
 
-class ClauseEditForm(forms.Form):
+class ClauseEditForm(HintsOnceForm):
     parties = _PARTIES
     text = _text(
         _("Words of the clause"),
@@ -408,7 +409,7 @@ class RepresentativeForm(forms.Form):
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
 
 
-class AmendmentForm(OnceForm):
+class AmendmentForm(HintsOnceForm, OnceForm):
     new_text = _text(
         _("The words you propose"),
         rows=4,
@@ -417,7 +418,7 @@ class AmendmentForm(OnceForm):
     reason = _text(_("Why"), required=False, rows=3, help_text=_("Say why it should change."))
 
 
-class CommentForm(OnceForm):
+class CommentForm(HintsOnceForm, OnceForm):
     text = _text(_("Your comment"), rows=3, error_messages={"required": _("Write your comment.")})
 
 
@@ -447,7 +448,7 @@ class DifferencesForm(forms.Form):
             field.error_messages["required"] = _("Choose two versions to compare.")
 
 
-class ClauseConversationForm(OnceForm, OpeningWindowForm):
+class ClauseConversationForm(HintsOnceForm, OnceForm, OpeningWindowForm):
     # The conversation's own limits (conversations.models, which this app does not import).
     question = forms.CharField(
         label=_("Question"),

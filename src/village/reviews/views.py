@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from village.language.after_post import hold_once
 from village.once import run_once
 from village.pdf import PdfUnavailable
 from village.people.models import Member
@@ -206,7 +207,7 @@ def self_rate(request: HttpRequest, pk: int) -> HttpResponse:
         ratings = form.ratings()
         if not ratings:
             form.add_error(None, _("Choose a rating for at least one value."))
-        else:
+        elif not hold_once(form):
             try:
                 with transaction.atomic():
                     for value, score, evidence, links in ratings:
@@ -304,7 +305,7 @@ def not_rated(request: HttpRequest, pk: int) -> HttpResponse:
         agencies=agencies,
         panels=bool(can[Act.NOT_RATED_PANEL]),
     )
-    if request.method == "POST" and not refused and form.is_valid():
+    if request.method == "POST" and not refused and form.is_valid() and not hold_once(form):
         kind, _sep, key = form.cleaned_data["who"].partition(":")
         who: dict[str, Any] = (
             {"agency": agencies.get(pk=int(key))} if kind == "agency" else {"panel": key}
@@ -341,7 +342,7 @@ def shortfalls(request: HttpRequest, pk: int) -> HttpResponse:
         refused = _refusal(review, member, Act.ADD_SHORTFALL)
         if refused:
             return _back(request, "reviews:shortfalls", review, error=refused)
-        if form.is_valid():
+        if form.is_valid() and not hold_once(form):
 
             def create() -> HttpResponse:
                 try:
@@ -460,9 +461,9 @@ def gaps(request: HttpRequest, pk: int) -> HttpResponse:
 # --- actions ------------------------------------------------------------------------------------
 
 
-def _action_form(review: Review, request: HttpRequest) -> forms.ActionForm:
+def _action_form(review: Review, request: HttpRequest, *, posted: bool = True) -> forms.ActionForm:
     return forms.ActionForm(
-        _posted(request),
+        _posted(request) if posted else None,
         values=_values(review),
         agencies=agencies_for(partnership=review.partnership),
         initial=_chosen_value(request),
@@ -477,7 +478,7 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
         refused = _refusal(review, member, Act.ADD_ACTION)
         if refused:
             return _back(request, "reviews:actions", review, error=refused)
-        if form.is_valid():
+        if form.is_valid() and not hold_once(form):
 
             def create() -> HttpResponse:
                 data = form.cleaned_data
@@ -500,10 +501,26 @@ def actions(request: HttpRequest, pk: int) -> HttpResponse:
     return _actions_page(request, review, member, form)
 
 
+def _status_form(action: Action, data: Any = None) -> forms.ActionStatusForm:
+    """An action's progress form; its boxes are named per action, as one page has many."""
+    return forms.ActionStatusForm(
+        data,
+        auto_id=f"action-{action.pk}-%s",
+        initial={"status": action.status, "stuck_because": action.stuck_because},
+    )
+
+
 def _actions_page(
-    request: HttpRequest, review: Review, member: Member, form: forms.ActionForm
+    request: HttpRequest,
+    review: Review,
+    member: Member,
+    form: forms.ActionForm,
+    held: forms.ActionStatusForm | None = None,
+    held_for: int | None = None,
 ) -> HttpResponse:
+    """The actions with their progress forms; `held` is the one shown again for its hints."""
     can = policy.abilities(target=review, member=member)
+    actions = selectors.actions_of(review=review)
     return render(
         request,
         "reviews/review_actions.html",
@@ -511,9 +528,11 @@ def _actions_page(
             review,
             member,
             form=form,
-            actions=selectors.actions_of(review=review),
+            actions=[
+                (action, held if held and action.pk == held_for else _status_form(action))
+                for action in actions
+            ],
             bringable=selectors.bringable_actions(review=review) if can["bring_in_action"] else [],
-            statuses=forms.ActionStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
         ),
     )
 
@@ -525,11 +544,14 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     action = Action.objects.filter(review=review, pk=action_pk).first()
     if action is None:
         raise Http404
-    form = forms.ActionStatusForm(request.POST)
+    form = _status_form(action, request.POST)
     if not form.is_valid():
         return _back(
             request, "reviews:actions", review, error=str(next(iter(form.errors.values()))[0])
         )
+    if hold_once(form):
+        add = _action_form(review, request, posted=False)
+        return _actions_page(request, review, member, add, held=form, held_for=action.pk)
     try:
         services.action_update(action=action, actor=member, **form.cleaned_data)
     except ReviewError as error:
@@ -795,7 +817,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.VersionForm(
         _posted(request), initial={"preamble": version.preamble, "note": version.note}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
         try:
             services.version_update(version=version, actor=member, **form.cleaned_data)
         except ReviewError as error:
@@ -832,7 +854,7 @@ def value_add(request: HttpRequest, pk: int) -> HttpResponse:
     version = access.access_version(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, version, member)
     form = forms.ValueForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
@@ -873,7 +895,7 @@ def value_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "foundations": value.foundations,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
         try:
             services.value_update(
                 value=value, actor=member, text=services.ValueText(**form.value_text())
@@ -932,7 +954,7 @@ def clause_add(request: HttpRequest, pk: int) -> HttpResponse:
     value = access.access_value(pk=pk, member=member)
     _refused(policy.Act.EDIT_DRAFT, value.version, member)
     form = forms.ClauseForm(_posted(request), initial={"kind": ClauseKind.RIGHT})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
@@ -964,7 +986,7 @@ def clause_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ClauseEditForm(
         _posted(request), initial={"parties": clause.parties, "text": clause.text}
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
         try:
             services.clause_update(clause=clause, actor=member, **form.cleaned_data)
         except ReviewError as error:
@@ -1102,7 +1124,7 @@ def amendment_propose(request: HttpRequest, pk: int) -> HttpResponse:
     version = clause.value.version
     _refused(policy.Act.PROPOSE_AMENDMENT, version, member)
     form = forms.AmendmentForm(_posted(request), initial={"new_text": clause.text})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:
@@ -1170,7 +1192,7 @@ def amendment_comment(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member(request)
     found = access.access_amendment(pk=pk, member=member)
     form = forms.CommentForm(request.POST)
-    if not form.is_valid():
+    if not form.is_valid() or hold_once(form):
         return _amendment_page(request, found, member, comment_form=form)
 
     def create() -> HttpResponse:
@@ -1260,7 +1282,7 @@ def clause_conversation(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method != "POST":
         form.start_window_now(length=forms.CONVERSATION_LENGTH)
-    elif form.is_valid():
+    elif form.is_valid() and not hold_once(form):
 
         def create() -> HttpResponse:
             try:

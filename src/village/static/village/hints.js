@@ -2,10 +2,21 @@
    A panel [data-hints-for=BOX] with data-hints-url asks for hints about BOX's words about
    300 ms after typing stops (a POST, so the draft never sits in an address); any panel
    [data-hints-for=BOX] offers buttons that put a kinder word in place of a flagged one.
-   The panel is a polite live region, and nothing here moves focus while someone types. */
+   The panel is a polite live region, and nothing here moves focus while someone types.
+   When a form is sent and every panel in it holds the hints for its box's words as sent,
+   its hidden [data-hints-shown] fields say so, and the server does not hold the post back
+   to show them again (village/language/after_post.py). */
 (function () {
   "use strict";
   var PAUSE_MS = 300;
+  // Each box -> the words its panel's hints are for: first the words the page came with.
+  var shown = new WeakMap();
+  var asking = new WeakMap();
+
+  function shownFor(box) {
+    if (!shown.has(box)) { shown.set(box, box.defaultValue); }
+    return shown.get(box);
+  }
 
   function csrfToken(box) {
     var field = box.form && box.form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -27,7 +38,9 @@
       var body = new FormData();
       body.append("text", box.value);
       body.append("for", box.id);
+      body.append("glossary", panel.getAttribute("data-glossary") || "");
       var ticket = ++asked;
+      var sent = box.value;
       fetch(url, {
         method: "POST",
         body: body,
@@ -39,6 +52,7 @@
         if (html !== null && ticket === asked) {
           var live = document.getElementById("hints-" + box.id) || panel;
           live.innerHTML = html;
+          shown.set(box, sent);
         }
       }).catch(function () { /* hints are a help, never a hurdle: keep the last ones */ });
     }
@@ -48,6 +62,36 @@
       timer = window.setTimeout(ask, PAUSE_MS);
     });
   }
+
+  // A panel that HTMX fills (a conversation statement's checks) is up to date when the
+  // request its box made has answered.
+  function boxWithPanel(element) {
+    return element && element.id && element.form &&
+      element.form.querySelector('[data-hints-for="' + element.id + '"]') ? element : null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var box = boxWithPanel(event.detail.elt);
+    if (box) { shownFor(box); asking.set(event.detail.xhr, box.value); }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var box = boxWithPanel(event.detail.elt);
+    if (box && event.detail.successful && asking.has(event.detail.xhr)) {
+      shown.set(box, asking.get(event.detail.xhr));
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var panels = form.querySelectorAll("[data-hints-for]");
+    for (var i = 0; i < panels.length; i++) {
+      var box = document.getElementById(panels[i].getAttribute("data-hints-for"));
+      if (!box || shownFor(box) !== box.value) { return; }
+    }
+    var marks = form.querySelectorAll("input[data-hints-shown]");
+    for (var j = 0; j < marks.length; j++) { marks[j].value = "True"; }
+  }, true);
 
   function watchAll() {
     var panels = document.querySelectorAll("[data-hints-url]");
