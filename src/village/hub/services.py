@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from village.anonymity import shuffled
 from village.engines.theory import (
     Element as TheoryElement,
 )
@@ -901,11 +902,24 @@ def story_tell(
     )
     with transaction.atomic():
         story.save(force_insert=True)
-        if not anonymous:
+        if anonymous:
+            _anonymous_stories_reshuffle(project)
+        else:
             audit_record(
                 partnership=project.partnership, actor=actor, action="hub.story_tell", target=story
             )
     return story
+
+
+def _anonymous_stories_reshuffle(project: Project) -> None:
+    """Write the project's anonymous stories not yet selected again, in random order, with
+    the new one: where a row sits (rowid, ctid) and which transaction wrote it (xmin) then
+    say nothing about the order they were told in, as circles reseal their reflections.
+    Their keys stay (they are random), so nothing that points at one breaks; selected
+    stories are left where they are, since a selection row points at them."""
+    rows = list(Story.objects.filter(project=project, told_by=None, selection__isnull=True))
+    Story.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    Story.objects.bulk_create(shuffled(rows))
 
 
 def story_select(*, story: Story, actor: Member, reason: str) -> Selection:
