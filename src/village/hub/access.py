@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from village.hub import policy
-from village.hub.models import Element, Project
+from village.hub.models import Element, LearningSpace, Project
 from village.people.models import Member
 
 
@@ -25,3 +25,11 @@ def access_element(*, project: Project, pk: int) -> Element:
     if element is None:
         raise Http404
     return element
+
+
+def access_space(*, pk: int, member: Member | None) -> LearningSpace:
+    """A learning space in the acting member's own partnership; another's is not found."""
+    space = LearningSpace.objects.select_related("partnership", "facilitator").filter(pk=pk).first()
+    if space is None or not policy.is_member_of(member, space.partnership_id):
+        raise Http404
+    return space
