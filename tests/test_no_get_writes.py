@@ -32,6 +32,7 @@ from village.demo import demo_load
 from village.hub import services as hub_services
 from village.hub.models import Connection as HubConnection
 from village.hub.models import Element as HubElement
+from village.hub.models import LearningSpace
 from village.hub.models import Project as HubProject
 from village.language.models import GlossaryEntry
 from village.people import services as people_services
@@ -174,6 +175,10 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
             for project in HubProject.objects.filter(partnership=demo.partnership)
             for element in HubElement.objects.filter(project=project)[:4]
             for connection in HubConnection.objects.filter(project=project)[:1]
+        ] + [
+            # A space's pages take only its pk; the project routes find no such parts.
+            {"pk": space.pk, "element_pk": 0, "connection_pk": 0, "months": 0}
+            for space in LearningSpace.objects.filter(partnership=demo.partnership)
         ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]

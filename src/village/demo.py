@@ -23,6 +23,7 @@ from village.circles.models import Circle, Moment, Phase
 from village.circles.starters import REGULAR
 from village.conversations.demo import demo_conversation
 from village.engines.instruments import get_instrument
+from village.hub.demo_spaces import demo_spaces
 from village.language.demo import demo_glossary
 from village.people import services as people
 from village.people.models import (
@@ -596,4 +597,11 @@ def demo_load() -> tuple[Partnership, bool]:
             members=[*members.values(), *staff, *families],
         )
         demo_glossary(admin=members["admin@demo.village"])
+        demo_spaces(
+            partnership=partnership,
+            facilitator=facilitator,
+            rota=[members["staff@demo.village"], members["family@demo.village"], staff[0]],
+            lead=members["staff@demo.village"],
+            agencies=agencies,
+        )
     return partnership, True
