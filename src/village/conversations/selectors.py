@@ -44,7 +44,7 @@ from village.engines.opinions.matrix import Votes
 from village.engines.opinions.polis_io import PolisExport, PolisStatement
 from village.engines.opinions.priority import pick_next, statement_priorities
 from village.people import join_codes
-from village.people.models import Member, Partnership
+from village.people.models import CareerStage, Member, Partnership
 
 
 def conversations_for(*, partnership: Partnership) -> QuerySet[Conversation]:
@@ -436,6 +436,19 @@ def group_label(index: int) -> str:
     return _("Group %(letter)s") % {"letter": GROUP_LETTERS[index % len(GROUP_LETTERS)]}
 
 
+def career_stage_label(key: str) -> str:
+    return str(CareerStage(key).label) if key in CareerStage.values else str(_("Did not say"))
+
+
+def _stage_figures(table: dict[str, Any] | None) -> list[Figure]:
+    """Career stage rows, only when some stage is shown: results from before voters could
+    add a stage, or where every stage is too small, have no such table."""
+    cells = (table or {}).get("cells", [])
+    if not any(c["shown"] and c["key"] in CareerStage.values for c in cells):
+        return []
+    return _figures(cells, career_stage_label)
+
+
 def constituency_label(key: str) -> str:
     if key == OPEN_LINK:
         return str(_("Open link (said their own group)"))
@@ -462,6 +475,7 @@ class StatementFigures:
     figures: dict[str, Any]
     constituencies: list[Figure]
     groups: list[Figure]
+    career_stages: list[Figure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -510,6 +524,7 @@ class Results:
     constituencies: list[Figure] = field(default_factory=list)
     open_link: list[Figure] = field(default_factory=list)
     channels: list[Figure] = field(default_factory=list)
+    career_stages: list[Figure] = field(default_factory=list)
     groups: list[GroupFigures] = field(default_factory=list)
     map_groups: list[MapGroup] = field(default_factory=list)
     common_ground: list[StatementFigures] = field(default_factory=list)
@@ -594,6 +609,7 @@ def results_for(*, conversation: Conversation) -> Results:
                 groups=_figures(
                     [c for c in figures["groups"]["cells"] if c["key"] in group_keys], group_name
                 ),
+                career_stages=_stage_figures(figures.get("career_stages")),
             )
 
     def pick(ids: list[str]) -> list[StatementFigures]:
@@ -618,6 +634,7 @@ def results_for(*, conversation: Conversation) -> Results:
         constituencies=_figures(participants["constituencies"]["cells"], constituency_label),
         open_link=_figures(open_cells, constituency_label),
         channels=_figures(participants["channels"]["cells"], lambda key: str(Channel(key).label)),
+        career_stages=_stage_figures(participants.get("career_stages")),
         groups=[
             GroupFigures(
                 label=group_label(i),
