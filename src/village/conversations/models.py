@@ -193,7 +193,9 @@ class Voter(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
     # Only if the voter chose to add it, for results by career stage (shown only for stages
     # with at least the minimum group size).
-    career_stage = models.CharField(max_length=20, choices=CareerStage.choices, blank=True)
+    career_stage = models.CharField(
+        max_length=20, choices=CareerStage.choices, blank=True, default="", db_default=""
+    )
     joined_on = models.DateField()
 
     class Meta:
