@@ -60,6 +60,10 @@ def test_stages_big_enough_are_shown_with_their_votes(
     text = page.content.decode()
     assert "People who voted, by career stage" in text
     assert "Nearing retirement" in text
+    csv = client_for(facilitator).get(
+        reverse("conversations:results_csv", kwargs={"pk": conversation.pk})
+    )
+    assert ",career stage,Nearing retirement," in csv.content.decode()
 
 
 def test_a_small_stage_is_hidden_directly_and_by_subtraction(

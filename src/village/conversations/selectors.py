@@ -755,6 +755,7 @@ def results_csv_rows(results: Results) -> list[tuple[object, ...]]:
         for kind, figures in (
             (_("constituency"), s.constituencies),
             (_("opinion group"), s.groups),
+            (_("career stage"), s.career_stages),
         ):
             for figure in figures:
                 c = figure.cell
