@@ -195,6 +195,9 @@ def test_the_circles_app_still_asks_for_the_facilitator_role(
     with pytest.raises(HubError, match="facilitator or an admin"):
         _circle(space, people.staff)
     assert not SpaceCircle.objects.exists()
+    page = client_for(people.staff).get(reverse("hub:space", args=[space.pk])).content.decode()
+    assert "Ask one of them to start it with you." in page
+    assert "Start the circle" not in page
 
 
 @pytest.mark.parametrize("days", [0, -1, 61])
@@ -387,6 +390,7 @@ def test_a_circle_by_its_form(people: People) -> None:
     client = client_for(people.facilitator)
     client.post(reverse("hub:spaces"), {"topic": "Sleep"})
     space = LearningSpace.objects.get()
+    assert "Start the circle" in client.get(reverse("hub:space", args=[space.pk])).content.decode()
     response = client.post(
         reverse("hub:space_circle", args=[space.pk]),
         {"title": "Night", "purpose": "Talk", "prompts": "What helps?\n\nWhat not?", "days": "3"},

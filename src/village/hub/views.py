@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from village.circles import services as circles
 from village.engines.identifying import identifying_hints
 from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
@@ -565,7 +566,7 @@ def _space_page(
         {
             "space": space,
             "can": policy.space_abilities(space=space, member=member),
-            "is_facilitator": space.facilitator_id == member.pk,
+            "runs_circles": circles.can_run_circles(member=member, partnership=space.partnership),
             "next_facilitator": selectors.next_facilitator(space=space),
             "rota": selectors.rota_of(space=space),
             "turns": selectors.turns_of(space=space)[:10],
