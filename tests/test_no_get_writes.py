@@ -32,7 +32,7 @@ from village.demo import demo_load
 from village.hub import services as hub_services
 from village.hub.models import Connection as HubConnection
 from village.hub.models import Element as HubElement
-from village.hub.models import HandoverItem, Pairing
+from village.hub.models import HandoverItem, LearningSpace, Pairing
 from village.hub.models import Project as HubProject
 from village.hub.models import Story as HubStory
 from village.language.models import GlossaryEntry
@@ -187,6 +187,10 @@ def _kwargs_for(route: Route, demo: Demo) -> list[dict[str, Any]]:
                 HubStory.objects.filter(project=project).values_list("pk", flat=True)[:1]
             )
             or [0]
+        ] + [
+            # A space's pages take only its pk; the project routes find no such parts.
+            {"pk": space.pk, "element_pk": 0, "connection_pk": 0, "months": 0, "story_pk": 0}
+            for space in LearningSpace.objects.filter(partnership=demo.partnership)
         ]
     else:  # django-allauth's own pages
         contexts = [{"uidb36": "1", "key": "set-password-key", "provider_id": "no-such-provider"}]

@@ -25,6 +25,7 @@ from village.conversations.demo import demo_conversation
 from village.engines.instruments import get_instrument
 from village.hub.demo import demo_hub
 from village.hub.demo_ancestors import demo_ancestors
+from village.hub.demo_spaces import demo_spaces
 from village.language.demo import demo_glossary
 from village.people import services as people
 from village.people.models import (
@@ -598,6 +599,13 @@ def demo_load() -> tuple[Partnership, bool]:
             members=[*members.values(), *staff, *families],
         )
         demo_glossary(admin=members["admin@demo.village"])
-        demo_ancestors(partnership=partnership)
         demo_hub(partnership=partnership, members=members, agencies=agencies)
+        demo_spaces(
+            partnership=partnership,
+            facilitator=facilitator,
+            rota=[members["staff@demo.village"], members["family@demo.village"], staff[0]],
+            lead=members["staff@demo.village"],
+            agencies=agencies,
+        )
+        demo_ancestors(partnership=partnership)
     return partnership, True

@@ -111,7 +111,13 @@ class Voting:
         self.next_key = 100
 
     def group(
-        self, kind: str, people: int, votes: tuple[int, ...], *, declared: str = ""
+        self,
+        kind: str,
+        people: int,
+        votes: tuple[int, ...],
+        *,
+        declared: str = "",
+        career_stage: str = "",
     ) -> list[str]:
         link = link_for(self.conversation, self.facilitator, "" if declared else kind)
         keys = []
@@ -123,6 +129,7 @@ class Voting:
                 member=None,
                 browser_key=browser,
                 declared=constituency(self.conversation, declared) if declared else None,
+                career_stage=career_stage,
             )
             for statement, value in zip(seeds_of(self.conversation), votes, strict=True):
                 services.vote_cast(

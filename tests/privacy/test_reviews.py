@@ -100,7 +100,15 @@ def _columns(table: str) -> set[str]:
 
 
 def test_panel_rows_hold_nothing_about_a_person(scene: Scene) -> None:
-    assert _columns("reviews_panelrating") == {"id", "review_id", "panel", "value_id", "score"}
+    # career_stage: only a stage shared by at least the minimum of the panel (issue 13).
+    assert _columns("reviews_panelrating") == {
+        "id",
+        "review_id",
+        "panel",
+        "value_id",
+        "score",
+        "career_stage",
+    }
     assert _columns("reviews_pendingpanelrating") == {
         "id",
         "review_id",
@@ -126,7 +134,11 @@ def test_a_sealed_rating_carries_no_person_and_rating_writes_no_audit(scene: Sce
     assert AuditEvent.objects.count() == audit
     pending = PendingPanelRating.objects.get()
     payload = unseal(sealed=pending.sealed, context=f"reviews.panel:{review.pk}")
-    assert payload == {"panel": Panel.FAMILY, "ratings": {str(scene.values[0].pk): 3}}
+    assert payload == {
+        "panel": Panel.FAMILY,
+        "career_stage": "",
+        "ratings": {str(scene.values[0].pk): 3},
+    }
 
 
 def test_no_stored_value_equals_a_marker_outside_the_panel_tables(scene: Scene) -> None:

@@ -30,7 +30,7 @@ from village.forms import (
 )
 from village.language.after_post import HintsOnceForm
 from village.once import OnceForm
-from village.people.models import Member
+from village.people.models import CareerStage, Member
 
 _EXPECTED_ERRORS = dict(
     invalid=_("Enter a whole number of people, or leave it empty."),
@@ -262,6 +262,18 @@ class JoinForm(OnceForm):
         required=False,
         widget=forms.RadioSelect,
         error_messages=dict(invalid_choice=_("Choose the group you belong to.")),
+    )
+
+    career_stage = forms.ChoiceField(
+        label=_("Your career stage (you can leave this out)"),
+        help_text=_(
+            "For results by career stage. A stage is shown only when enough people share it "
+            "that nobody can be picked out."
+        ),
+        required=False,
+        choices=[("", _("I would rather not say")), *CareerStage.choices],
+        widget=forms.RadioSelect,
+        error_messages=dict(invalid_choice=_("Choose a career stage from the list.")),
     )
 
     def __init__(self, *args: Any, constituencies: list[Any] | None = None, **kwargs: Any):

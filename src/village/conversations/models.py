@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from village.anonymity import RandomKeyField
+from village.people.models import CareerStage
 
 STATEMENT_MAX_LENGTH = 140
 STATEMENT_HARD_LIMIT = 500
@@ -176,8 +177,9 @@ class Link(models.Model):
 
 
 class Voter(models.Model):
-    """A pseudonym's constituency: from its link, or self-declared on an open link. Holds
-    no person, session, address or time finer than the day."""
+    """A pseudonym's constituency: from its link, or self-declared on an open link, and the
+    career stage the voter chose to add, if any. Holds no person, session, address or time
+    finer than the day."""
 
     id = RandomKeyField(primary_key=True)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="voters")
@@ -189,6 +191,11 @@ class Voter(models.Model):
         Constituency, on_delete=models.CASCADE, null=True, blank=True, related_name="declared"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    # Only if the voter chose to add it, for results by career stage (shown only for stages
+    # with at least the minimum group size).
+    career_stage = models.CharField(
+        max_length=20, choices=CareerStage.choices, blank=True, default="", db_default=""
+    )
     joined_on = models.DateField()
 
     class Meta:

@@ -50,12 +50,16 @@ from village.engines.disclosure import (
     Table,
 )
 from village.engines.opinions import Analysis, Settings, Votes, analyse, update
+from village.engines.opinions.counts import tally
+from village.people.models import CareerStage
 from village.people.selectors import disclosure_policy
 
 VERSION = 1
 OPEN = "open"  # came through an open link and said their own constituency
 INVITED = "invited"  # the "declared" value of someone who came through an invited link
 NO_GROUP = "none"
+NOT_GIVEN = "not_given"  # the career stage of a voter who did not add one
+STAGES: tuple[str, ...] = (*CareerStage.values, NOT_GIVEN)
 KINDS: tuple[str, ...] = tuple(ConstituencyKind.values)
 INVITED_VALUES: tuple[str, ...] = tuple(str(k.value) for k in INVITED_KINDS)
 OTHER = str(ConstituencyKind.OTHER.value)
@@ -75,6 +79,7 @@ class Loaded:
     constituency_of: dict[str, str]  # voter id -> invited constituency (open-link ones absent)
     declared_of: dict[str, str]  # voter id -> self-declared constituency (open-link only)
     channel_of: dict[str, str]
+    stage_of: dict[str, str]  # voter id -> the career stage they added (others absent)
     writers: dict[str, str]  # statement id -> stand-in writer id
     expected: dict[str, int]
 
@@ -123,10 +128,13 @@ def load(conversation: Conversation) -> Loaded:
     constituency_of: dict[str, str] = {}
     declared_of: dict[str, str] = {}
     channel_of: dict[str, str] = {}
+    stage_of: dict[str, str] = {}
     voters = Voter.objects.filter(conversation=conversation).values_list(
-        "id", "constituency__kind", "declared__kind", "channel"
+        "id", "constituency__kind", "declared__kind", "channel", "career_stage"
     )
-    for pk, kind, declared, channel in voters:
+    for pk, kind, declared, channel, stage in voters:
+        if stage:
+            stage_of[str(pk)] = stage
         if kind:
             constituency_of[str(pk)] = kind
         else:
@@ -147,6 +155,7 @@ def load(conversation: Conversation) -> Loaded:
         constituency_of=constituency_of,
         declared_of=declared_of,
         channel_of=channel_of,
+        stage_of=stage_of,
         writers=writers,
         expected=expected,
     )
@@ -285,6 +294,7 @@ class _Labels:
     declared: npt.NDArray[np.int64]
     group: npt.NDArray[np.int64]
     channel: npt.NDArray[np.int64]
+    career_stage: npt.NDArray[np.int64]
 
 
 def _labels(analysis: Analysis, loaded: Loaded, groups: Sequence[str]) -> _Labels:
@@ -306,6 +316,9 @@ def _labels(analysis: Analysis, loaded: Loaded, groups: Sequence[str]) -> _Label
         group=np.asarray([group_index.get(str(g), len(groups)) for g in group_of], dtype=np.int64),
         channel=np.asarray(
             [channels.index(loaded.channel_of.get(p, Channel.WEB)) for p in ids], dtype=np.int64
+        ),
+        career_stage=np.asarray(
+            [STAGES.index(loaded.stage_of.get(p, NOT_GIVEN)) for p in ids], dtype=np.int64
         ),
     )
 
@@ -342,11 +355,10 @@ def _participants(
         (labels.declared, domains["declared"]),
         (labels.group, domains["group"]),
         (labels.channel, domains["channel"]),
+        (labels.career_stage, domains["career_stage"]),
     )
-    guard = DisclosureGuard(
-        population=_population(combos, ("constituency", "declared", "group", "channel"), domains),
-        policy=policy,
-    )
+    names = ("constituency", "declared", "group", "channel", "career_stage")
+    guard = DisclosureGuard(population=_population(combos, names, domains), policy=policy)
     return {
         "everyone": _cell(guard.table(Query.of()).total),
         "constituencies": _table(guard.table(Query.of(breakdown=["constituency"]))),
@@ -355,6 +367,7 @@ def _participants(
         ),
         "groups": _table(guard.table(Query.of(breakdown=["group"]))),
         "channels": _table(guard.table(Query.of(breakdown=["channel"]))),
+        "career_stages": _table(guard.table(Query.of(breakdown=["career_stage"]))),
     }
 
 
@@ -365,15 +378,18 @@ def _statement(
     labels: _Labels,
     domains: dict[str, tuple[str, ...]],
     policy: Policy,
+    by_stage: Mapping[str, Sequence[int]],
 ) -> dict[str, Any]:
     """One statement's figures, each breakdown released by a guard over its voters."""
     s = analysis.result.statements[j]
     combos = _combinations(
         (labels.constituency[voters], domains["constituency"]),
         (labels.group[voters], domains["group"]),
+        (labels.career_stage[voters], domains["career_stage"]),
     )
     guard = DisclosureGuard(
-        population=_population(combos, ("constituency", "group"), domains), policy=policy
+        population=_population(combos, ("constituency", "group", "career_stage"), domains),
+        policy=policy,
     )
     total = guard.table(Query.of())
     by_kind: dict[str, Sequence[int]] = {
@@ -391,6 +407,7 @@ def _statement(
         "votes": s.votes,
         "constituencies": _table(guard.table(Query.of(breakdown=["constituency"])), by_kind),
         "groups": _table(guard.table(Query.of(breakdown=["group"])), by_group),
+        "career_stages": _table(guard.table(Query.of(breakdown=["career_stage"])), by_stage),
         "bridging": s.bridging,
     }
     shown = {c["key"] for c in entry["constituencies"]["cells"] if c["shown"]}
@@ -457,9 +474,11 @@ def release(*, analysis: Analysis, loaded: Loaded, policy: Policy) -> dict[str, 
         "declared": (*KINDS, INVITED),
         "group": (*group_ids, NO_GROUP),
         "channel": tuple(Channel.values),
+        "career_stage": STAGES,
     }
     labels = _labels(analysis, loaded, group_ids)
     participants = _participants(labels, domains, policy)
+    stages = tally(matrix=analysis.matrix, labels=labels.career_stage, n_labels=len(STAGES))
     by_statement = analysis.matrix.values.tocsc()
     statements = {
         s.id: _statement(
@@ -471,6 +490,14 @@ def release(*, analysis: Analysis, loaded: Loaded, policy: Policy) -> dict[str, 
             labels,
             domains,
             policy,
+            {
+                stage: (
+                    int(stages.agree[i, j]),
+                    int(stages.disagree[i, j]),
+                    int(stages.passes[i, j]),
+                )
+                for i, stage in enumerate(STAGES)
+            },
         )
         for j, s in enumerate(result.statements)
     }

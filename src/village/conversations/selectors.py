@@ -44,7 +44,7 @@ from village.engines.opinions.matrix import Votes
 from village.engines.opinions.polis_io import PolisExport, PolisStatement
 from village.engines.opinions.priority import pick_next, statement_priorities
 from village.people import join_codes
-from village.people.models import Member, Partnership
+from village.people.models import CareerStage, Member, Partnership
 from village.released import ReleasedFigure
 
 
@@ -437,6 +437,19 @@ def group_label(index: int) -> str:
     return _("Group %(letter)s") % {"letter": GROUP_LETTERS[index % len(GROUP_LETTERS)]}
 
 
+def career_stage_label(key: str) -> str:
+    return str(CareerStage(key).label) if key in CareerStage.values else str(_("Did not say"))
+
+
+def _stage_figures(table: dict[str, Any] | None) -> list[Figure]:
+    """Career stage rows, only when some stage is shown: results from before voters could
+    add a stage, or where every stage is too small, have no such table."""
+    cells = (table or {}).get("cells", [])
+    if not any(c["shown"] and c["key"] in CareerStage.values for c in cells):
+        return []
+    return _figures(cells, career_stage_label)
+
+
 def constituency_label(key: str) -> str:
     if key == OPEN_LINK:
         return str(_("Open link (said their own group)"))
@@ -463,6 +476,7 @@ class StatementFigures:
     figures: dict[str, Any]
     constituencies: list[Figure]
     groups: list[Figure]
+    career_stages: list[Figure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -511,6 +525,7 @@ class Results:
     constituencies: list[Figure] = field(default_factory=list)
     open_link: list[Figure] = field(default_factory=list)
     channels: list[Figure] = field(default_factory=list)
+    career_stages: list[Figure] = field(default_factory=list)
     groups: list[GroupFigures] = field(default_factory=list)
     map_groups: list[MapGroup] = field(default_factory=list)
     common_ground: list[StatementFigures] = field(default_factory=list)
@@ -595,6 +610,7 @@ def results_for(*, conversation: Conversation) -> Results:
                 groups=_figures(
                     [c for c in figures["groups"]["cells"] if c["key"] in group_keys], group_name
                 ),
+                career_stages=_stage_figures(figures.get("career_stages")),
             )
 
     def pick(ids: list[str]) -> list[StatementFigures]:
@@ -619,6 +635,7 @@ def results_for(*, conversation: Conversation) -> Results:
         constituencies=_figures(participants["constituencies"]["cells"], constituency_label),
         open_link=_figures(open_cells, constituency_label),
         channels=_figures(participants["channels"]["cells"], lambda key: str(Channel(key).label)),
+        career_stages=_stage_figures(participants.get("career_stages")),
         groups=[
             GroupFigures(
                 label=group_label(i),
@@ -739,6 +756,7 @@ def results_csv_rows(results: Results) -> list[tuple[object, ...]]:
         for kind, figures in (
             (_("constituency"), s.constituencies),
             (_("opinion group"), s.groups),
+            (_("career stage"), s.career_stages),
         ):
             for figure in figures:
                 c = figure.cell

@@ -52,7 +52,7 @@ from village.conversations.models import (
 from village.conversations.policy import Act, ConversationError
 from village.engines.opinions.polis_io import COMMENTS, VOTES, PolisExport, PolisStatement
 from village.people import join_codes
-from village.people.models import Agency, Member, Partnership
+from village.people.models import Agency, CareerStage, Member, Partnership
 from village.people.services import audit_record
 
 MAX_SEEDS = 500
@@ -377,8 +377,10 @@ def voter_join(
     member: Member | None,
     browser_key: str,
     declared: Constituency | None = None,
+    career_stage: str = "",
 ) -> tuple[Voter, bool]:
-    """Join through a link: the link's constituency, or the one declared on an open link.
+    """Join through a link: the link's constituency, or the one declared on an open link,
+    and a career stage if the voter chooses to add one.
 
     Joining again (with this link or any other) changes nothing and uses nothing up: a
     constituency is fixed by the first link. Returns the voter and whether they are new.
@@ -391,6 +393,8 @@ def voter_join(
         return existing, False
     if link.revoked:
         raise ConversationError(_("This link no longer works. Ask whoever sent it for a new one."))
+    if career_stage and career_stage not in CareerStage.values:
+        raise ConversationError(_("Choose a career stage from the list, or leave it out."))
     if link.is_open_link:
         if declared is None or declared.conversation_id != conversation.pk:
             raise ConversationError(_("Choose the group you belong to."))
@@ -411,6 +415,7 @@ def voter_join(
                 pseudonym=pseudonym,
                 constituency_id=link.constituency_id,
                 declared=declared,
+                career_stage=career_stage,
                 joined_on=timezone.localdate(),
             )
     except IntegrityError:

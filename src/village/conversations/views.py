@@ -390,6 +390,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
                     member=member,
                     browser_key=browser_key(request),
                     declared=form.declared_constituency(),
+                    career_stage=form.cleaned_data.get("career_stage", ""),
                 )
             except (ConversationError, throttle.Throttled) as error:
                 form.add_error(None, str(error))

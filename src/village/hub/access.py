@@ -8,7 +8,15 @@ from __future__ import annotations
 from django.http import Http404
 
 from village.hub import policy
-from village.hub.models import Element, Handover, HandoverItem, Pairing, Project, Story
+from village.hub.models import (
+    Element,
+    Handover,
+    HandoverItem,
+    LearningSpace,
+    Pairing,
+    Project,
+    Story,
+)
 from village.people.models import Member
 
 
@@ -64,3 +72,11 @@ def access_story(*, project: Project, pk: int) -> Story:
     if story is None:
         raise Http404
     return story
+
+
+def access_space(*, pk: int, member: Member | None) -> LearningSpace:
+    """A learning space in the acting member's own partnership; another's is not found."""
+    space = LearningSpace.objects.select_related("partnership", "facilitator").filter(pk=pk).first()
+    if space is None or not policy.is_member_of(member, space.partnership_id):
+        raise Http404
+    return space

@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from village.engines.theory.graph import DESCRIPTION_MAX, LABEL_MAX
 from village.engines.theory.kumu import MAX_BYTES
 from village.hub.models import (
+    ABOUT_MAX_LENGTH,
     DOCUMENT_MAX_LENGTH,
     DOMAIN_MAX_LENGTH,
     ELEMENT_KINDS,
     ENTRY_MAX_LENGTH,
     EVIDENCE_STATUSES,
     LEGACY_MAX_LENGTH,
+    LESSON_MAX_LENGTH,
     MAX_PAIRINGS,
     NOTE_MAX_LENGTH,
     OFFER_MAX_LENGTH,
@@ -24,9 +26,11 @@ from village.hub.models import (
     STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    TOPIC_MAX_LENGTH,
     DocumentKind,
     Element,
     EntryKind,
+    LearningSpace,
     PairingOffer,
     ProjectKind,
     SourceKind,
@@ -529,3 +533,92 @@ class SourceForm(forms.Form):
     def chosen(self) -> tuple[str, str]:
         kind, _bar, key = self.cleaned_data["figure"].partition("|")
         return kind, key
+
+
+# --- learning spaces (issue 13, item 5) ----------------------------------------------------
+
+
+class SpaceForm(OnceForm):
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=TOPIC_MAX_LENGTH,
+        error_messages={"required": _("Give the space a topic."), **_too_long(TOPIC_MAX_LENGTH)},
+        widget=HintedTextInput,
+    )
+    about = forms.CharField(
+        label=_("What it is about (optional)"),
+        required=False,
+        max_length=ABOUT_MAX_LENGTH,
+        error_messages=_too_long(ABOUT_MAX_LENGTH),
+        widget=HintedTextarea(attrs={"rows": 4}),
+    )
+
+
+class SpaceCircleForm(OnceForm):
+    title = forms.CharField(
+        label=_("Circle name"),
+        max_length=150,
+        error_messages={"required": _("Give the circle a name."), **_too_long(150)},
+        widget=HintedTextInput,
+    )
+    purpose = forms.CharField(
+        label=_("What the circle is for"),
+        max_length=1000,
+        error_messages={"required": _("Say what the circle is for."), **_too_long(1000)},
+        widget=HintedTextarea(attrs={"rows": 3}),
+    )
+    prompts = forms.CharField(
+        label=_("Prompts"),
+        help_text=_("One a line: the questions people reflect on."),
+        max_length=2000,
+        error_messages={"required": _("Add at least one prompt."), **_too_long(2000)},
+        widget=HintedTextarea(attrs={"rows": 3}),
+    )
+    days = forms.IntegerField(
+        label=_("Days open"),
+        min_value=1,
+        max_value=60,
+        initial=7,
+        error_messages={
+            "required": _("Say how many days the circle stays open."),
+            "invalid": _("Give a whole number of days, like 7."),
+            "min_value": _("Keep the circle open for 1 to 60 days."),
+            "max_value": _("Keep the circle open for 1 to 60 days."),
+        },
+    )
+
+    def prompt_lines(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["prompts"].splitlines() if line.strip()]
+
+
+class LessonForm(OnceForm):
+    title = forms.CharField(
+        label=_("The lesson in a line"),
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={"required": _("Give the lesson a title."), **_too_long(TITLE_MAX_LENGTH)},
+        widget=HintedTextInput,
+    )
+    text = forms.CharField(
+        label=_("What the project learned"),
+        max_length=LESSON_MAX_LENGTH,
+        error_messages={"required": _("Write what was learned."), **_too_long(LESSON_MAX_LENGTH)},
+        widget=HintedTextarea(attrs={"rows": 6}),
+    )
+    assumptions = forms.ModelMultipleChoiceField(
+        label=_("Assumptions it tested"),
+        required=False,
+        queryset=Element.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Choose assumptions from the list.")},
+    )
+    space = forms.ModelChoiceField(
+        label=_("Share it in a learning space (optional)"),
+        required=False,
+        queryset=LearningSpace.objects.none(),
+        error_messages={"invalid_choice": _("Choose a space from the list.")},
+    )
+
+    def __init__(self, *args: Any, assumptions: Any, spaces: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assumptions"].queryset = assumptions  # type: ignore[attr-defined]
+        self.fields["space"].queryset = spaces  # type: ignore[attr-defined]

@@ -442,3 +442,106 @@ class IndicatorSource(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# --- learning spaces (issue 13, item 5) ----------------------------------------------------
+# A learning space is member-led: anyone who takes part starts one on a topic, and the
+# members on its rota take the facilitator role in turn (``facilitator`` holds it now, the
+# rota's order says who is next, and ``FacilitatorTurn`` keeps who held it when). A space
+# runs circles (the circles app makes them; ``SpaceCircle`` links each to the space and to
+# whoever was facilitating). The library is the partnership's: ``Lesson`` rows say what a
+# project learned, each linked to the assumptions of its theory that it tested, and shared
+# in a space if the writer chose one.
+
+TOPIC_MAX_LENGTH = 150
+ABOUT_MAX_LENGTH = 2000
+LESSON_MAX_LENGTH = 5000
+
+
+class LearningSpace(models.Model):
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="learning_spaces"
+    )
+    topic = models.CharField(max_length=TOPIC_MAX_LENGTH)
+    about = models.TextField(blank=True, max_length=ABOUT_MAX_LENGTH)
+    started_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    facilitator = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic", "pk"]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class RotaPlace(models.Model):
+    """A member's place on a space's rota: lower places facilitate sooner."""
+
+    space = models.ForeignKey(LearningSpace, on_delete=models.CASCADE, related_name="rota")
+    member = models.ForeignKey("people.Member", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "member"], name="hub_rota_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.member_id}"
+
+
+class FacilitatorTurn(models.Model):
+    space = models.ForeignKey(LearningSpace, on_delete=models.CASCADE, related_name="turns")
+    member = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    began_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-began_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} from {self.began_at}"
+
+
+class SpaceCircle(models.Model):
+    space = models.ForeignKey(LearningSpace, on_delete=models.CASCADE, related_name="circles")
+    circle = models.OneToOneField(
+        "circles.Circle", on_delete=models.CASCADE, related_name="learning_space"
+    )
+    facilitator = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.space_id}: {self.circle_id}"
+
+
+class Lesson(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lessons")
+    space = models.ForeignKey(
+        LearningSpace, on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    text = models.TextField(max_length=LESSON_MAX_LENGTH)
+    assumptions = models.ManyToManyField(Element, related_name="lessons")
+    added_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-added_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from village.errors import UserError
-from village.hub.models import Handover, Pairing, PairingState, Project
+from village.hub.models import Handover, LearningSpace, Pairing, PairingState, Project
 from village.people.models import Member, Partnership, Role
 
 
@@ -315,3 +316,92 @@ def story_abilities(*, member: Member | None, project: Project) -> dict[str, boo
     return {
         act.value: bool(story_decide(act=act, member=member, project=project)) for act in StoryAct
     }
+
+
+# --- learning spaces (issue 13, item 5) ----------------------------------------------------
+# Member-led: anyone who takes part (not observers) starts a space and joins its rota. The
+# member facilitating now passes the role on; a partnership facilitator or admin can pass it
+# on too, when someone is away. Circles are started by the space's facilitator; the circles
+# app still asks that whoever starts one holds the facilitator or admin role, since only
+# they can run a circle's steps. A project's lessons are shared by its leads, facilitators
+# and admins, finished projects too: that is when there is most to share.
+
+
+class SpacePerson(StrEnum):
+    ADMIN = Role.ADMIN.value
+    FACILITATOR = Role.FACILITATOR.value
+    HOST = "host"  # facilitating the space now
+    ON_ROTA = "on_rota"
+    MEMBER = "member"  # takes part in the partnership
+    READER = "reader"  # anyone in the partnership, observers too
+
+
+class SpaceAct(StrEnum):
+    READ = "read"
+    JOIN = "join"
+    LEAVE = "leave"
+    PASS_ON = "pass_on"  # noqa: S105  (an act, not a password)
+    START_CIRCLE = "start_circle"
+
+
+SPACE_POLICY: dict[SpaceAct, frozenset[SpacePerson]] = {
+    SpaceAct.READ: frozenset(SpacePerson),
+    SpaceAct.JOIN: frozenset({SpacePerson.MEMBER}),
+    SpaceAct.LEAVE: frozenset({SpacePerson.ON_ROTA}),
+    SpaceAct.PASS_ON: frozenset({SpacePerson.HOST, SpacePerson.ADMIN, SpacePerson.FACILITATOR}),
+    SpaceAct.START_CIRCLE: frozenset({SpacePerson.HOST}),
+}
+_SPACE_REFUSALS: dict[SpaceAct, Any] = {
+    SpaceAct.READ: gettext_lazy("This is not open to you."),
+    SpaceAct.JOIN: gettext_lazy("Observers can read learning spaces but not join them."),
+    SpaceAct.LEAVE: gettext_lazy("You are not on this space's rota."),
+    SpaceAct.PASS_ON: gettext_lazy(
+        "Only the member facilitating now, a facilitator or an admin can pass the role on."
+    ),
+    SpaceAct.START_CIRCLE: gettext_lazy(
+        "Only the member facilitating the space now can start one of its circles."
+    ),
+}
+
+
+def space_people_of(*, member: Member | None, space: LearningSpace) -> frozenset[SpacePerson]:
+    """Who a member is for this space; nobody outside its partnership."""
+    if not is_member_of(member, space.partnership_id):
+        return frozenset()
+    assert member is not None
+    people = {SpacePerson.READER}
+    people |= {SpacePerson(role) for role in member.roles if role in {Role.ADMIN, Role.FACILITATOR}}
+    if member.has_role(*STARTS_PROJECTS):
+        people.add(SpacePerson.MEMBER)
+    if space.rota.filter(member=member).exists():
+        people.add(SpacePerson.ON_ROTA)
+        if space.facilitator_id == member.pk:
+            people.add(SpacePerson.HOST)
+    return frozenset(people)
+
+
+def space_decide(*, act: SpaceAct, people: Iterable[SpacePerson]) -> Decision:
+    if frozenset(people) & SPACE_POLICY[act]:
+        return Decision(True)
+    return Decision(False, str(_SPACE_REFUSALS[act]))
+
+
+def space_check(*, act: SpaceAct, space: LearningSpace, member: Member | None) -> None:
+    decision = space_decide(act=act, people=space_people_of(member=member, space=space))
+    if not decision:
+        raise HubError(decision.reason)
+
+
+def space_abilities(*, space: LearningSpace, member: Member | None) -> dict[str, bool]:
+    people = space_people_of(member=member, space=space)
+    return {act.value: bool(space_decide(act=act, people=people)) for act in SpaceAct}
+
+
+def can_start_spaces(*, member: Member | None, partnership: Partnership) -> bool:
+    """Anyone who takes part may start a learning space; observers read."""
+    return can_start_projects(member=member, partnership=partnership)
+
+
+def can_share_lessons(*, member: Member | None, project: Project) -> bool:
+    """A project's leads, facilitators and admins share what it learned, at any point."""
+    return bool(people_of(member=member, project=project) & EDITS)

@@ -32,21 +32,26 @@ from village.hub.models import (
     Document,
     Domain,
     Element,
+    FacilitatorTurn,
     GatePassage,
     Handover,
     HandoverItem,
     IndicatorSource,
     IndicatorTarget,
     IndicatorValue,
+    LearningSpace,
     LegacyEntry,
+    Lesson,
     Pairing,
     PairingEntry,
     PairingOffer,
     PairingPlace,
     PairingState,
     Project,
+    RotaPlace,
     Selection,
     SourceKind,
+    SpaceCircle,
     Story,
 )
 from village.hub.policy import DEFAULT_DOMAINS
@@ -461,3 +466,56 @@ def live_value(*, indicator: Element) -> LiveValue | None:
     return LiveValue(
         source, released_figure(partnership=partnership, kind=source.kind, key=source.key)
     )
+
+
+# --- learning spaces (issue 13, item 5) ----------------------------------------------------
+
+
+def spaces_for(*, partnership: Partnership) -> QuerySet[LearningSpace]:
+    return LearningSpace.objects.filter(partnership=partnership).select_related("facilitator")
+
+
+def space_by_id(*, pk: int) -> LearningSpace | None:
+    return LearningSpace.objects.select_related("partnership", "facilitator").filter(pk=pk).first()
+
+
+def rota_of(*, space: LearningSpace) -> QuerySet[RotaPlace]:
+    return RotaPlace.objects.filter(space=space).select_related("member")
+
+
+def next_facilitator(*, space: LearningSpace) -> Member | None:
+    """Whoever follows the member facilitating now on the rota, round to the start again;
+    the first on the rota when nobody facilitates."""
+    places = list(rota_of(space=space))
+    if not places:
+        return None
+    members = [place.member for place in places]
+    ids = [member.pk for member in members]
+    if space.facilitator_id not in ids:
+        return members[0]
+    return members[(ids.index(space.facilitator_id) + 1) % len(members)]
+
+
+def turns_of(*, space: LearningSpace) -> QuerySet[FacilitatorTurn]:
+    return FacilitatorTurn.objects.filter(space=space).select_related("member")
+
+
+def circles_of(*, space: LearningSpace) -> QuerySet[SpaceCircle]:
+    return SpaceCircle.objects.filter(space=space).select_related("circle", "facilitator")
+
+
+def library_for(*, partnership: Partnership) -> QuerySet[Lesson]:
+    """The shared library: every project's lessons, with the assumptions each tested."""
+    return (
+        Lesson.objects.filter(project__partnership=partnership)
+        .select_related("project", "space", "added_by")
+        .prefetch_related("assumptions")
+    )
+
+
+def lessons_in(*, space: LearningSpace) -> QuerySet[Lesson]:
+    return library_for(partnership=space.partnership).filter(space=space)
+
+
+def assumptions_of(*, project: Project) -> QuerySet[Element]:
+    return Element.objects.filter(project=project, kind=Kind.ASSUMPTION.value)

@@ -6,15 +6,17 @@ and what a Kumu file brings in obey the same rules."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from village.anonymity import shuffled
+from village.circles import services as circles
 from village.engines.theory import (
     Element as TheoryElement,
 )
@@ -29,13 +31,16 @@ from village.engines.theory import (
     read_theory,
 )
 from village.engines.theory.graph import connection_problem, element_problems
+from village.errors import UserError
 from village.hub import policy, selectors
 from village.hub.matching import Problem, problem
 from village.hub.models import (
+    ABOUT_MAX_LENGTH,
     DOCUMENT_MAX_LENGTH,
     DOMAIN_MAX_LENGTH,
     ENTRY_MAX_LENGTH,
     LEGACY_MAX_LENGTH,
+    LESSON_MAX_LENGTH,
     MAX_PAIRINGS,
     NOTE_MAX_LENGTH,
     OFFER_MAX_LENGTH,
@@ -44,12 +49,14 @@ from village.hub.models import (
     STORY_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    TOPIC_MAX_LENGTH,
     Connection,
     Document,
     DocumentKind,
     Domain,
     Element,
     EntryKind,
+    FacilitatorTurn,
     GatePassage,
     Handover,
     HandoverItem,
@@ -57,7 +64,9 @@ from village.hub.models import (
     IndicatorSource,
     IndicatorTarget,
     IndicatorValue,
+    LearningSpace,
     LegacyEntry,
+    Lesson,
     Pairing,
     PairingEntry,
     PairingOffer,
@@ -66,11 +75,13 @@ from village.hub.models import (
     PairingState,
     Project,
     ProjectKind,
+    RotaPlace,
     Selection,
     SourceKind,
+    SpaceCircle,
     Story,
 )
-from village.hub.policy import Act, HubError, PairingAct, StoryAct
+from village.hub.policy import Act, HubError, PairingAct, SpaceAct, StoryAct
 from village.people.models import Agency, CareerStage, Constituency, Member, Partnership, Role
 from village.people.services import audit_record
 
@@ -987,3 +998,166 @@ def indicator_source_clear(*, indicator: Element, actor: Member) -> None:
             action="hub.indicator_source_clear",
             target=indicator,
         )
+
+
+# --- learning spaces (issue 13, item 5) ----------------------------------------------------
+
+CIRCLE_DAYS_MAX = 60
+
+
+def space_create(
+    *, partnership: Partnership, actor: Member, topic: str, about: str = ""
+) -> LearningSpace:
+    """A space on a topic; whoever starts it is first on the rota and facilitates first."""
+    if not policy.can_start_spaces(member=actor, partnership=partnership):
+        raise HubError(_("Observers can read learning spaces but not start them."))
+    with transaction.atomic():
+        space = LearningSpace.objects.create(
+            partnership=partnership,
+            topic=_words(topic, limit=TOPIC_MAX_LENGTH, what=_("the topic")),
+            about=_words(about, limit=ABOUT_MAX_LENGTH, what=_("what it is about"), required=False),
+            started_by=actor,
+            facilitator=actor,
+        )
+        RotaPlace.objects.create(space=space, member=actor, position=1)
+        FacilitatorTurn.objects.create(space=space, member=actor)
+        audit_record(partnership=partnership, actor=actor, action="hub.space_create", target=space)
+    return space
+
+
+def _lock_space(space: LearningSpace) -> LearningSpace:
+    """The space's row, held until the transaction ends, so rota changes take turns."""
+    return LearningSpace.objects.select_for_update().get(pk=space.pk)
+
+
+def space_join(*, space: LearningSpace, actor: Member) -> RotaPlace:
+    """A place at the end of the rota; with nobody facilitating, the joiner takes the role."""
+    policy.space_check(act=SpaceAct.JOIN, space=space, member=actor)
+    with transaction.atomic():
+        locked = _lock_space(space)
+        if locked.rota.filter(member=actor).exists():
+            raise HubError(_("You are already on this space's rota."))
+        last = locked.rota.aggregate(last=Max("position"))["last"] or 0
+        place = RotaPlace.objects.create(space=locked, member=actor, position=last + 1)
+        if locked.facilitator_id is None:
+            _hand_to(locked, actor)
+        audit_record(
+            partnership=space.partnership, actor=actor, action="hub.space_join", target=space
+        )
+    space.refresh_from_db()
+    return place
+
+
+def _hand_to(space: LearningSpace, member: Member | None) -> None:
+    space.facilitator = member
+    space.save(update_fields=["facilitator"])
+    FacilitatorTurn.objects.create(space=space, member=member)
+
+
+def space_leave(*, space: LearningSpace, actor: Member) -> None:
+    """Off the rota; someone facilitating hands the role to whoever is next first."""
+    policy.space_check(act=SpaceAct.LEAVE, space=space, member=actor)
+    with transaction.atomic():
+        locked = _lock_space(space)
+        if locked.facilitator_id == actor.pk:
+            following = selectors.next_facilitator(space=locked)
+            _hand_to(locked, following if following != actor else None)
+        locked.rota.filter(member=actor).delete()
+        audit_record(
+            partnership=space.partnership, actor=actor, action="hub.space_leave", target=space
+        )
+    space.refresh_from_db()
+
+
+def facilitator_pass_on(*, space: LearningSpace, actor: Member) -> Member:
+    """The role goes to whoever is next on the rota, in turn."""
+    policy.space_check(act=SpaceAct.PASS_ON, space=space, member=actor)
+    with transaction.atomic():
+        locked = _lock_space(space)
+        following = selectors.next_facilitator(space=locked)
+        if following is None or following.pk == locked.facilitator_id:
+            raise HubError(_("Nobody else is on the rota yet, so the role stays where it is."))
+        _hand_to(locked, following)
+        audit_record(
+            partnership=space.partnership,
+            actor=actor,
+            action="hub.facilitator_pass_on",
+            target=space,
+        )
+    space.refresh_from_db()
+    return following
+
+
+def space_circle_start(
+    *,
+    space: LearningSpace,
+    actor: Member,
+    title: str,
+    purpose: str,
+    prompts: Sequence[str],
+    days: int,
+) -> SpaceCircle:
+    """A circle for the space, made by the circles app and facilitated by the member whose
+    turn it is; it opens now and closes after ``days``."""
+    policy.space_check(act=SpaceAct.START_CIRCLE, space=space, member=actor)
+    if not 1 <= days <= CIRCLE_DAYS_MAX:
+        raise HubError(
+            _("Keep the circle open for 1 to %(days)s days.") % {"days": CIRCLE_DAYS_MAX}
+        )
+    opens_at = timezone.now()
+    with transaction.atomic():
+        try:
+            circle = circles.circle_create(
+                partnership=space.partnership,
+                created_by=actor,
+                title=_words(title, limit=150, what=_("the circle's name")),
+                purpose=_words(purpose, limit=1000, what=_("what the circle is for")),
+                agreements=[],
+                prompts=prompts,
+                opens_at=opens_at,
+                closes_at=opens_at + timedelta(days=days),
+            )
+        except UserError as error:
+            raise HubError(str(error)) from error
+        link = SpaceCircle.objects.create(space=space, circle=circle, facilitator=actor)
+        audit_record(
+            partnership=space.partnership,
+            actor=actor,
+            action="hub.space_circle_start",
+            target=space,
+        )
+    return link
+
+
+def lesson_add(
+    *,
+    project: Project,
+    actor: Member,
+    title: str,
+    text: str,
+    assumptions: Sequence[Element] = (),
+    space: LearningSpace | None = None,
+) -> Lesson:
+    """What a project learned, for the shared library, linked to the assumptions of its own
+    theory that it tested and, if chosen, shared in one of the partnership's spaces."""
+    if not policy.can_share_lessons(member=actor, project=project):
+        raise HubError(
+            _("Only the project's leads, a facilitator or an admin can share its lessons.")
+        )
+    if any(a.project_id != project.pk or a.kind != Kind.ASSUMPTION.value for a in assumptions):
+        raise HubError(_("Choose assumptions from this project's theory of change."))
+    if space is not None and space.partnership_id != project.partnership_id:
+        raise HubError(_("Choose a learning space from this partnership."))
+    with transaction.atomic():
+        lesson = Lesson.objects.create(
+            project=project,
+            space=space,
+            title=_words(title, limit=TITLE_MAX_LENGTH, what=_("a title for the lesson")),
+            text=_words(text, limit=LESSON_MAX_LENGTH, what=_("what was learned")),
+            added_by=actor,
+        )
+        lesson.assumptions.set(assumptions)
+        audit_record(
+            partnership=project.partnership, actor=actor, action="hub.lesson_add", target=lesson
+        )
+    return lesson

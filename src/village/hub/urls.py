@@ -25,6 +25,15 @@ urlpatterns = [
     path("<int:pk>/theory/elements.csv", views.export_elements, name="export_elements"),
     path("<int:pk>/theory/connections.csv", views.export_connections, name="export_connections"),
     path("<int:pk>/theory/import/", views.theory_import, name="theory_import"),
+    # --- learning spaces (issue 13, item 5)
+    path("spaces/", views.space_list, name="spaces"),
+    path("spaces/<int:pk>/", views.space_detail, name="space"),
+    path("spaces/<int:pk>/join/", views.space_join, name="space_join"),
+    path("spaces/<int:pk>/leave/", views.space_leave, name="space_leave"),
+    path("spaces/<int:pk>/pass-on/", views.facilitator_pass_on, name="space_pass_on"),
+    path("spaces/<int:pk>/circles/new/", views.space_circle_start, name="space_circle"),
+    path("library/", views.library, name="library"),
+    path("<int:pk>/lessons/new/", views.lesson_add, name="lesson_add"),
     # Good ancestors: pairings, the legacy log and handovers
     path("ancestors/", views.ancestors, name="ancestors"),
     path("ancestors/pair/", views.pairing_propose, name="pairing_propose"),

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from village.circles import services as circles
 from village.engines.identifying import identifying_hints
 from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
 from village.engines.theory import elements_csv as write_elements
 from village.hub import access, forms, policy, selectors, services
-from village.hub.models import Connection, Element, Pairing, Project, Story
+from village.hub.models import Connection, Element, LearningSpace, Pairing, Project, Story
 from village.hub.policy import Act, HubError
 from village.once import run_once
 from village.people.models import Member, Role
@@ -127,6 +128,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": selectors.documents_of(project=project),
             "leads": selectors.leads_of(project=project),
             "lead_form": forms.LeadForm(members=selectors.possible_leads(project=project)),
+            "can_share_lessons": policy.can_share_lessons(member=member, project=project),
         },
     )
 
@@ -986,3 +988,193 @@ def indicator_source(request: HttpRequest, pk: int, element_pk: int) -> HttpResp
     except HubError as error:
         return _refused(request, project, element, error)
     return _done(request, project, element, _("It now reads its value from Village."))
+
+
+# --- learning spaces (issue 13, item 5) ----------------------------------------------------
+
+
+def _space(request: HttpRequest, pk: int) -> tuple[LearningSpace, Member]:
+    member = _member(request)
+    return access.access_space(pk=pk, member=member), member
+
+
+@login_required
+def space_list(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    partnership = member.partnership
+    can_start = policy.can_start_spaces(member=member, partnership=partnership)
+    form = forms.SpaceForm(_posted(request))
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "hub/space_list.html",
+            {
+                "spaces": selectors.spaces_for(partnership=partnership),
+                "form": form,
+                "can_start": can_start,
+            },
+        )
+
+    if request.method == "POST":
+        if not can_start:
+            raise PermissionDenied
+        if form.is_valid():
+
+            def create() -> HttpResponse:
+                try:
+                    space = services.space_create(
+                        partnership=partnership,
+                        actor=member,
+                        topic=form.cleaned_data["topic"],
+                        about=form.cleaned_data["about"],
+                    )
+                except HubError as error:
+                    form.add_error(None, str(error))
+                    return page()
+                messages.success(request, _("The space is started. You facilitate it first."))
+                return redirect("hub:space", pk=space.pk)
+
+            return run_once(request, create)
+    return page()
+
+
+def _space_page(
+    request: HttpRequest,
+    space: LearningSpace,
+    member: Member,
+    circle_form: forms.SpaceCircleForm | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "hub/space_detail.html",
+        {
+            "space": space,
+            "can": policy.space_abilities(space=space, member=member),
+            "runs_circles": circles.can_run_circles(member=member, partnership=space.partnership),
+            "next_facilitator": selectors.next_facilitator(space=space),
+            "rota": selectors.rota_of(space=space),
+            "turns": selectors.turns_of(space=space)[:10],
+            "circles": selectors.circles_of(space=space),
+            "lessons": selectors.lessons_in(space=space),
+            "circle_form": circle_form or forms.SpaceCircleForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def space_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    space, member = _space(request, pk)
+    return _space_page(request, space, member)
+
+
+def _space_step(request: HttpRequest, pk: int, act: policy.SpaceAct) -> HttpResponse:
+    """Join, leave or pass the role on: one button each, the answer as a message."""
+    space, member = _space(request, pk)
+    done = {
+        policy.SpaceAct.JOIN: (services.space_join, _("You are on the rota.")),
+        policy.SpaceAct.LEAVE: (services.space_leave, _("You are off the rota.")),
+        policy.SpaceAct.PASS_ON: (services.facilitator_pass_on, _("The role is passed on.")),
+    }
+    step, words = done[act]
+    try:
+        step(space=space, actor=member)
+    except HubError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, words)
+    return redirect("hub:space", pk=space.pk)
+
+
+@login_required
+@require_POST
+def space_join(request: HttpRequest, pk: int) -> HttpResponse:
+    return _space_step(request, pk, policy.SpaceAct.JOIN)
+
+
+@login_required
+@require_POST
+def space_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    return _space_step(request, pk, policy.SpaceAct.LEAVE)
+
+
+@login_required
+@require_POST
+def facilitator_pass_on(request: HttpRequest, pk: int) -> HttpResponse:
+    return _space_step(request, pk, policy.SpaceAct.PASS_ON)
+
+
+@login_required
+@require_POST
+def space_circle_start(request: HttpRequest, pk: int) -> HttpResponse:
+    space, member = _space(request, pk)
+    form = forms.SpaceCircleForm(request.POST)
+    if not form.is_valid():
+        return _space_page(request, space, member, form)
+
+    def create() -> HttpResponse:
+        try:
+            services.space_circle_start(
+                space=space,
+                actor=member,
+                title=form.cleaned_data["title"],
+                purpose=form.cleaned_data["purpose"],
+                prompts=form.prompt_lines(),
+                days=form.cleaned_data["days"],
+            )
+        except HubError as error:
+            form.add_error(None, str(error))
+            return _space_page(request, space, member, form)
+        messages.success(request, _("The circle is started. Share its join code."))
+        return redirect("hub:space", pk=space.pk)
+
+    return run_once(request, create)
+
+
+@login_required
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    member = _member(request)
+    return render(
+        request,
+        "hub/library.html",
+        {"lessons": selectors.library_for(partnership=member.partnership)},
+    )
+
+
+@login_required
+def lesson_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project, member = _project(request, pk)
+    if not policy.can_share_lessons(member=member, project=project):
+        raise PermissionDenied
+    form = forms.LessonForm(
+        _posted(request),
+        assumptions=selectors.assumptions_of(project=project),
+        spaces=selectors.spaces_for(partnership=project.partnership),
+    )
+
+    def page() -> HttpResponse:
+        return render(request, "hub/lesson_add.html", {"project": project, "form": form})
+
+    if request.method == "POST" and form.is_valid():
+
+        def create() -> HttpResponse:
+            data = form.cleaned_data
+            try:
+                services.lesson_add(
+                    project=project,
+                    actor=member,
+                    title=data["title"],
+                    text=data["text"],
+                    assumptions=list(data["assumptions"]),
+                    space=data["space"],
+                )
+            except HubError as error:
+                form.add_error(None, str(error))
+                return page()
+            messages.success(request, _("The lesson is in the library."))
+            return redirect("hub:library")
+
+        return run_once(request, create)
+    return page()

@@ -347,13 +347,17 @@ class Panel(models.TextChoices):
 
 
 class PanelRating(models.Model):
-    """One anonymous panel rating of one value: no person, no time, a random key."""
+    """One anonymous panel rating of one value: no person, no time, a random key; a career
+    stage only when it is shared widely enough (see ``career_stage``)."""
 
     id = RandomKeyField(primary_key=True)
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="panel_ratings")
     panel = models.CharField(max_length=10, choices=Panel.choices)
     value = models.ForeignKey(Value, on_delete=models.PROTECT, related_name="+")
     score = models.PositiveSmallIntegerField(choices=Scale.choices)
+    # The rater's career stage, kept only when at least the minimum group size of the
+    # panel's members share it (else empty), so it never narrows a row to fewer people.
+    career_stage = models.CharField(max_length=20, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]

@@ -22,7 +22,7 @@ from village.conversations import selectors as conversation_selectors
 from village.engines.disclosure import DisclosureGuard, Population, Query, Respondent
 from village.engines.lens import Finding
 from village.language import selectors as language_selectors
-from village.people.models import Agency, Member, Partnership
+from village.people.models import Agency, CareerStage, Member, Partnership
 from village.people.selectors import agencies_for, disclosure_policy
 from village.released import ReleasedFigure
 from village.reviews.differences import Piece, word_diff
@@ -60,6 +60,8 @@ GAP_FLAG = 2.0
 TREND_QUARTERS = 8
 PANEL = "panel"
 SCORE = "score"
+STAGE = "career_stage"
+NO_STAGE = "unknown"  # not given, or shared by too few of the panel to keep
 
 
 # Quarters
@@ -479,6 +481,20 @@ PANEL_LABELS = {panel.value: str(panel.label) for panel in Panel}
 
 
 @dataclass(frozen=True)
+class StageFigure:
+    """One career stage's view of one value within one panel, or why it is hidden."""
+
+    label: str
+    people: int | None = None
+    mean: float | None = None
+    hidden_because: str = ""
+
+    @property
+    def shown(self) -> bool:
+        return self.mean is not None
+
+
+@dataclass(frozen=True)
 class PanelFigure:
     """One panel's view of one value: about how many rated it and their average on the
     six-point scale, or, when hidden, why."""
@@ -487,6 +503,8 @@ class PanelFigure:
     people: int | None = None
     mean: float | None = None
     hidden_because: str = ""
+    # By career stage, only when the panel's figure and some stage are shown.
+    stages: tuple[StageFigure, ...] = ()
 
     @property
     def label(self) -> str:
@@ -497,31 +515,67 @@ class PanelFigure:
         return self.mean is not None
 
 
+_STAGE_LABELS = {value: str(label) for value, label in CareerStage.choices}
+
+
+def _stages(guard: DisclosureGuard, panel: str) -> tuple[StageFigure, ...]:
+    """The panel's ratings by career stage through the same guard as its total, so no stage
+    can be worked out from the total and the others; none when no stage would show."""
+    table = guard.table(Query.of(breakdown=[STAGE], filters={PANEL: panel}, measures=[SCORE]))
+    figures = []
+    stage_shown = False
+    for cell in table.cells:
+        if cell.suppression is not None:
+            figures.append(
+                StageFigure(_stage_label(cell.key[0]), hidden_because=cell.suppression.message)
+            )
+            continue
+        stage_shown = stage_shown or cell.key[0] in _STAGE_LABELS
+        figures.append(
+            StageFigure(_stage_label(cell.key[0]), people=cell.count, mean=cell.means[SCORE])
+        )
+    return tuple(figures) if stage_shown else ()
+
+
+def _stage_label(key: str) -> str:
+    return _STAGE_LABELS.get(key, _("Not given"))
+
+
 def _value_figures(
-    scores: Sequence[tuple[str, int]], partnership: Partnership
+    scores: Sequence[tuple[str, str, int]], partnership: Partnership
 ) -> dict[str, PanelFigure]:
     """One value's panel ratings through one disclosure guard: each panel is a filtered
     table of its own (the panel is structural: never dropped to make a wider group), and no
-    table of both panels together is released."""
+    table of both panels together is released; within a panel, by career stage."""
     if not scores:
         nothing = _("Nobody on this panel has rated this value yet.")
         return {panel: PanelFigure(panel, hidden_because=nothing) for panel in Panel.values}
     population = Population.snapshot(
         respondents=[
-            Respondent(attributes={PANEL: panel}, scores={SCORE: s}) for panel, s in scores
+            Respondent(attributes={PANEL: panel, STAGE: stage or NO_STAGE}, scores={SCORE: s})
+            for panel, stage, s in scores
         ],
-        domains={PANEL: Panel.values},
+        domains={PANEL: Panel.values, STAGE: [*CareerStage.values, NO_STAGE]},
     )
     guard = DisclosureGuard(
         population=population, policy=disclosure_policy(partnership), structural={PANEL}
     )
+    # Every panel's total first, as before career stages were added; then the stages.
+    totals = {
+        panel: guard.table(Query.of(filters={PANEL: panel}, measures=[SCORE])).total
+        for panel in Panel.values
+    }
     figures = {}
-    for panel in Panel.values:
-        total = guard.table(Query.of(filters={PANEL: panel}, measures=[SCORE])).total
+    for panel, total in totals.items():
         if total.suppression is not None:
             figures[panel] = PanelFigure(panel, hidden_because=total.suppression.message)
         else:
-            figures[panel] = PanelFigure(panel, people=total.count, mean=total.means[SCORE])
+            figures[panel] = PanelFigure(
+                panel,
+                people=total.count,
+                mean=total.means[SCORE],
+                stages=_stages(guard, panel),
+            )
     return figures
 
 
@@ -529,11 +583,11 @@ def panel_figures(*, review: Review) -> dict[int, dict[str, PanelFigure]]:
     """Every value's family and frontline figures (by value id, then panel), released
     through the disclosure guard. Only released ratings count: answers still in the mix are
     not read."""
-    scores: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    for value_id, panel, score in PanelRating.objects.filter(review=review).values_list(
-        "value_id", "panel", "score"
+    scores: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
+    for value_id, panel, stage, score in PanelRating.objects.filter(review=review).values_list(
+        "value_id", "panel", "career_stage", "score"
     ):
-        scores[value_id].append((panel, score))
+        scores[value_id].append((panel, stage, score))
     return {
         value.pk: _value_figures(scores.get(value.pk, []), review.partnership)
         for value in Value.objects.filter(version_id=review.version_id)

@@ -867,7 +867,11 @@ def panel_rate(*, review: Review, actor: Member, ratings: Mapping[int, int | str
         raise ReviewError(_("Choose one of the values this review rates."))
     if selectors.has_panel_rated(review=review, member=actor):
         raise ReviewError(_("You have already rated this quarter. Thank you."))
-    payload = {"panel": panel, "ratings": {str(pk): score for pk, score in chosen.items()}}
+    payload = {
+        "panel": panel,
+        "career_stage": _shared_stage(actor, panel),
+        "ratings": {str(pk): score for pk, score in chosen.items()},
+    }
     try:
         with transaction.atomic():
             still_open = Review.objects.select_for_update().filter(
@@ -884,6 +888,18 @@ def panel_rate(*, review: Review, actor: Member, ratings: Mapping[int, int | str
     except IntegrityError as error:
         raise ReviewError(_("You have already rated this quarter. Thank you.")) from error
     return len(chosen)
+
+
+def _shared_stage(member: Member, panel: str) -> str:
+    """The rater's career stage, only when at least the minimum group size of the active
+    members on their panel share it: a stored rating then points at no fewer people than
+    that (as a check-in answer's attributes are coarsened). Otherwise none."""
+    stage = member.career_stage
+    if not stage:
+        return ""
+    alike = Member.objects.filter(partnership_id=member.partnership_id, career_stage=stage)
+    sharing = sum(1 for other in alike if policy.panel_of(other) == panel)
+    return stage if sharing >= member.partnership.min_group_size else ""
 
 
 def panel_release(*, review: Review, final: bool = False) -> int:
@@ -905,7 +921,13 @@ def panel_release(*, review: Review, final: bool = False) -> int:
         for row in batch:
             payload = unseal(sealed=row.sealed, context=_sealed_context(review))
             ratings += [
-                PanelRating(review=review, panel=payload["panel"], value_id=int(pk), score=score)
+                PanelRating(
+                    review=review,
+                    panel=payload["panel"],
+                    value_id=int(pk),
+                    score=score,
+                    career_stage=payload.get("career_stage", ""),
+                )
                 for pk, score in payload["ratings"].items()
             ]
         PanelRating.objects.bulk_create(shuffled(ratings))

@@ -1,0 +1,83 @@
+"""A learning space in a real Chromium: a member starts one at 320 px and sees themselves
+facilitating; a second member joins the rota, takes the role when it is passed on, and
+reads the lesson a project shared there. Each page passes axe-core at 320 and 1280 px and
+none scrolls sideways."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import PASSWORD
+from tests.hub.conftest import build_theory
+from village.hub import services
+from village.hub.models import LearningSpace
+from village.people.models import Agency, Member, Role
+
+pytestmark = pytest.mark.browser
+
+
+def _both_widths(page: Any, check_page: Any, name: str) -> None:
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        check_page(page, f"{name} at {width} px")
+        screenshot(page, name)
+    page.set_viewport_size({"width": 320, "height": 900})
+
+
+def test_members_start_a_space_and_take_turns_to_facilitate(
+    new_page: Any, check_page: Any, agency: Agency, make_member: Any
+) -> None:
+    sam: Member = make_member(Role.STAFF, name="Sam")
+    fay: Member = make_member(Role.FAMILY, name="Fay")
+    lead: Member = make_member(Role.STAFF, name="Lee")
+    page = new_page(width=320)
+    sign_in(page, check_page, email=sam.user.email, password=PASSWORD)
+    page.goto("/hub/spaces/")
+    _both_widths(page, check_page, "learning spaces")
+    page.get_by_label("Topic").fill("Talking with teenagers")
+    page.get_by_role("button", name="Start the space").click()
+    expect(page.get_by_text("Facilitating now: Sam.")).to_be_visible()
+    _both_widths(page, check_page, "a learning space")
+
+    space = LearningSpace.objects.get()
+    project = services.project_create(
+        partnership=agency.partnership,
+        actor=lead,
+        title="Family group conferencing",
+        kind="new",
+        started_on=date(2026, 1, 31),
+        agencies=[agency],
+    )
+    built = build_theory(project, lead)
+    services.lesson_add(
+        project=project,
+        actor=lead,
+        title="Trust comes first",
+        text="Families spoke when they knew the convenor.",
+        assumptions=[built.assumption],
+        space=space,
+    )
+
+    other = new_page(width=320)
+    sign_in(other, check_page, email=fay.user.email, password=PASSWORD)
+    other.goto(f"/hub/spaces/{space.pk}/")
+    other.get_by_role("button", name="Join the rota").click()
+    expect(other.get_by_text("You are on the rota.")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_text("Next on the rota: Fay.")).to_be_visible()
+    page.get_by_role("button", name="Pass the role on").click()
+    expect(page.get_by_text("Facilitating now: Fay.")).to_be_visible()
+
+    other.reload()
+    expect(other.get_by_role("heading", name="Trust comes first")).to_be_visible()
+    expect(other.get_by_text("Families trust the convenor")).to_be_visible()
+    _both_widths(other, check_page, "a learning space, facilitating")
+    other.get_by_role("link", name="The whole library").click()
+    expect(other.get_by_role("heading", name="What projects learned")).to_be_visible()
+    _both_widths(other, check_page, "the library")
