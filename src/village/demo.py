@@ -604,8 +604,6 @@ def demo_load() -> tuple[Partnership, bool]:
             partnership=partnership,
             facilitator=facilitator,
             rota=[members["staff@demo.village"], members["family@demo.village"], staff[0]],
-            lead=members["staff@demo.village"],
-            agencies=agencies,
         )
         demo_ancestors(partnership=partnership)
     return partnership, True
