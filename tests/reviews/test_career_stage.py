@@ -10,10 +10,13 @@ from django.urls import reverse
 
 from tests.conftest import client_for
 from tests.reviews.conftest import Partners, person, rate_panel, value_of
+from tests.reviews.test_pack import docx_text, pdf_text
 from village.people.models import CareerStage, Constituency, Member, Role
 from village.reviews import selectors
 from village.reviews import services as review_services
 from village.reviews.models import Panel, PanelRating, Review
+from village.reviews.pack import review_pack
+from village.reviews.pack_render import pack_docx, pack_pdf
 
 NEW, ESTABLISHED, NEARING = (str(s) for s in CareerStage.values)
 VALUE = "no-blame"
@@ -96,3 +99,22 @@ def test_the_stage_counts_only_the_raters_own_panel(review: Review, partners: Pa
     review_services.ratings_close(review=review, actor=partners.facilitator)
     stored = dict(PanelRating.objects.values_list("panel", "career_stage"))
     assert stored == {Panel.FRONTLINE: "", Panel.FAMILY: NEARING}
+
+
+def test_the_review_pack_shows_the_panels_by_career_stage_as_the_meeting_does(
+    review: Review, partners: Partners
+) -> None:
+    """Found: only the meeting view broke the panels down by career stage; the pack, the
+    review's printed report, did not."""
+    frontline = [*partners.frontline, *_more_frontline(partners, 4)]
+    rate_panel(review, _staged(frontline[:6], NEW), {VALUE: 2})
+    rate_panel(review, _staged(frontline[6:12], ESTABLISHED), {VALUE: 6})
+    review_services.ratings_close(review=review, actor=partners.facilitator)
+    pack = review_pack(review=review)
+    (value,) = [v for v in pack.values if v.key == VALUE]
+    rows = {(row.panel, row.stage): row for row in value.stage_rows}
+    assert rows[("Frontline staff", "New to the work")].words.startswith("2")
+    assert rows[("Frontline staff", "Established")].words.startswith("6")
+    assert not rows[("Frontline staff", "Nearing retirement")].words
+    for text in (pdf_text(pack_pdf(pack)), docx_text(pack_docx(pack))):
+        assert "the panels by career stage" in text and "New to the work" in text

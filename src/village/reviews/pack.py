@@ -108,6 +108,32 @@ class PackValue:
     def own_average_words(self) -> str:
         return score_words(self.own_average)
 
+    @property
+    def stage_rows(self) -> tuple[StageRow, ...]:
+        """Each panel's view by career stage, where the meeting view shows one."""
+        return tuple(
+            StageRow(
+                panel.label,
+                stage.label,
+                score_words(stage.mean),
+                stage.hidden_because,
+                stage.people,
+            )
+            for panel in (self.family, self.frontline)
+            for stage in panel.stages
+        )
+
+
+@dataclass(frozen=True)
+class StageRow:
+    """One career stage's view of a value within one panel: a row of the pack's table."""
+
+    panel: str
+    stage: str
+    words: str
+    hidden_because: str
+    people: int | None
+
 
 @dataclass(frozen=True)
 class ReviewPack:

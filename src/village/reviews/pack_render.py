@@ -112,6 +112,21 @@ def pack_docx(pack: ReviewPack) -> bytes:
                 for row in value.rows
             ],
         )
+        if value.stage_rows:
+            _table(
+                document,
+                _("%(name)s: the panels by career stage") % {"name": value.name},
+                [_("Panel"), _("Career stage"), _("Rating"), _("People")],
+                [
+                    [
+                        row.panel,
+                        row.stage,
+                        _cell(row.words, _("Not shown: %(why)s") % {"why": row.hidden_because}),
+                        _("about %(n)s") % {"n": row.people} if row.people else "",
+                    ]
+                    for row in value.stage_rows
+                ],
+            )
 
     document.add_heading(knowing, level=1)
     for value in pack.values:
