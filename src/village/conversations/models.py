@@ -218,9 +218,9 @@ class PendingStage(models.Model):
     """A declared career stage held back until enough voters in its constituency declare it:
     sealed with a key the database never holds (the voter, their constituency and the stage
     are inside), beside nothing but the conversation. Every join writes all of a
-    conversation's pending stages again with fresh keys in random order, so neither their
-    keys nor which transaction wrote them (xmin) nor where they lie (ctid) points at a
-    voter."""
+    conversation's pending stages again with fresh keys and seals in random order, so
+    neither their keys nor which transaction wrote them (xmin) nor where they lie (ctid)
+    points at a voter."""
 
     id = RandomKeyField(primary_key=True)
     conversation = models.ForeignKey(

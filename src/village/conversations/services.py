@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -425,6 +426,10 @@ def voter_join(
     return voter, True
 
 
+# The constituency a voter joined through, the one they declared on an open link, and a stage.
+_StageGroup = tuple[int | None, int | None, str]
+
+
 def _stage_context(conversation_id: int) -> str:
     return f"conversations.stage:{conversation_id}"
 
@@ -438,7 +443,8 @@ def _hold_stages(voter: Voter, career_stage: str) -> None:
     brings its group to the minimum writes it to all of them at once. So no stored stage is
     shared by fewer than the minimum in its constituency. Every join, with a stage or
     without, writes all the conversation's pending stages again in random order with fresh
-    keys, so no pending row's key, xmin or ctid points at the join that declared it."""
+    keys and seals, so no pending row's key, bytes, xmin or ctid points at the join that
+    declared it."""
     conversation = voter.conversation
     Conversation.objects.select_for_update().filter(pk=conversation.pk).exists()
     context = _stage_context(conversation.pk)
@@ -453,21 +459,20 @@ def _hold_stages(voter: Voter, career_stage: str) -> None:
                 "stage": career_stage,
             }
         )
-    groups: dict[tuple[int | None, int | None, str], list[int]] = {}
+    groups: dict[_StageGroup, list[int]] = {}
     for entry in waiting:
         group = (entry["constituency"], entry["declared"], entry["stage"])
         groups.setdefault(group, []).append(entry["voter"])
+    stored: Counter[_StageGroup] = Counter(
+        Voter.objects.filter(conversation=conversation)
+        .exclude(career_stage="")
+        .values_list("constituency_id", "declared_id", "career_stage")
+    )
     minimum = conversation.partnership.min_group_size
     released: dict[str, list[int]] = {}
-    for (constituency, declared, stage), voters in groups.items():
-        stored = Voter.objects.filter(
-            conversation=conversation,
-            constituency_id=constituency,
-            declared_id=declared,
-            career_stage=stage,
-        ).count()
-        if stored + len(voters) >= minimum:
-            released.setdefault(stage, []).extend(voters)
+    for group, voters in groups.items():
+        if stored[group] + len(voters) >= minimum:
+            released.setdefault(group[2], []).extend(voters)
     if voter.pk in released.get(career_stage, []):
         voter.career_stage = career_stage
     voter.save(force_insert=True)
