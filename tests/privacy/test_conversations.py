@@ -7,6 +7,7 @@ person: by a stored column, by any value equal to a pseudonym, by a shared trans
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,14 +23,17 @@ from tests.privacy.conftest import dump
 from village.conversations import selectors, services
 from village.conversations.models import ConstituencyKind, Conversation, Link, Statement
 from village.people.browser_key import COOKIE_NAME
-from village.people.models import Member, Partnership, Role
+from village.people.models import CareerStage, Member, Partnership, Role
 
 POSTGRES = connection.vendor == "postgresql"
+NEARING = CareerStage.NEARING_RETIREMENT.value
+RARE_STAGE = (0, 7)  # the clients who say they are nearing retirement
 ANONYMOUS_TABLES = (
     "conversations_vote",
     "conversations_voter",
     "conversations_statement",
     "conversations_moderationentry",
+    "conversations_pendingstage",
 )
 PERSON_TABLES = (
     "people_member",
@@ -74,10 +78,10 @@ def scene(facilitator: Member, make_member: Callable[..., Member]) -> Scene:
     statements = list(selectors.votable_statements(conversation=conversation))
     for index, client in enumerate(clients):
         link: Link = links[kinds[index % 3]]
-        assert (
-            client.post(reverse("conversations:join", kwargs={"code": link.code})).status_code
-            == 302
-        )
+        # A member and a guest in different constituencies add a rare career stage.
+        stage = {"career_stage": NEARING} if index in RARE_STAGE else {}
+        joined = client.post(reverse("conversations:join", kwargs={"code": link.code}), stage)
+        assert joined.status_code == 302
         url = reverse("conversations:vote", kwargs={"pk": conversation.pk})
         for number, statement in enumerate(statements):
             value = str((index + number) % 3 - 1)
@@ -159,6 +163,59 @@ def test_no_transaction_writes_a_vote_and_a_person(scene: Scene) -> None:
     people = {row.system["sys_xmin"] for table in PERSON_TABLES for row in tables.get(table, [])}
     assert anonymous and people
     assert not anonymous & people
+
+
+def test_a_held_back_career_stage_is_stored_nowhere_near_its_voter(scene: Scene) -> None:
+    """Two voters are nearing retirement, fewer than the minimum in their constituencies:
+    no voter row shows it. It waits in sealed rows holding nothing in clear, all written by
+    the last join's transaction (on PostgreSQL), whoever declared, and the last to join
+    declared nothing."""
+    tables = dump()
+    assert {row.values["career_stage"] for row in tables["conversations_voter"]} == {""}
+    pending = tables["conversations_pendingstage"]
+    assert len(pending) == len(RARE_STAGE)
+    assert _columns("conversations_pendingstage") == {"id", "conversation_id", "sealed"}
+    pseudonyms = [row.values["pseudonym"] for row in tables["conversations_voter"]]
+    ids = [str(row.values["id"]) for row in tables["conversations_voter"]]
+    for row in pending:
+        sealed = bytes(row.values["sealed"])
+        for clear in (NEARING, *pseudonyms, *ids):
+            assert clear.encode() not in sealed
+    if POSTGRES:
+        last = max(row.system["sys_xmin"] for row in tables["conversations_voter"])
+        assert {row.system["sys_xmin"] for row in pending} == {last}
+        assert len(scene.clients) - 1 not in RARE_STAGE
+
+
+def test_a_stage_reaches_its_group_together_and_never_fewer(scene: Scene) -> None:
+    """Enough guests join the frontline group saying they are established: every one of
+    them gets it at once, in one transaction, and no stored stage in any constituency is
+    shared by fewer than the minimum."""
+    conversation = scene.conversation
+    size = conversation.partnership.min_group_size
+    [link] = services.link_create(
+        conversation=conversation,
+        actor=conversation.created_by,
+        constituency=conversation.constituencies.get(kind=ConstituencyKind.FRONTLINE),
+    )
+    for _ in range(size):
+        joined = Client().post(
+            reverse("conversations:join", kwargs={"code": link.code}),
+            {"career_stage": CareerStage.ESTABLISHED},
+        )
+        assert joined.status_code == 302
+    tables = dump()
+    voters = tables["conversations_voter"]
+    groups = Counter(
+        (row.values["constituency_id"], row.values["declared_id"], row.values["career_stage"])
+        for row in voters
+        if row.values["career_stage"]
+    )
+    assert list(groups.values()) == [size]
+    assert len(tables["conversations_pendingstage"]) == len(RARE_STAGE)
+    if POSTGRES:
+        stored = {row.system["sys_xmin"] for row in voters if row.values["career_stage"]}
+        assert len(stored) == 1
 
 
 def test_statements_carry_only_a_constituency(scene: Scene) -> None:

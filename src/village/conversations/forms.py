@@ -267,8 +267,8 @@ class JoinForm(OnceForm):
     career_stage = forms.ChoiceField(
         label=_("Your career stage (you can leave this out)"),
         help_text=_(
-            "For results by career stage. A stage is shown only when enough people share it "
-            "that nobody can be picked out."
+            "For results by career stage. A stage is kept and shown only when enough people "
+            "in your group share it that nobody can be picked out."
         ),
         required=False,
         choices=[("", _("I would rather not say")), *CareerStage.choices],

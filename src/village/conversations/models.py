@@ -4,8 +4,10 @@ Votes are anonymous rows: a random integer key (the SQLite rowid too), the state
 value and the day, and a per-conversation pseudonym that is a keyed hash of a secret only the
 voter's browser holds (or, for a signed-in member, a hash keyed with the server's secret), so
 no stored value joins a vote to a member or guest. A Voter row says which constituency a
-pseudonym joined through, taken from the link it used; nothing else about the person is
-kept. No row in this app names a participant: there is no table of who took part.
+pseudonym joined through, taken from the link it used, and a career stage only once at
+least the minimum group size of its constituency's voters declared it (until then it waits
+sealed in ``PendingStage``). No row in this app names a participant: there is no table of who
+took part.
 """
 
 from __future__ import annotations
@@ -191,8 +193,8 @@ class Voter(models.Model):
         Constituency, on_delete=models.CASCADE, null=True, blank=True, related_name="declared"
     )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
-    # Only if the voter chose to add it, for results by career stage (shown only for stages
-    # with at least the minimum group size).
+    # Only if the voter chose to add it, for results by career stage, and only once at least
+    # the minimum group size of voters in the same constituency declared it (services).
     career_stage = models.CharField(
         max_length=20, choices=CareerStage.choices, blank=True, default="", db_default=""
     )
@@ -210,6 +212,24 @@ class Voter(models.Model):
 
     def __str__(self) -> str:
         return f"Voter in {self.conversation_id}"
+
+
+class PendingStage(models.Model):
+    """A declared career stage held back until enough voters in its constituency declare it:
+    sealed with a key the database never holds (the voter, their constituency and the stage
+    are inside), beside nothing but the conversation. Every join writes all of a
+    conversation's pending stages again with fresh keys and seals in random order, so
+    neither their keys nor which transaction wrote them (xmin) nor where they lie (ctid)
+    points at a voter."""
+
+    id = RandomKeyField(primary_key=True)
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="pending_stages"
+    )
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Pending stage in {self.conversation_id}"
 
 
 class Statement(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +24,7 @@ from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from village.anonymity import random_key, random_keys, random_order
+from village.anonymity import random_key, random_keys, random_order, seal, shuffled, unseal
 from village.conversations import keys, policy, selectors
 from village.conversations.models import (
     DEFAULT_POLICY,
@@ -42,6 +43,7 @@ from village.conversations.models import (
     Link,
     Moderation,
     ModerationEntry,
+    PendingStage,
     Reason,
     ResultsSnapshot,
     State,
@@ -384,7 +386,8 @@ def voter_join(
 
     Joining again (with this link or any other) changes nothing and uses nothing up: a
     constituency is fixed by the first link. Returns the voter and whether they are new.
-    The transaction writes the anonymous voter row and the link's count, nothing else."""
+    The transaction writes the anonymous voter row, the link's count and the conversation's
+    pending career stages (``_hold_stages``), nothing else."""
     conversation = link.conversation
     _check(Act.JOIN, conversation, member, joined=False)
     pseudonym = pseudonym_for(conversation=conversation, member=member, browser_key=browser_key)
@@ -410,17 +413,85 @@ def voter_join(
                         "sent it for a new one."
                     )
                 )
-            voter = Voter.objects.create(
+            voter = Voter(
                 conversation=conversation,
                 pseudonym=pseudonym,
                 constituency_id=link.constituency_id,
                 declared=declared,
-                career_stage=career_stage,
                 joined_on=timezone.localdate(),
             )
+            _hold_stages(voter, career_stage)
     except IntegrityError:
         return Voter.objects.get(conversation=conversation, pseudonym=pseudonym), False
     return voter, True
+
+
+# The constituency a voter joined through, the one they declared on an open link, and a stage.
+_StageGroup = tuple[int | None, int | None, str]
+
+
+def _stage_context(conversation_id: int) -> str:
+    return f"conversations.stage:{conversation_id}"
+
+
+def _hold_stages(voter: Voter, career_stage: str) -> None:
+    """Save a new voter, storing career stages only in groups of at least the minimum.
+
+    A stage is written on a voter row only when at least the minimum group size of voters
+    in the same constituency (invited, or declared on an open link) of the conversation
+    have declared it; until then it waits sealed in ``PendingStage``, and the join that
+    brings its group to the minimum writes it to all of them at once. So no stored stage is
+    shared by fewer than the minimum in its constituency. Every join, with a stage or
+    without, writes all the conversation's pending stages again in random order with fresh
+    keys and seals, so no pending row's key, bytes, xmin or ctid points at the join that
+    declared it."""
+    conversation = voter.conversation
+    Conversation.objects.select_for_update().filter(pk=conversation.pk).exists()
+    context = _stage_context(conversation.pk)
+    pending = PendingStage.objects.filter(conversation=conversation)
+    waiting = [unseal(sealed=row.sealed, context=context) for row in pending]
+    if career_stage:
+        waiting.append(
+            {
+                "voter": voter.pk,
+                "constituency": voter.constituency_id,
+                "declared": voter.declared_id,
+                "stage": career_stage,
+            }
+        )
+    groups: dict[_StageGroup, list[int]] = {}
+    for entry in waiting:
+        group = (entry["constituency"], entry["declared"], entry["stage"])
+        groups.setdefault(group, []).append(entry["voter"])
+    stored: Counter[_StageGroup] = Counter(
+        Voter.objects.filter(conversation=conversation)
+        .exclude(career_stage="")
+        .values_list("constituency_id", "declared_id", "career_stage")
+    )
+    minimum = conversation.partnership.min_group_size
+    released: dict[str, list[int]] = {}
+    for group, voters in groups.items():
+        if stored[group] + len(voters) >= minimum:
+            released.setdefault(group[2], []).extend(voters)
+    if voter.pk in released.get(career_stage, []):
+        voter.career_stage = career_stage
+    voter.save(force_insert=True)
+    for stage, voters in released.items():
+        Voter.objects.filter(pk__in=voters).update(career_stage=stage)
+    done = {pk for voters in released.values() for pk in voters}
+    pending.delete()
+    PendingStage.objects.bulk_create(
+        shuffled(
+            [
+                PendingStage(
+                    conversation=conversation,
+                    sealed=seal(payload=entry, context=context),
+                )
+                for entry in waiting
+                if entry["voter"] not in done
+            ]
+        )
+    )
 
 
 def _voter(conversation: Conversation, member: Member | None, browser_key: str) -> Voter:
