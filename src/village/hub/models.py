@@ -449,9 +449,9 @@ class IndicatorSource(models.Model):
 # members on its rota take the facilitator role in turn (``facilitator`` holds it now, the
 # rota's order says who is next, and ``FacilitatorTurn`` keeps who held it when). A space
 # runs circles (the circles app makes them; ``SpaceCircle`` links each to the space, and the
-# circle's ``led_by`` is the space's facilitator while it is open). The library is the partnership's: ``Lesson`` rows say what a
-# project learned, each linked to the assumptions of its theory that it tested, and shared
-# in a space if the writer chose one.
+# circle's ``led_by`` is the space's facilitator while it is open). The library is the
+# partnership's: ``Lesson`` rows say what a project learned, each linked to the assumptions
+# of its theory that it tested, and shared in a space if the writer chose one.
 
 TOPIC_MAX_LENGTH = 150
 ABOUT_MAX_LENGTH = 2000
