@@ -111,10 +111,14 @@ def test_the_lead_uses_the_facilitation_pages(
 
 
 def test_without_a_lead_only_a_facilitator_or_admin_creates(
-    make_circle: Callable[..., Circle], lead: Member
+    make_circle: Callable[..., Circle], lead: Member, make_member: Callable[..., Member]
 ) -> None:
     with pytest.raises(CircleError, match="facilitator or an admin"):
         make_circle(created_by=lead)
+    with pytest.raises(CircleError, match="facilitator or an admin"):
+        make_circle(created_by=lead, led_by=make_member(Role.FAMILY, name="Fay"))
+    assert not Circle.objects.exists()
+    assert make_circle(led_by=lead).led_by == lead, "a facilitator makes one for another"
 
 
 def test_an_observer_or_an_outsider_cannot_be_made_lead(

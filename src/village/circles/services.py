@@ -132,10 +132,11 @@ def circle_create(
     caller passes it only after its own policy has decided that this member leads (the hub:
     the member whose turn it is to facilitate a learning space, who is also ``created_by``).
     Here it is checked only that the lead is an active member of the partnership who takes
-    part in circles (not an observer)."""
-    if led_by is None:
+    part in circles (not an observer), and that whoever makes a circle for someone else to
+    lead is a facilitator or an admin."""
+    if led_by is None or led_by.pk != created_by.pk:
         _check_runs(created_by, partnership)
-    else:
+    if led_by is not None:
         _check_lead(led_by, partnership.pk)
     if closes_at <= opens_at:
         raise CircleError(_("The closing time must be after the opening time."))
