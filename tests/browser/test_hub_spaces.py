@@ -1,6 +1,7 @@
 """A learning space in a real Chromium: a member starts one at 320 px and sees themselves
-facilitating; a second member joins the rota, takes the role when it is passed on, and
-reads the lesson a project shared there. Each page passes axe-core at 320 and 1280 px and
+facilitating; a second member joins the rota, takes the role when it is passed on, starts
+and facilitates the space's circle without the facilitator role, and reads the lesson a
+project shared there. Each page passes axe-core at 320 and 1280 px and
 none scrolls sideways."""
 
 from __future__ import annotations
@@ -78,6 +79,16 @@ def test_members_start_a_space_and_take_turns_to_facilitate(
     expect(other.get_by_role("heading", name="Trust comes first")).to_be_visible()
     expect(other.get_by_text("Families trust the convenor")).to_be_visible()
     _both_widths(other, check_page, "a learning space, facilitating")
+    # Fay has no facilitator role, but it is her turn: she starts the circle and runs it.
+    other.get_by_label("Circle name").fill("Evenings")
+    other.get_by_label("What the circle is for").fill("Share what helps at bedtime.")
+    other.get_by_label("Prompts").fill("What helped?")
+    other.get_by_role("button", name="Start the circle").click()
+    expect(other.get_by_text("The circle is started.")).to_be_visible()
+    other.get_by_role("link", name="Facilitate Evenings").click()
+    expect(other.get_by_role("heading", name="Evenings", exact=True)).to_be_visible()
+    _both_widths(other, check_page, "a space's circle, facilitated in turn")
+    other.goto(f"/hub/spaces/{space.pk}/")
     other.get_by_role("link", name="The whole library").click()
     expect(other.get_by_role("heading", name="What projects learned")).to_be_visible()
     _both_widths(other, check_page, "the library")

@@ -14,6 +14,7 @@ from tests.conftest import FORBIDDEN, MISSING, OK, access_outcome, client_for
 from tests.hostile import HOSTILE, check
 from tests.hub.conftest import People, build_theory
 from village.circles import selectors as circle_selectors
+from village.circles import services as circles
 from village.hub import policy, selectors, services
 from village.hub.models import LearningSpace, Lesson, Project, RotaPlace, SpaceCircle
 from village.hub.policy import HubError, SpaceAct
@@ -171,7 +172,7 @@ def test_the_facilitator_starts_a_circle_through_the_circles_app(
         partnership=people.facilitator.partnership, actor=people.facilitator, topic="Sleep"
     )
     link = _circle(space, people.facilitator)
-    assert link.facilitator == people.facilitator
+    assert link.circle.led_by == people.facilitator
     assert circle_selectors.circle_by_code(code=link.circle.join_code) == link.circle
     assert link.circle.created_by == people.facilitator
     assert list(selectors.circles_of(space=space)) == [link]
@@ -188,16 +189,57 @@ def test_someone_not_facilitating_the_space_cannot_start_its_circle(
     assert not SpaceCircle.objects.exists()
 
 
-def test_the_circles_app_still_asks_for_the_facilitator_role(
+def test_whoever_facilitates_the_space_runs_its_circle_through_the_circles_pages(
     space: LearningSpace, people: People
 ) -> None:
-    """A member facilitating the space without the role is told so and nothing is made."""
-    with pytest.raises(HubError, match="facilitator or an admin"):
-        _circle(space, people.staff)
-    assert not SpaceCircle.objects.exists()
-    page = client_for(people.staff).get(reverse("hub:space", args=[space.pk])).content.decode()
-    assert "Ask one of them to start it with you." in page
-    assert "Start the circle" not in page
+    """Members take the role in turn: the staff member whose turn it is, without the
+    facilitator role, starts the space's circle and runs its steps; when the role passes on,
+    the next member runs it and the last one no longer does."""
+    staff = client_for(people.staff)
+    page = staff.get(reverse("hub:space", args=[space.pk])).content.decode()
+    assert "Start the circle" in page and "Ask one of them" not in page
+    staff.post(
+        reverse("hub:space_circle", args=[space.pk]),
+        {"title": "Night", "purpose": "Talk", "prompts": "What helps?", "days": "3"},
+    )
+    circle = SpaceCircle.objects.get(space=space).circle
+    assert circle.led_by == people.staff
+    facilitate = reverse("circles:facilitate", args=[circle.pk])
+    assert facilitate in staff.get(reverse("hub:space", args=[space.pk])).content.decode()
+    assert staff.get(facilitate).status_code == 200
+    staff.post(reverse("circles:theme_create", args=[circle.pk]), {"name": "Sleep"})
+    assert [theme.name for theme in circle.themes.all()] == ["Sleep"]
+    staff.post(reverse("circles:move_phase", args=[circle.pk]), {"phase": "vote"})
+    circle.refresh_from_db()
+    assert circle.phase == "vote"
+    family = client_for(people.family)
+    assert family.get(facilitate).status_code == 403
+    assert facilitate not in family.get(reverse("hub:space", args=[space.pk])).content.decode()
+
+    services.space_join(space=space, actor=people.family)
+    staff.post(reverse("hub:space_pass_on", args=[space.pk]))
+    circle.refresh_from_db()
+    assert circle.led_by == people.family
+    assert staff.get(facilitate).status_code == 403
+    assert family.get(facilitate).status_code == 200
+    family.post(reverse("circles:move_phase", args=[circle.pk]), {"phase": "ended"})
+    circle.refresh_from_db()
+    assert circle.phase == "ended"
+
+
+def test_an_ended_circle_keeps_who_led_it_when_the_role_passes(
+    space: LearningSpace, people: People
+) -> None:
+    link = _circle(space, people.staff)
+    services.space_join(space=space, actor=people.family)
+    circles.circle_move_to(circle=link.circle, actor=people.staff, phase="ended")
+    services.facilitator_pass_on(space=space, actor=people.staff)
+    link.circle.refresh_from_db()
+    assert link.circle.led_by == people.staff
+    fresh = _circle(space, people.family)
+    services.space_leave(space=space, actor=people.family)
+    fresh.circle.refresh_from_db()
+    assert fresh.circle.led_by == people.staff, "the role, and the open circle, went back"
 
 
 @pytest.mark.parametrize("days", [0, -1, 61])

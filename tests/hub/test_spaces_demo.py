@@ -19,7 +19,8 @@ def test_the_demo_learning_space_and_projects(db: None) -> None:
     assert selectors.next_facilitator(space=space) == rota[2]
     assert len(selectors.turns_of(space=space)) == 2
     (link,) = selectors.circles_of(space=space)
-    assert link.facilitator == rota[0]
+    assert link.circle.created_by == rota[0]
+    assert link.circle.led_by == space.facilitator, "the open circle's lead passed on too"
     lessons = list(selectors.lessons_in(space=space))
     assert len(lessons) == 2
     assert all(lesson.assumptions.count() == 1 for lesson in lessons)

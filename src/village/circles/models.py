@@ -62,6 +62,12 @@ class Circle(models.Model):
         "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The member who leads this circle: they facilitate it (and no other circle) whatever their
+    # roles. Set by another app's service that has decided so (a learning space's facilitator
+    # now); see services.circle_create and circles_lead_hand_on.
+    led_by = models.ForeignKey(
+        "people.Member", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=0)
     pause_requests = models.PositiveIntegerField(default=0)
     pauses_seen = models.PositiveIntegerField(default=0)

@@ -73,6 +73,8 @@ MEMBERS = frozenset(Person) - {Person.GUEST}
 # Observers read summaries; they do not take part in a safe space.
 TAKES_PART = frozenset(Person) - {Person.OBSERVER}
 RUNS = frozenset({Person.ADMIN, Person.FACILITATOR})
+# A circle's lead must be someone who takes part: an observer only reads.
+LEADS = TAKES_PART & MEMBERS
 # Acts that belong to the theme and vote steps, which some circles (a debrief) leave out.
 THEME_ACTS = frozenset(
     {
@@ -190,10 +192,25 @@ class Decision:
 
 
 def people_of(*, member: Member | None, circle: Circle) -> frozenset[Person]:
-    """A member acts in their own partnership's circles by their roles; anyone else is a guest."""
+    """A member acts in their own partnership's circles by their roles; anyone else is a guest.
+
+    The circle's lead (``led_by``) is also its facilitator, in this circle only, so a
+    learning space's member whose turn it is runs the space's circle without the role."""
     if member is not None and member.is_active and member.partnership_id == circle.partnership_id:
-        return frozenset(Person(role) for role in member.roles if role in _PEOPLE)
+        people = {Person(role) for role in member.roles if role in _PEOPLE}
+        if circle.led_by_id == member.pk and people & LEADS:
+            people.add(Person.FACILITATOR)
+        return frozenset(people)
     return frozenset({Person.GUEST})
+
+
+def may_lead(*, member: Member, partnership_id: int) -> bool:
+    """Whether a member can lead one of this partnership's circles: active, theirs, taking part."""
+    return bool(
+        member.is_active
+        and member.partnership_id == partnership_id
+        and member.has_role(*(person.value for person in LEADS))
+    )
 
 
 def stage_of(circle: Circle, *, now: datetime | None = None) -> Phase:

@@ -69,6 +69,43 @@ def _check_runs(member: Member, partnership: Partnership) -> None:
         raise CircleError(_("Only a facilitator or an admin can do this."))
 
 
+def _check_lead(member: Member, partnership_id: int) -> None:
+    if not policy.may_lead(member=member, partnership_id=partnership_id):
+        raise CircleError(_("A circle is led by someone in its partnership who takes part."))
+
+
+def circles_lead_hand_on(
+    *, circles: Sequence[Circle], led_by: Member | None, actor: Member | None
+) -> int:
+    """The circles among these that are still open are led by ``led_by`` from now (nobody,
+    when None: the partnership's facilitators and admins still run them). Ended circles keep
+    the lead they ended with, as the record of who led them. Returns how many moved.
+
+    The same trust as ``circle_create``'s ``led_by``: only another app's service calls this,
+    after its own policy has decided (the hub: a learning space's role has passed on). A lead
+    from another partnership is refused; one who has left or only observes is kept as the
+    lead but runs nothing (``policy.people_of`` asks again on every act)."""
+    if not circles:
+        return 0
+    if led_by is not None and any(c.partnership_id != led_by.partnership_id for c in circles):
+        raise CircleError(_("A circle is led by someone in its partnership who takes part."))
+    moving = list(
+        Circle.objects.filter(
+            pk__in=[circle.pk for circle in circles], closes_at__gt=timezone.now()
+        )
+        .exclude(phase=Phase.ENDED)
+        .exclude(led_by=led_by)
+        .select_related("partnership")
+    )
+    with transaction.atomic():
+        Circle.objects.filter(pk__in=[circle.pk for circle in moving]).update(led_by=led_by)
+        for circle in moving:
+            audit_record(
+                partnership=circle.partnership, actor=actor, action="circle.lead", target=circle
+            )
+    return len(moving)
+
+
 def _lines(values: Sequence[str]) -> list[str]:
     return [value.strip() for value in values if value.strip()]
 
@@ -86,8 +123,21 @@ def circle_create(
     dots_per_person: int = 3,
     uses_themes: bool = True,
     support_first: bool = False,
+    led_by: Member | None = None,
 ) -> Circle:
-    _check_runs(created_by, partnership)
+    """A new circle. Only a facilitator or an admin may create one, unless it is made for
+    ``led_by`` to lead: then they facilitate this circle (and no other) whatever their roles.
+
+    ``led_by`` is a matter of trust between apps: the circles pages never pass it, and a
+    caller passes it only after its own policy has decided that this member leads (the hub:
+    the member whose turn it is to facilitate a learning space, who is also ``created_by``).
+    Here it is checked only that the lead is an active member of the partnership who takes
+    part in circles (not an observer), and that whoever makes a circle for someone else to
+    lead is a facilitator or an admin."""
+    if led_by is None or led_by.pk != created_by.pk:
+        _check_runs(created_by, partnership)
+    if led_by is not None:
+        _check_lead(led_by, partnership.pk)
     if closes_at <= opens_at:
         raise CircleError(_("The closing time must be after the opening time."))
     if closes_at <= timezone.now():
@@ -110,6 +160,7 @@ def circle_create(
             dots_per_person=dots_per_person,
             uses_themes=uses_themes,
             support_first=support_first,
+            led_by=led_by,
         )
         Prompt.objects.bulk_create(
             Prompt(circle=circle, text=text, position=position)

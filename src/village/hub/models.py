@@ -448,10 +448,10 @@ class IndicatorSource(models.Model):
 # A learning space is member-led: anyone who takes part starts one on a topic, and the
 # members on its rota take the facilitator role in turn (``facilitator`` holds it now, the
 # rota's order says who is next, and ``FacilitatorTurn`` keeps who held it when). A space
-# runs circles (the circles app makes them; ``SpaceCircle`` links each to the space and to
-# whoever was facilitating). The library is the partnership's: ``Lesson`` rows say what a
-# project learned, each linked to the assumptions of its theory that it tested, and shared
-# in a space if the writer chose one.
+# runs circles (the circles app makes them; ``SpaceCircle`` links each to the space, and the
+# circle's ``led_by`` is the space's facilitator while it is open). The library is the
+# partnership's: ``Lesson`` rows say what a project learned, each linked to the assumptions
+# of its theory that it tested, and shared in a space if the writer chose one.
 
 TOPIC_MAX_LENGTH = 150
 ABOUT_MAX_LENGTH = 2000
@@ -515,9 +515,6 @@ class SpaceCircle(models.Model):
     space = models.ForeignKey(LearningSpace, on_delete=models.CASCADE, related_name="circles")
     circle = models.OneToOneField(
         "circles.Circle", on_delete=models.CASCADE, related_name="learning_space"
-    )
-    facilitator = models.ForeignKey(
-        "people.Member", on_delete=models.SET_NULL, null=True, related_name="+"
     )
 
     class Meta:

@@ -321,10 +321,11 @@ def story_abilities(*, member: Member | None, project: Project) -> dict[str, boo
 # --- learning spaces (issue 13, item 5) ----------------------------------------------------
 # Member-led: anyone who takes part (not observers) starts a space and joins its rota. The
 # member facilitating now passes the role on; a partnership facilitator or admin can pass it
-# on too, when someone is away. Circles are started by the space's facilitator; the circles
-# app still asks that whoever starts one holds the facilitator or admin role, since only
-# they can run a circle's steps. A project's lessons are shared by its leads, facilitators
-# and admins, finished projects too: that is when there is most to share.
+# on too, when someone is away. Circles are started by the space's facilitator, whatever
+# their roles: the circles app makes them the circle's lead, who runs that circle only, and
+# the lead of the space's open circles passes on with the role. A project's lessons are
+# shared by its leads, facilitators and admins, finished projects too: that is when there
+# is most to share.
 
 
 class SpacePerson(StrEnum):

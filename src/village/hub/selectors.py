@@ -501,7 +501,7 @@ def turns_of(*, space: LearningSpace) -> QuerySet[FacilitatorTurn]:
 
 
 def circles_of(*, space: LearningSpace) -> QuerySet[SpaceCircle]:
-    return SpaceCircle.objects.filter(space=space).select_related("circle", "facilitator")
+    return SpaceCircle.objects.filter(space=space).select_related("circle", "circle__led_by")
 
 
 def library_for(*, partnership: Partnership) -> QuerySet[Lesson]:

@@ -1040,7 +1040,7 @@ def space_join(*, space: LearningSpace, actor: Member) -> RotaPlace:
         last = locked.rota.aggregate(last=Max("position"))["last"] or 0
         place = RotaPlace.objects.create(space=locked, member=actor, position=last + 1)
         if locked.facilitator_id is None:
-            _hand_to(locked, actor)
+            _hand_to(locked, actor, actor)
         audit_record(
             partnership=space.partnership, actor=actor, action="hub.space_join", target=space
         )
@@ -1048,10 +1048,17 @@ def space_join(*, space: LearningSpace, actor: Member) -> RotaPlace:
     return place
 
 
-def _hand_to(space: LearningSpace, member: Member | None) -> None:
+def _hand_to(space: LearningSpace, member: Member | None, actor: Member) -> None:
+    """The role, and with it the lead of the space's open circles: whoever facilitates the
+    space now runs its circle, as the one whose turn it was started it."""
     space.facilitator = member
     space.save(update_fields=["facilitator"])
     FacilitatorTurn.objects.create(space=space, member=member)
+    open_circles = [link.circle for link in selectors.circles_of(space=space)]
+    try:
+        circles.circles_lead_hand_on(circles=open_circles, led_by=member, actor=actor)
+    except UserError as error:
+        raise HubError(str(error)) from error
 
 
 def space_leave(*, space: LearningSpace, actor: Member) -> None:
@@ -1061,7 +1068,7 @@ def space_leave(*, space: LearningSpace, actor: Member) -> None:
         locked = _lock_space(space)
         if locked.facilitator_id == actor.pk:
             following = selectors.next_facilitator(space=locked)
-            _hand_to(locked, following if following != actor else None)
+            _hand_to(locked, following if following != actor else None, actor)
         locked.rota.filter(member=actor).delete()
         audit_record(
             partnership=space.partnership, actor=actor, action="hub.space_leave", target=space
@@ -1077,7 +1084,7 @@ def facilitator_pass_on(*, space: LearningSpace, actor: Member) -> Member:
         following = selectors.next_facilitator(space=locked)
         if following is None or following.pk == locked.facilitator_id:
             raise HubError(_("Nobody else is on the rota yet, so the role stays where it is."))
-        _hand_to(locked, following)
+        _hand_to(locked, following, actor)
         audit_record(
             partnership=space.partnership,
             actor=actor,
@@ -1097,8 +1104,10 @@ def space_circle_start(
     prompts: Sequence[str],
     days: int,
 ) -> SpaceCircle:
-    """A circle for the space, made by the circles app and facilitated by the member whose
-    turn it is; it opens now and closes after ``days``."""
+    """A circle for the space, made by the circles app and led by the member whose turn it
+    is: the space's policy has just said so, and the circles app trusts that to let them
+    facilitate this circle without the facilitator role. It opens now and closes after
+    ``days``."""
     policy.space_check(act=SpaceAct.START_CIRCLE, space=space, member=actor)
     if not 1 <= days <= CIRCLE_DAYS_MAX:
         raise HubError(
@@ -1116,10 +1125,11 @@ def space_circle_start(
                 prompts=prompts,
                 opens_at=opens_at,
                 closes_at=opens_at + timedelta(days=days),
+                led_by=actor,
             )
         except UserError as error:
             raise HubError(str(error)) from error
-        link = SpaceCircle.objects.create(space=space, circle=circle, facilitator=actor)
+        link = SpaceCircle.objects.create(space=space, circle=circle)
         audit_record(
             partnership=space.partnership,
             actor=actor,

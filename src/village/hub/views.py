@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from village.circles import services as circles
 from village.engines.identifying import identifying_hints
 from village.engines.theory import GATE_MONTHS, Kind, connection_type
 from village.engines.theory import connections_csv as write_connections
@@ -1045,17 +1045,22 @@ def _space_page(
     member: Member,
     circle_form: forms.SpaceCircleForm | None = None,
 ) -> HttpResponse:
+    links = list(selectors.circles_of(space=space))
     return render(
         request,
         "hub/space_detail.html",
         {
             "space": space,
             "can": policy.space_abilities(space=space, member=member),
-            "runs_circles": circles.can_run_circles(member=member, partnership=space.partnership),
             "next_facilitator": selectors.next_facilitator(space=space),
             "rota": selectors.rota_of(space=space),
             "turns": selectors.turns_of(space=space)[:10],
-            "circles": selectors.circles_of(space=space),
+            "circles": links,
+            "facilitates": {
+                link.circle_id
+                for link in links
+                if rules.test_rule("circles.facilitate", member, link.circle)
+            },
             "lessons": selectors.lessons_in(space=space),
             "circle_form": circle_form or forms.SpaceCircleForm(),
         },
