@@ -23,6 +23,7 @@ from village.people.models import AuditEvent
 PHRASES = {
     "circle.create": gettext_lazy("Started the circle {target}"),
     "circle.phase.ended": gettext_lazy("Ended the circle {target}"),
+    "circle.lead": gettext_lazy("Handed the lead of the circle {target} on"),
     "circle.guests.open": gettext_lazy("Opened the circle {target} to guests again"),
     "circle.guests.close": gettext_lazy("Closed the circle {target} to new guests"),
     "circle.pause.seen": gettext_lazy("Took the pause someone asked for in the circle {target}"),
