@@ -171,19 +171,8 @@ def glossary_add(request: HttpRequest) -> HttpResponse:
 
 
 def _own_initial(entry: GlossaryEntry) -> dict[str, object]:
-    return {
-        name: getattr(entry, name)
-        for name in (
-            "term",
-            "other_forms",
-            "category",
-            "severity",
-            "alternatives",
-            "reason",
-            "source_title",
-            "source_url",
-        )
-    }
+    """The entry's words as the form that changes them starts out."""
+    return {name: getattr(entry, name) for name in forms.OwnEntryForm.field_order}
 
 
 @login_required
