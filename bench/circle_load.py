@@ -94,9 +94,16 @@ SETUP_SNIPPET = """
 import django
 django.setup()
 from village.demo import demo_load
+from django.db.models import Count
 from village.circles.models import Circle, Phase
 demo_load()
-circle = Circle.objects.get(partnership__slug="demo", phase=Phase.REFLECT)
+# The demo's open circle: the one with reflections (a learning space's circle is open too).
+circle = (
+    Circle.objects.filter(partnership__slug="demo", phase=Phase.REFLECT)
+    .annotate(reflection_count=Count("reflections"))
+    .order_by("-reflection_count")
+    .first()
+)
 print(circle.join_code)
 """
 
