@@ -35,6 +35,16 @@ def key(n: int) -> str:
     return f"{n:043d}"
 
 
+def vote_as_guest(
+    conversation: Conversation, browser_key: str, statement: Statement, value: int
+) -> None:
+    """A guest's answer through the service, as the voting page casts it: as the voter
+    their browser key makes them."""
+    voter = selectors.voter_for(conversation=conversation, member=None, browser_key=browser_key)
+    assert voter is not None, "join first"
+    services.vote_cast(voter=voter, member=None, statement_id=statement.pk, value=value)
+
+
 @pytest.fixture
 def make_conversation(facilitator: Member) -> Callable[..., Conversation]:
     def make(**overrides: object) -> Conversation:
@@ -132,12 +142,6 @@ class Voting:
                 career_stage=career_stage,
             )
             for statement, value in zip(seeds_of(self.conversation), votes, strict=True):
-                services.vote_cast(
-                    conversation=self.conversation,
-                    member=None,
-                    browser_key=browser,
-                    statement=statement,
-                    value=value,
-                )
+                vote_as_guest(self.conversation, browser, statement, value)
             keys.append(browser)
         return keys

@@ -24,7 +24,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from tests.conftest import client_for
-from tests.conversations.conftest import SEEDS, constituency, key, link_for
+from tests.conversations.conftest import SEEDS, constituency, key, link_for, vote_as_guest
 from tests.engines.opinions.conftest import CONVERSATIONS, POLIS_DATA
 from village.cli import main as village
 from village.conversations import selectors, services
@@ -343,20 +343,8 @@ def test_export_holds_accepted_statements_and_every_channel(
     services.statement_accept(statement=turned_down, actor=facilitator)
     for n in (1, 2):
         for value, text in zip((1, -1, 0), SEEDS, strict=False):
-            services.vote_cast(
-                conversation=conversation,
-                member=None,
-                browser_key=key(n),
-                statement=seeds[text],
-                value=value,
-            )
-        services.vote_cast(
-            conversation=conversation,
-            member=None,
-            browser_key=key(n),
-            statement=turned_down,
-            value=1,
-        )
+            vote_as_guest(conversation, key(n), seeds[text], value)
+        vote_as_guest(conversation, key(n), turned_down, 1)
     services.statement_reject(statement=turned_down, actor=facilitator, reason=Reason.HURTFUL)
     services.in_person_record(
         conversation=conversation,

@@ -13,10 +13,19 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import DATABASE_TASKS, client_for
-from tests.conversations.conftest import SEEDS, Voting, guest_via, key, link_for, seeds_of
+from tests.conversations.conftest import (
+    SEEDS,
+    Voting,
+    guest_via,
+    key,
+    link_for,
+    seeds_of,
+    vote_as_guest,
+)
 from village.conversations import selectors, services
 from village.conversations.models import (
     ConstituencyKind,
@@ -182,13 +191,7 @@ def written(make_conversation: Callable[..., Conversation], facilitator: Member)
         text="=HYPERLINK(zebracrossing) families need quiet rooms",
     )
     for n in range(101, 107):
-        services.vote_cast(
-            conversation=conversation,
-            member=None,
-            browser_key=key(n),
-            statement=statement,
-            value=AGREE,
-        )
+        vote_as_guest(conversation, key(n), statement, AGREE)
     return conversation
 
 
@@ -302,15 +305,53 @@ def test_a_vote_refreshes_the_results_through_the_worker_with_no_page_loaded(
     assert snapshot.queued and snapshot.computed_at is None
     assert DBTaskResult.objects.count() == 1, "three votes, one recompute queued"
 
+    _spacing_passes()
     call_command("worker", "--once", stdout=None)
     snapshot.refresh_from_db()
     assert snapshot.votes == 3 and snapshot.computed_at is not None and not snapshot.queued
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
     browsers[0].post(vote_url, {"statement": seeds_of(conversation)[1].pk, "value": DISAGREE})
+    _spacing_passes()
     call_command("worker", "--once", stdout=None)
     snapshot.refresh_from_db()
     assert snapshot.votes == 4
+
+
+def _spacing_passes() -> None:
+    """What the worker sees once the recompute's spacing has passed."""
+    DBTaskResult.objects.filter(status="READY").update(
+        run_after=timezone.now() - services.RECOMPUTE_SPACING
+    )
+
+
+@pytest.mark.django_db(transaction=True)  # the worker reconnects between steps
+def test_a_recompute_waits_its_spacing_so_votes_meanwhile_share_it(
+    settings: Any, conversation: Conversation, facilitator: Member
+) -> None:
+    """While votes keep coming, the worker recomputes about every RECOMPUTE_SPACING, not
+    without a break: a recompute queued by a vote starts that long after it, and a worker
+    that looks before then leaves it waiting."""
+    settings.TASKS = DATABASE_TASKS
+    client = guest_via(link_for(conversation, facilitator, FAMILY))
+    [first, second, *_] = seeds_of(conversation)
+    vote_url = reverse("conversations:vote", kwargs={"pk": conversation.pk})
+    before = timezone.now()
+    client.post(vote_url, {"statement": first.pk, "value": AGREE})
+    [queued] = DBTaskResult.objects.all()
+    assert queued.run_after is not None
+    assert before + services.RECOMPUTE_SPACING <= queued.run_after
+    assert queued.run_after <= timezone.now() + services.RECOMPUTE_SPACING
+
+    call_command("worker", "--once", stdout=None)
+    client.post(vote_url, {"statement": second.pk, "value": AGREE})
+    assert DBTaskResult.objects.get().status == "READY", "not run before its time"
+    assert ResultsSnapshot.objects.get(conversation=conversation).computed_at is None
+
+    _spacing_passes()
+    call_command("worker", "--once", stdout=None)
+    snapshot = ResultsSnapshot.objects.get(conversation=conversation)
+    assert snapshot.votes == 2 and not snapshot.queued
 
 
 def test_without_weasyprint_the_pdf_link_says_so(
@@ -337,13 +378,7 @@ def test_statement_words_are_escaped_on_every_results_page(
     Voting(conversation, facilitator).group(FAMILY, 6, PATTERN[FAMILY])
     statement = Statement.objects.get(conversation=conversation, text=hostile)
     for n in range(101, 107):
-        services.vote_cast(
-            conversation=conversation,
-            member=None,
-            browser_key=key(n),
-            statement=statement,
-            value=AGREE,
-        )
+        vote_as_guest(conversation, key(n), statement, AGREE)
     _refresh(conversation)
     client = client_for(facilitator)
     for name in ("results", "results_print"):

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from tests.conversations.conftest import SEEDS, constituency, key, link_for
+from tests.conversations.conftest import SEEDS, constituency, key, link_for, vote_as_guest
 from village.conversations import selectors, services
 from village.conversations.keys import guest_pseudonym
 from village.conversations.models import (
@@ -28,6 +30,7 @@ from village.conversations.models import (
     Voter,
 )
 from village.conversations.policy import ConversationError
+from village.people.browser_key import COOKIE_NAME
 from village.people.models import Agency, Member, Role
 
 FAMILY, FRONTLINE, MANAGER, OTHER = (
@@ -49,9 +52,7 @@ def join(link: Link, n: int, declared: str = "") -> Voter:
 
 
 def vote(conversation: Conversation, n: int, statement: Statement, value: int) -> None:
-    services.vote_cast(
-        conversation=conversation, member=None, browser_key=key(n), statement=statement, value=value
-    )
+    vote_as_guest(conversation, key(n), statement, value)
 
 
 def write(conversation: Conversation, n: int, text: str) -> Statement:
@@ -220,10 +221,19 @@ def test_votes_are_cast_and_changed(conversation: Conversation, family_link: Lin
 
 
 def test_voting_needs_joining_first(conversation: Conversation) -> None:
+    """A browser with a key but no voter has nothing to vote as: refused, nothing stored."""
     statement = selectors.votable_statements(conversation=conversation).first()
     assert statement is not None
-    with pytest.raises(ConversationError, match="Join the conversation first"):
-        vote(conversation, 1, statement, 1)
+    assert selectors.participation(pk=conversation.pk, member=None, browser_key=key(1)) is None
+    client = Client()
+    client.cookies[COOKIE_NAME] = key(1)
+    response = client.post(
+        reverse("conversations:vote", kwargs={"pk": conversation.pk}),
+        {"statement": statement.pk, "value": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 403
+    assert not Vote.objects.exists()
 
 
 def test_the_next_statement_is_one_not_yet_answered_and_stays_put_on_reload(

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import FORBIDDEN, OK, access_outcome, client_for
-from tests.conversations.conftest import Voting, guest_via, key, link_for, seeds_of
+from tests.conversations.conftest import Voting, guest_via, key, link_for, seeds_of, vote_as_guest
 from village.conversations import selectors, services
 from village.conversations.models import ConstituencyKind, Conversation, Statement, Voter
 from village.conversations.selectors import SnapshotGroups
@@ -36,13 +36,7 @@ def _statements(conversation: Conversation) -> list[Statement]:
 
 def _vote(conversation: Conversation, n: int, answers: dict[Statement, int]) -> None:
     for statement, value in answers.items():
-        services.vote_cast(
-            conversation=conversation,
-            member=None,
-            browser_key=key(n),
-            statement=statement,
-            value=value,
-        )
+        vote_as_guest(conversation, key(n), statement, value)
 
 
 def _voter(conversation: Conversation, n: int) -> Voter:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conversations.conftest import guest_via, key, seeds_of
+from tests.conversations.conftest import guest_via, key, seeds_of, vote_as_guest
 from village.conversations import selectors, services
 from village.conversations.models import Conversation, Link, ResultsSnapshot, Vote
 from village.people.models import Member
@@ -121,13 +121,7 @@ def test_a_vote_costs_the_same_queries_however_many_votes_there_are(
     for n in range(10, 110):
         services.voter_join(link=family_link, member=None, browser_key=key(n))
         for statement in seeds:
-            services.vote_cast(
-                conversation=conversation,
-                member=None,
-                browser_key=key(n),
-                statement=statement,
-                value=n % 3 - 1,
-            )
+            vote_as_guest(conversation, key(n), statement, n % 3 - 1)
     many = one_vote(3)
     assert Vote.objects.count() > 400
     assert few == many

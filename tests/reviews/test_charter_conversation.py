@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from tests.conftest import FORBIDDEN, access_outcome, client_for
-from tests.conversations.conftest import key, link_for
+from tests.conversations.conftest import key, link_for, vote_as_guest
 from tests.reviews.conftest import Partners
 from village.conversations import selectors as conversation_selectors
 from village.conversations import services as conversation_services
@@ -71,13 +71,7 @@ def test_a_facilitator_starts_a_conversation_from_a_clause_and_its_common_ground
             )
             for place, statement in enumerate(statements):
                 divided = place == 1 and kind == ConstituencyKind.FAMILY
-                conversation_services.vote_cast(
-                    conversation=conversation,
-                    member=None,
-                    browser_key=key(number),
-                    statement=statement,
-                    value=-1 if divided else 1,
-                )
+                vote_as_guest(conversation, key(number), statement, -1 if divided else 1)
     conversation_services.results_refresh(conversation=conversation)
     still_open = reader.get(reverse("reviews:charter")).content.decode()
     assert "Common ground, held in every group" not in still_open

@@ -144,15 +144,9 @@ def demo_conversation(*, facilitator: Member, co_moderator: Member, agency: Agen
     for kind, size in GROUP_SIZES.items():
         keys[kind] = [f"demo-{kind}-{n:02d}".ljust(43, "x") for n in range(size)]
         for key in keys[kind]:
-            services.voter_join(link=links[kind], member=None, browser_key=key)
+            voter, _new = services.voter_join(link=links[kind], member=None, browser_key=key)
             for pk, value in _card(rng, kind, statements, base).items():
-                services.vote_cast(
-                    conversation=conversation,
-                    member=None,
-                    browser_key=key,
-                    statement=next(s for s in statements if s.pk == pk),
-                    value=value,
-                )
+                services.vote_cast(voter=voter, member=None, statement_id=pk, value=value)
     services.in_person_record(
         conversation=conversation,
         actor=facilitator,

@@ -6,6 +6,7 @@ accepted never reaches them."""
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -15,7 +16,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -84,6 +86,28 @@ def pseudonym_of(*, conversation: Conversation, member: Member | None, browser_k
     return keys.guest_pseudonym(conversation_id=conversation.pk, key=browser_key)
 
 
+def participation(*, pk: int, member: Member | None, browser_key: str) -> Voter | None:
+    """This person's voter in conversation ``pk``, with its conversation, in one query
+    (every vote comes through here, and the conversation is not needed first): the row
+    under either pseudonym they could have, kept only if it is the one ``pseudonym_of``
+    gives them."""
+    candidates = set()
+    if member is not None and member.is_active:
+        candidates.add(keys.member_pseudonym(conversation_id=pk, member_id=member.pk))
+    if len(browser_key) >= 32:
+        candidates.add(keys.guest_pseudonym(conversation_id=pk, key=browser_key))
+    found = (
+        Voter.objects.select_related("conversation")
+        .filter(conversation_id=pk, pseudonym__in=candidates)
+        .order_by()
+    )
+    for voter in found if candidates else ():
+        mine = pseudonym_of(conversation=voter.conversation, member=member, browser_key=browser_key)
+        if voter.pseudonym == mine:
+            return voter
+    return None
+
+
 def voter_for(
     *, conversation: Conversation, member: Member | None, browser_key: str
 ) -> Voter | None:
@@ -95,10 +119,6 @@ def voter_for(
         .filter(conversation=conversation, pseudonym=pseudonym)
         .first()
     )
-
-
-def is_votable(statement: Statement) -> bool:
-    return statement.state == State.ACCEPTED
 
 
 def votable_statements(*, conversation: Conversation) -> QuerySet[Statement]:
@@ -239,32 +259,52 @@ def ballot_of(*, conversation: Conversation, pseudonym: str) -> Ballot:
     """The next statement, drawn by the engine's priorities (as the worker last computed
     them) among those this voter has not answered, with a draw fixed by the voter and how
     far they are, so a reload shows the same statement. A statement newer than the last
-    recompute gets the priority of one with no votes yet. Two small queries and the chosen
-    statement: no counting of votes, so a vote costs the same at 10 or 10,000 voters."""
-    rows = list(
-        votable_statements(conversation=conversation)
-        .annotate(
-            answered=Exists(Vote.objects.filter(statement=OuterRef("pk"), pseudonym=pseudonym))
+    recompute gets the priority of one with no votes yet. Three short queries written out
+    once (a vote's reply is a ballot, and votes come many a second): no counting of votes,
+    so a ballot costs the same at 10 or 10,000 voters."""
+    statements, votes, snapshots = (
+        model._meta.db_table for model in (Statement, Vote, ResultsSnapshot)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.id, EXISTS (SELECT 1 FROM {votes} v "  # noqa: S608 (names from the models)
+            "WHERE v.statement_id = s.id AND v.pseudonym = %s) "
+            f"FROM {statements} s WHERE s.conversation_id = %s AND s.state = %s",
+            [pseudonym, conversation.pk, State.ACCEPTED],
         )
-        .order_by()
-        .values_list("pk", "answered")
+        rows = cursor.fetchall()
+        left = [pk for pk, answered in rows if not answered]
+        progress = Progress(answered=len(rows) - len(left), total=len(rows))
+        if not left:
+            return Ballot(statement=None, progress=progress)
+        cursor.execute(
+            f"SELECT priorities FROM {snapshots} WHERE conversation_id = %s",  # noqa: S608
+            [conversation.pk],
+        )
+        stored = cursor.fetchone()
+        known = _json_of(stored[0]) if stored else {}
+        chosen = pick_next(
+            priorities={str(pk): known.get(str(pk), NEW_STATEMENT_PRIORITY) for pk in left},
+            rng=np.random.default_rng(zlib.crc32(f"{pseudonym}:{progress.answered}".encode())),
+        )
+        assert chosen is not None  # some are left to draw from
+        cursor.execute(
+            f"SELECT id, text, seed FROM {statements} WHERE id = %s",  # noqa: S608
+            [int(chosen)],
+        )
+        row = cursor.fetchone()
+    statement = (
+        Statement.from_db(connection.alias, ["id", "text", "seed"], [row[0], row[1], bool(row[2])])
+        if row
+        else None
     )
-    left = [pk for pk, answered in rows if not answered]
-    progress = Progress(answered=len(rows) - len(left), total=len(rows))
-    if not left:
-        return Ballot(statement=None, progress=progress)
-    known = (
-        ResultsSnapshot.objects.filter(conversation=conversation)
-        .values_list("priorities", flat=True)
-        .first()
-        or {}
-    )
-    chosen = pick_next(
-        priorities={str(pk): known.get(str(pk), NEW_STATEMENT_PRIORITY) for pk in left},
-        rng=np.random.default_rng(zlib.crc32(f"{pseudonym}:{progress.answered}".encode())),
-    )
-    statement = Statement.objects.filter(pk=int(chosen)).first() if chosen else None
     return Ballot(statement=statement, progress=progress)
+
+
+def _json_of(stored: Any) -> dict[str, float]:
+    """A JSON column as a raw cursor gives it: decoded by PostgreSQL's driver, text from
+    SQLite."""
+    return json.loads(stored) if isinstance(stored, str) else dict(stored or {})
 
 
 def own_votes(*, conversation: Conversation, pseudonym: str) -> list[tuple[Statement, int]]:
@@ -277,16 +317,6 @@ def own_votes(*, conversation: Conversation, pseudonym: str) -> list[tuple[State
         .order_by("statement__text")
     )
     return [(vote.statement, vote.value) for vote in votes]
-
-
-def statement_to_vote_on(*, conversation: Conversation, pk: int) -> Statement | None:
-    """The statement a vote names, with only what deciding on the vote needs (votes come
-    many a second)."""
-    return (
-        Statement.objects.filter(conversation=conversation, pk=pk)
-        .only("id", "conversation_id", "state")
-        .first()
-    )
 
 
 def statement_in(*, conversation: Conversation, pk: int) -> Statement | None:

@@ -451,21 +451,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _ballot_page(request, conversation, voter)
     form = forms.VoteForm(request.POST)
-    statement = (
-        selectors.statement_to_vote_on(conversation=conversation, pk=form.cleaned_data["statement"])
-        if form.is_valid()
-        else None
-    )
     error, status = "", ""
-    if statement is None:
+    if not form.is_valid():
         error = _("Choose agree, disagree or pass.")
     else:
         try:
             services.vote_cast(
-                conversation=conversation,
+                voter=voter,
                 member=_member(request),
-                browser_key=browser_key(request),
-                statement=statement,
+                statement_id=form.cleaned_data["statement"],
                 value=form.cleaned_data["value"],
             )
             status = str(SAVED[form.cleaned_data["value"]])
