@@ -10,7 +10,7 @@ conversation is read-only except for its actions ("you said, we did").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -240,19 +240,42 @@ def check(
         raise ConversationError(decision.reason)
 
 
-def abilities(
-    *, conversation: Conversation, people: Iterable[Person], joined: bool
-) -> dict[str, bool]:
+class Abilities(Mapping[str, bool]):
+    """Every act as a yes or no, for templates (``{% if can.vote %}``), each decided when a
+    page first asks: most pages ask about a few acts, and a vote's reply about one."""
+
+    def __init__(self, *, conversation: Conversation, people: Iterable[Person], joined: bool):
+        self._who = frozenset(people)
+        self._state = state_of(conversation)
+        self._shares = conversation.results_while_open
+        self._joined = joined
+        self._known: dict[str, bool] = {}
+
+    def __getitem__(self, act: str) -> bool:
+        if act not in self._known:
+            if act not in Act.__members__.values():
+                raise KeyError(act)
+            self._known[act] = bool(
+                decide(
+                    act=Act(act),
+                    people=self._who,
+                    state=self._state,
+                    joined=self._joined,
+                    shares_results=self._shares,
+                )
+            )
+        return self._known[act]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(act.value for act in Act)
+
+    def __len__(self) -> int:
+        return len(Act)
+
+
+def abilities(*, conversation: Conversation, people: Iterable[Person], joined: bool) -> Abilities:
     """Every act as a yes or no, for templates: ``{% if can.vote %}``."""
-    who = frozenset(people)
-    state = state_of(conversation)
-    shares = conversation.results_while_open
-    return {
-        act.value: bool(
-            decide(act=act, people=who, state=state, joined=joined, shares_results=shares)
-        )
-        for act in Act
-    }
+    return Abilities(conversation=conversation, people=people, joined=joined)
 
 
 def can_run_conversations(*, member: Member | None) -> bool:

@@ -21,6 +21,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from village import rows
 from village.anonymity import random_order
 from village.conversations import keys, policy
 from village.conversations.models import (
@@ -88,20 +89,29 @@ def pseudonym_of(*, conversation: Conversation, member: Member | None, browser_k
 
 def participation(*, pk: int, member: Member | None, browser_key: str) -> Voter | None:
     """This person's voter in conversation ``pk``, with its conversation, in one query
-    (every vote comes through here, and the conversation is not needed first): the row
-    under either pseudonym they could have, kept only if it is the one ``pseudonym_of``
-    gives them."""
+    written out once (every vote comes through here, and the conversation is not needed
+    first): the row under either pseudonym they could have, kept only if it is the one
+    ``pseudonym_of`` gives them."""
     candidates = set()
     if member is not None and member.is_active:
         candidates.add(keys.member_pseudonym(conversation_id=pk, member_id=member.pk))
     if len(browser_key) >= 32:
         candidates.add(keys.guest_pseudonym(conversation_id=pk, key=browser_key))
-    found = (
-        Voter.objects.select_related("conversation")
-        .filter(conversation_id=pk, pseudonym__in=candidates)
-        .order_by()
-    )
-    for voter in found if candidates else ():
+    if not candidates:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {rows.columns(Voter, 'v')}, {rows.columns(Conversation, 'c')} "  # noqa: S608 (names from the models)
+            f"FROM {Voter._meta.db_table} v JOIN {Conversation._meta.db_table} c "
+            "ON c.id = v.conversation_id WHERE v.conversation_id = %s AND v.pseudonym IN "
+            f"({', '.join(['%s'] * len(candidates))})",
+            [pk, *candidates],
+        )
+        found = cursor.fetchall()
+    width = len(rows.fields(Voter))
+    for row in found:
+        voter = rows.instance(Voter, row[:width], using=connection.alias)
+        voter.conversation = rows.instance(Conversation, row[width:], using=connection.alias)
         mine = pseudonym_of(conversation=voter.conversation, member=member, browser_key=browser_key)
         if voter.pseudonym == mine:
             return voter
@@ -272,9 +282,9 @@ def ballot_of(*, conversation: Conversation, pseudonym: str) -> Ballot:
             f"FROM {statements} s WHERE s.conversation_id = %s AND s.state = %s",
             [pseudonym, conversation.pk, State.ACCEPTED],
         )
-        rows = cursor.fetchall()
-        left = [pk for pk, answered in rows if not answered]
-        progress = Progress(answered=len(rows) - len(left), total=len(rows))
+        shown = cursor.fetchall()
+        left = [pk for pk, answered in shown if not answered]
+        progress = Progress(answered=len(shown) - len(left), total=len(shown))
         if not left:
             return Ballot(statement=None, progress=progress)
         cursor.execute(

@@ -42,7 +42,7 @@ def _member(request: HttpRequest) -> Member | None:
     return member if member else None
 
 
-def _can(request: HttpRequest, conversation: Conversation, *, joined: bool) -> dict[str, bool]:
+def _can(request: HttpRequest, conversation: Conversation, *, joined: bool) -> policy.Abilities:
     return policy.abilities(
         conversation=conversation,
         people=policy.people_of(member=_member(request), conversation=conversation),
