@@ -527,7 +527,7 @@ def results_request(*, conversation_id: int) -> bool:
     return True
 
 
-RECOMPUTE_SPACING = timedelta(seconds=1.5)
+RECOMPUTE_SPACING = timedelta(seconds=1)
 
 
 def _spaced(task: Task[..., int]) -> Task[..., int]:
