@@ -12,6 +12,7 @@ import io
 import secrets
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -595,14 +596,19 @@ def vote_cast(*, voter: Voter, member: Member | None, statement_id: int, value: 
 
 
 def _save_vote(*, voter: Voter, statement_id: int, value: int) -> bool:
-    """The vote row alone, in one statement that is its own transaction: an insert, taken
-    from the statement's row only while it is open for votes, that updates the row this
-    voter already has for it (PostgreSQL and SQLite both say it as ON CONFLICT). So a vote
-    holds no lock beyond its own row and costs one round trip. Votes come many a second,
-    so the statement is written once here rather than built by the ORM for each. Returns
-    whether the statement took the vote."""
+    """The vote row alone, in one statement: an insert, taken from the statement's row only
+    while it is open for votes, that updates the row this voter already has for it
+    (PostgreSQL and SQLite both say it as ON CONFLICT). So a vote holds no lock beyond its
+    own row and costs one round trip. Votes come many a second, so the statement is written
+    once here rather than built by the ORM for each. Returns whether the statement took the
+    vote.
+
+    On its own the statement is its own transaction. Inside a caller's transaction it gets
+    a savepoint, whose transaction id is its own, so the vote never shares one (PostgreSQL's
+    xmin) with a row that names a person."""
     votes, statements = Vote._meta.db_table, Statement._meta.db_table
-    with connection.cursor() as cursor:
+    alone = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with alone, connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {votes} "  # noqa: S608 (names from the models)
             "(id, conversation_id, statement_id, pseudonym, value, channel, voted_on) "
