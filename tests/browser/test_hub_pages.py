@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, tick
+from tests.browser.conftest import both_widths, sign_in, tick
 from tests.conftest import PASSWORD
 from tests.hub.conftest import build_theory
 from village.hub import services
@@ -21,14 +21,6 @@ from village.hub.models import GatePassage
 from village.people.models import Agency, Member, Role
 
 pytestmark = pytest.mark.browser
-
-
-def _both_widths(page: Any, check_page: Any, name: str) -> None:
-    for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        check_page(page, f"{name} at {width} px")
-        screenshot(page, name)
-    page.set_viewport_size({"width": 320, "height": 900})
 
 
 def _add_part(page: Any, check_page: Any, kind: str, label: str) -> None:
@@ -59,7 +51,7 @@ def test_a_lead_builds_a_theory_of_change_and_passes_the_first_gate(
     sign_in(page, check_page, email=lead.user.email, password=PASSWORD)
     page.goto("/hub/")
     expect(page.get_by_role("heading", name="Learning hub")).to_be_visible()
-    _both_widths(page, check_page, "hub-list")
+    both_widths(page, check_page, "hub-list", "hub-list")
 
     page.get_by_label("Project name").fill("Family group conferencing")
     tick(page.get_by_label("A new piece of work"))
@@ -70,28 +62,28 @@ def test_a_lead_builds_a_theory_of_change_and_passes_the_first_gate(
 
     page.get_by_role("button", name="Pass the 0-month gate").click()
     expect(page.get_by_text("The 0-month gate needs: A theory of change")).to_be_visible()
-    _both_widths(page, check_page, "hub-project-refused")
+    both_widths(page, check_page, "hub-project-refused", "hub-project-refused")
 
     _add_part(page, check_page, "Outcome", "Families feel heard")
     _back_to_project(page)
     _add_part(page, check_page, "Assumption", "Families trust the convenor")
-    _both_widths(page, check_page, "hub-assumption")
+    both_widths(page, check_page, "hub-assumption", "hub-assumption")
     _connect(page, "Outcome: Families feel heard")
     _back_to_project(page)
     _add_part(page, check_page, "Activity", "Family group conferences")
     _connect(page, "Outcome: Families feel heard")
     _connect(page, "Assumption: Families trust the convenor")
-    _both_widths(page, check_page, "hub-activity")
+    both_widths(page, check_page, "hub-activity", "hub-activity")
     _back_to_project(page)
     page.get_by_role("link", name="Add a part").click()
-    _both_widths(page, check_page, "hub-add-part")
+    both_widths(page, check_page, "hub-add-part", "hub-add-part")
     page.go_back()
 
     expect(page.get_by_text("Everything this gate needs is in place.")).to_be_visible()
     page.get_by_role("button", name="Pass the 0-month gate").click()
     expect(page.get_by_text("The 0-month gate is passed.")).to_be_visible()
     expect(page.get_by_role("button", name="Pass the 3-month gate")).to_be_visible()
-    _both_widths(page, check_page, "hub-project")
+    both_widths(page, check_page, "hub-project", "hub-project")
     assert GatePassage.objects.filter(months=0, passed_by=lead).exists()
 
 
@@ -138,7 +130,7 @@ def test_a_lead_is_stopped_at_the_6_month_gate_for_a_missing_baseline_then_passe
     page.goto(f"/hub/{project.pk}/")
     page.get_by_role("button", name="Pass the 6-month gate").click()
     expect(page.get_by_text("“Back home” has none yet.").first).to_be_visible()
-    _both_widths(page, check_page, "hub-gate-6-refused")
+    both_widths(page, check_page, "hub-gate-6-refused", "hub-gate-6-refused")
 
     page.goto(f"/hub/{project.pk}/parts/{late.pk}/")
     page.get_by_label("Value", exact=True).fill("7")
@@ -147,7 +139,7 @@ def test_a_lead_is_stopped_at_the_6_month_gate_for_a_missing_baseline_then_passe
     page.get_by_role("button", name="Record it").click()
     expect(page.get_by_text("The value is recorded.")).to_be_visible()
     expect(page.get_by_role("cell", name="7 (baseline)")).to_be_visible()
-    _both_widths(page, check_page, "hub-indicator")
+    both_widths(page, check_page, "hub-indicator", "hub-indicator")
 
     _back_to_project(page)
     page.get_by_role("button", name="Pass the 6-month gate").click()

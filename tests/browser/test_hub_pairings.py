@@ -11,21 +11,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in, tick
+from tests.browser.conftest import both_widths, sign_in, tick
 from tests.conftest import PASSWORD
 from tests.hub.ancestors import later, make_cast, publish_charter
 from village.hub.models import HandoverItem, Pairing, PairingState
 from village.people.models import Agency, Role
 
 pytestmark = pytest.mark.browser
-
-
-def _both_widths(page: Any, check_page: Any, name: str) -> None:
-    for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        check_page(page, f"{name} at {width} px")
-        screenshot(page, name)
-    page.set_viewport_size({"width": 320, "height": 900})
 
 
 def _join(page: Any, offers: str, wants: str) -> None:
@@ -45,7 +37,7 @@ def test_two_members_start_a_pairing_and_close_it_with_feedback(
     sign_in(ola, check_page, email=cast.old.user.email, password=PASSWORD)
     ola.goto("/hub/ancestors/")
     expect(ola.get_by_role("heading", name="Good ancestors")).to_be_visible()
-    _both_widths(ola, check_page, "ancestors-empty")
+    both_widths(ola, check_page, "ancestors-empty", "ancestors-empty")
     _join(ola, "Thirty years alongside families.", "What new staff see.")
 
     nia = new_page(width=320)
@@ -53,13 +45,13 @@ def test_two_members_start_a_pairing_and_close_it_with_feedback(
     nia.goto("/hub/ancestors/")
     _join(nia, "A fresh eye.", "How to stay steady in hard visits.")
     expect(nia.get_by_role("heading", name="Ola")).to_be_visible()
-    _both_widths(nia, check_page, "ancestors-suggestions")
+    both_widths(nia, check_page, "ancestors-suggestions", "ancestors-suggestions")
     nia.get_by_label("Pair with").select_option(label="Ola (Established or nearing retirement)")
     nia.get_by_label("Your goals together").fill("Learn to keep families at the centre.")
     nia.get_by_label("When it ends").fill(later().isoformat())
     nia.get_by_role("button", name="Propose the pairing").click()
     expect(nia.get_by_text("Proposed. It starts when everyone")).to_be_visible()
-    _both_widths(nia, check_page, "pairing-proposed")
+    both_widths(nia, check_page, "pairing-proposed", "pairing-proposed")
 
     ola.goto("/hub/ancestors/")
     ola.get_by_role("link", name="Ola, Nia").click()
@@ -69,7 +61,7 @@ def test_two_members_start_a_pairing_and_close_it_with_feedback(
     ola.get_by_label("What you want to say").fill("We met for coffee. Good questions from Nia.")
     ola.get_by_role("button", name="Save it").click()
     expect(ola.get_by_text("Only the people in this pairing can read it.").first).to_be_visible()
-    _both_widths(ola, check_page, "pairing-active")
+    both_widths(ola, check_page, "pairing-active", "pairing-active")
 
     nia.reload()
     expect(nia.get_by_text("We met for coffee.")).to_be_visible()
@@ -82,7 +74,7 @@ def test_two_members_start_a_pairing_and_close_it_with_feedback(
     ola.get_by_role("button", name="Give my feedback").click()
     expect(ola.get_by_text("Thank you for your feedback.")).to_be_visible()
     expect(ola.get_by_text("We met our goals early.")).to_be_visible()
-    _both_widths(ola, check_page, "pairing-closed")
+    both_widths(ola, check_page, "pairing-closed", "pairing-closed")
 
     pairing = Pairing.objects.get()
     assert pairing.state == PairingState.CLOSED
@@ -103,7 +95,7 @@ def test_a_leaver_writes_in_the_legacy_log_and_hands_it_on(
     ola.get_by_label("What you learned").fill("Families often answer the second time you ask.")
     ola.get_by_role("button", name="Add it").click()
     expect(ola.get_by_text("Added to the legacy log.")).to_be_visible()
-    _both_widths(ola, check_page, "legacy-log")
+    both_widths(ola, check_page, "legacy-log", "legacy-log")
 
     ola.goto("/hub/ancestors/")
     ola.get_by_label("Your leaving date").fill(later(30).isoformat())
@@ -112,5 +104,5 @@ def test_a_leaver_writes_in_the_legacy_log_and_hands_it_on(
     ola.get_by_label("Who will carry it").select_option(label="Nia")
     ola.get_by_role("button", name="Save").click()
     expect(ola.get_by_text("Nia will carry it.")).to_be_visible()
-    _both_widths(ola, check_page, "handover")
+    both_widths(ola, check_page, "handover", "handover")
     assert HandoverItem.objects.get().carrier == cast.new

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import both_widths, sign_in
 from tests.conftest import PASSWORD
 from tests.hub.conftest import build_theory
 from village.hub import services
@@ -20,14 +20,6 @@ from village.hub.models import LearningSpace
 from village.people.models import Agency, Member, Role
 
 pytestmark = pytest.mark.browser
-
-
-def _both_widths(page: Any, check_page: Any, name: str) -> None:
-    for width in (320, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        check_page(page, f"{name} at {width} px")
-        screenshot(page, name)
-    page.set_viewport_size({"width": 320, "height": 900})
 
 
 def test_members_start_a_space_and_take_turns_to_facilitate(
@@ -39,11 +31,11 @@ def test_members_start_a_space_and_take_turns_to_facilitate(
     page = new_page(width=320)
     sign_in(page, check_page, email=sam.user.email, password=PASSWORD)
     page.goto("/hub/spaces/")
-    _both_widths(page, check_page, "learning spaces")
+    both_widths(page, check_page, "learning spaces", "learning spaces")
     page.get_by_label("Topic").fill("Talking with teenagers")
     page.get_by_role("button", name="Start the space").click()
     expect(page.get_by_text("Facilitating now: Sam.")).to_be_visible()
-    _both_widths(page, check_page, "a learning space")
+    both_widths(page, check_page, "a learning space", "a learning space")
 
     space = LearningSpace.objects.get()
     project = services.project_create(
@@ -78,7 +70,9 @@ def test_members_start_a_space_and_take_turns_to_facilitate(
     other.reload()
     expect(other.get_by_role("heading", name="Trust comes first")).to_be_visible()
     expect(other.get_by_text("Families trust the convenor")).to_be_visible()
-    _both_widths(other, check_page, "a learning space, facilitating")
+    both_widths(
+        other, check_page, "a learning space, facilitating", "a learning space, facilitating"
+    )
     # Fay has no facilitator role, but it is her turn: she starts the circle and runs it.
     other.get_by_label("Circle name").fill("Evenings")
     other.get_by_label("What the circle is for").fill("Share what helps at bedtime.")
@@ -87,8 +81,13 @@ def test_members_start_a_space_and_take_turns_to_facilitate(
     expect(other.get_by_text("The circle is started.")).to_be_visible()
     other.get_by_role("link", name="Facilitate Evenings").click()
     expect(other.get_by_role("heading", name="Evenings", exact=True)).to_be_visible()
-    _both_widths(other, check_page, "a space's circle, facilitated in turn")
+    both_widths(
+        other,
+        check_page,
+        "a space's circle, facilitated in turn",
+        "a space's circle, facilitated in turn",
+    )
     other.goto(f"/hub/spaces/{space.pk}/")
     other.get_by_role("link", name="The whole library").click()
     expect(other.get_by_role("heading", name="What projects learned")).to_be_visible()
-    _both_widths(other, check_page, "the library")
+    both_widths(other, check_page, "the library", "the library")

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in, tick
-from tests.browser.test_hub_pages import _both_widths
+from tests.browser.conftest import both_widths, sign_in, tick
 from tests.conftest import PASSWORD
 from tests.pulse.conftest import full_answers, lead, make_round, make_staff
 from village.hub import services
@@ -45,10 +44,10 @@ def test_a_family_member_shares_a_story_anonymously_and_the_panel_selects_it(
     page.goto(f"/hub/{project.pk}/")
     page.get_by_role("link", name="Read and tell stories of change").click()
     expect(page.get_by_role("heading", name="Stories of change", exact=True)).to_be_visible()
-    _both_widths(page, check_page, "hub-stories-empty")
+    both_widths(page, check_page, "hub-stories-empty", "hub-stories-empty")
     page.get_by_role("link", name="Tell a story").click()
     expect(page.get_by_role("heading", name="Tell a story of change")).to_be_visible()
-    _both_widths(page, check_page, "hub-story-tell")
+    both_widths(page, check_page, "hub-story-tell", "hub-story-tell")
     tick(page.get_by_label("Changes in the lives of children and families"))
     page.get_by_label("Give your story a short title").fill("We planned it ourselves")
     page.get_by_label("What changed?").fill(
@@ -58,7 +57,7 @@ def test_a_family_member_shares_a_story_anonymously_and_the_panel_selects_it(
     page.get_by_role("button", name="Share the story").click()
     expect(page.get_by_text("Thank you. Your story is shared with the project.")).to_be_visible()
     expect(page.get_by_text("Told anonymously")).to_be_visible()
-    _both_widths(page, check_page, "hub-story-shared")
+    both_widths(page, check_page, "hub-story-shared", "hub-story-shared")
     story = Story.objects.get()
     assert story.told_by is None
 
@@ -67,7 +66,7 @@ def test_a_family_member_shares_a_story_anonymously_and_the_panel_selects_it(
     panel.goto(f"/hub/{project.pk}/stories/")
     panel.get_by_role("button", name="Select this story").click()
     expect(panel.get_by_text("Say why the panel chose this story.").first).to_be_visible()
-    _both_widths(panel, check_page, "hub-story-reason-needed")
+    both_widths(panel, check_page, "hub-story-reason-needed", "hub-story-reason-needed")
     assert not Selection.objects.exists()
     panel.get_by_label("Why the panel chose this story").fill(
         "It shows a family leading their own plan."
@@ -75,7 +74,7 @@ def test_a_family_member_shares_a_story_anonymously_and_the_panel_selects_it(
     panel.get_by_role("button", name="Select this story").click()
     expect(panel.get_by_text("The story is selected, with the panel's reason.")).to_be_visible()
     expect(panel.get_by_text("Selected by the panel")).to_be_visible()
-    _both_widths(panel, check_page, "hub-story-selected")
+    both_widths(panel, check_page, "hub-story-selected", "hub-story-selected")
     assert Selection.objects.get().reason == "It shows a family leading their own plan."
 
 
@@ -115,10 +114,10 @@ def test_a_lead_reads_an_indicator_live_from_a_released_check_in(
     sign_in(page, check_page, email=project_lead.user.email, password=PASSWORD)
     page.goto(f"/hub/{project.pk}/parts/{indicator.pk}/")
     expect(page.get_by_role("heading", name="Live from Village")).to_be_visible()
-    _both_widths(page, check_page, "hub-indicator-choose-source")
+    both_widths(page, check_page, "hub-indicator-choose-source", "hub-indicator-choose-source")
     chooser = page.get_by_label("Read this indicator from Village")
     chooser.select_option(index=1)
     page.get_by_role("button", name="Read it from Village").click()
     expect(page.get_by_text("It now reads its value from Village.")).to_be_visible()
     expect(page.get_by_text("from Spring check-in")).to_be_visible()
-    _both_widths(page, check_page, "hub-indicator-live")
+    both_widths(page, check_page, "hub-indicator-live", "hub-indicator-live")
