@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import both_widths, sign_in, tick
 from tests.conftest import PASSWORD
-from tests.hub.conftest import build_theory
+from tests.hub.conftest import build_theory, new_project
 from village.hub import services
 from village.hub.models import GatePassage
 from village.people.models import Agency, Member, Role
@@ -91,14 +91,7 @@ def test_a_lead_is_stopped_at_the_6_month_gate_for_a_missing_baseline_then_passe
     new_page: Any, check_page: Any, agency: Agency, make_member: Any
 ) -> None:
     lead: Member = make_member(Role.STAFF, name="Lee")
-    project = services.project_create(
-        partnership=agency.partnership,
-        actor=lead,
-        title="Family group conferencing",
-        kind="new",
-        started_on=date(2026, 1, 31),
-        agencies=[agency],
-    )
+    project = new_project(lead, agency)
     build_theory(project, lead)
     services.gate_pass(project=project, actor=lead, months=0)
     assumption = project.elements.get(kind="assumption")

@@ -6,7 +6,6 @@ none scrolls sideways."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import both_widths, sign_in
 from tests.conftest import PASSWORD
-from tests.hub.conftest import build_theory
+from tests.hub.conftest import build_theory, new_project
 from village.hub import services
 from village.hub.models import LearningSpace
 from village.people.models import Agency, Member, Role
@@ -38,14 +37,7 @@ def test_members_start_a_space_and_take_turns_to_facilitate(
     both_widths(page, check_page, "a learning space", "a learning space")
 
     space = LearningSpace.objects.get()
-    project = services.project_create(
-        partnership=agency.partnership,
-        actor=lead,
-        title="Family group conferencing",
-        kind="new",
-        started_on=date(2026, 1, 31),
-        agencies=[agency],
-    )
+    project = new_project(lead, agency)
     built = build_theory(project, lead)
     services.lesson_add(
         project=project,

@@ -6,7 +6,6 @@ passes axe-core
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
@@ -14,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import both_widths, sign_in, tick
 from tests.conftest import PASSWORD
+from tests.hub.conftest import new_project
 from tests.pulse.conftest import full_answers, lead, make_round, make_staff
 from village.hub import services
 from village.hub.models import Selection, Story
@@ -30,14 +30,7 @@ def test_a_family_member_shares_a_story_anonymously_and_the_panel_selects_it(
     lead: Member = make_member(Role.STAFF, name="Lee")
     family: Member = make_member(Role.FAMILY, name="Fay")
     facilitator: Member = make_member(Role.FACILITATOR, name="Fran")
-    project = services.project_create(
-        partnership=agency.partnership,
-        actor=lead,
-        title="Family group conferencing",
-        kind="new",
-        started_on=date(2026, 1, 31),
-        agencies=[agency],
-    )
+    project = new_project(lead, agency)
 
     page = new_page(width=320)
     sign_in(page, check_page, email=family.user.email, password=PASSWORD)
@@ -88,14 +81,7 @@ def test_a_lead_reads_an_indicator_live_from_a_released_check_in(
     lead: Member,
 ) -> None:
     project_lead: Member = make_member(Role.STAFF, name="Lou")
-    project = services.project_create(
-        partnership=agency.partnership,
-        actor=project_lead,
-        title="Family group conferencing",
-        kind="new",
-        started_on=date(2026, 1, 31),
-        agencies=[agency],
-    )
+    project = new_project(project_lead, agency)
     indicator = services.element_add(
         project=project, actor=project_lead, kind="indicator", label="Staff wellbeing"
     )

@@ -38,16 +38,23 @@ def people(make_member: Callable[..., Member]) -> People:
     )
 
 
-@pytest.fixture
-def project(people: People, agency: Agency) -> Project:
+def new_project(lead: Member, agency: Agency, **extra: str) -> Project:
+    """A new project the lead starts, owned by the agency, begun on 31 January 2026."""
     return services.project_create(
         partnership=agency.partnership,
-        actor=people.lead,
+        actor=lead,
         title="Family group conferencing",
         kind="new",
         started_on=date(2026, 1, 31),
         agencies=[agency],
-        families_as_partners="Two parents co-design the conferences.",
+        **extra,
+    )
+
+
+@pytest.fixture
+def project(people: People, agency: Agency) -> Project:
+    return new_project(
+        people.lead, agency, families_as_partners="Two parents co-design the conferences."
     )
 
 
