@@ -16,6 +16,7 @@ M = TypeVar("M", bound=Model)
 Converter = tuple[int, Callable[..., Any], Any]
 
 
+@cache
 def columns(model: type[Model], alias: str) -> str:
     """The model's columns, in ``fields(model)`` order, from a table named ``alias``."""
     return ", ".join(f"{alias}.{field.column}" for field in fields(model))
